@@ -1,0 +1,19 @@
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Jobs;
+
+namespace ChatCompliance.Bot;
+
+internal static partial class Startup
+{
+    /// <summary>Migrates the store, says which store is in use, then registers the recurring jobs.</summary>
+    public static async Task PrepareStoreAsync(this WebApplication app)
+    {
+        var store = app.Services.GetRequiredService<StoreDescription>();
+        await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
+        LogStore(app.Logger, store.Provider, store.Location);
+        app.Services.RegisterRecurringJobs();
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]
+    private static partial void LogStore(ILogger logger, string provider, string location);
+}

@@ -1,0 +1,59 @@
+namespace ChatCompliance.Core.Domain;
+
+/// <summary>Where an evidence task stands.</summary>
+public enum EvidenceTaskStatus
+{
+    Open = 0,
+    Submitted = 1,
+    Accepted = 2,
+    Rejected = 3,
+}
+
+/// <summary>A request to a control owner for evidence by a due date.</summary>
+public sealed class EvidenceTask
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    public Guid ControlId { get; set; }
+
+    public Control? Control { get; set; }
+
+    public required string Title { get; set; }
+
+    public Guid OwnerId { get; set; }
+
+    public Person? Owner { get; set; }
+
+    /// <summary>Someone the owner lets act on the task in their place.</summary>
+    public Guid? DelegateId { get; set; }
+
+    public Person? Delegate { get; set; }
+
+    public DateOnly DueDate { get; set; }
+
+    /// <summary>The period the evidence covers, when it covers one.</summary>
+    public DateOnly? PeriodStart { get; set; }
+
+    public DateOnly? PeriodEnd { get; set; }
+
+    public EvidenceTaskStatus Status { get; set; } = EvidenceTaskStatus.Open;
+
+    public string? EvidenceUrl { get; set; }
+
+    public string? EvidenceNote { get; set; }
+
+    public DateTimeOffset? SubmittedAt { get; set; }
+
+    public Guid? DecidedById { get; set; }
+
+    public DateTimeOffset? DecidedAt { get; set; }
+
+    public string? DecisionReason { get; set; }
+
+    /// <summary>Incremented on every change; cards carry it so a stale click changes nothing.</summary>
+    public int Version { get; set; } = 1;
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
+}

@@ -1,0 +1,39 @@
+namespace ChatCompliance.Core.Domain;
+
+/// <summary>A message to send, written in the same transaction as the change that causes it.</summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; set; } = Guid.NewGuid();
+
+    /// <summary>Unique: a second message with the same key is never written, so it is never sent twice.</summary>
+    public required string IdempotencyKey { get; set; }
+
+    public Platform Platform { get; set; }
+
+    /// <summary>The conversation to post into.</summary>
+    public Guid? ConversationReferenceId { get; set; }
+
+    /// <summary>The person to reach when no conversation exists yet (a 1:1 is opened first).</summary>
+    public Guid? RecipientPersonId { get; set; }
+
+    /// <summary>What the message is (reminder, announcement, digest, …), for logs and metrics.</summary>
+    public required string Kind { get; set; }
+
+    /// <summary>The neutral card or text, as JSON.</summary>
+    public required string Payload { get; set; }
+
+    public int Attempts { get; set; }
+
+    public DateTimeOffset NextAttemptAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>The platform's id of the sent message, so a later update can replace it.</summary>
+    public string? SentMessageId { get; set; }
+
+    public DateTimeOffset? DeadLetteredAt { get; set; }
+
+    public string? LastError { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

@@ -1,0 +1,101 @@
+using ChatCompliance.Core.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Core.Storage;
+
+/// <summary>The one model of the application; each provider has a subclass with its own migrations.</summary>
+public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Person> People => Set<Person>();
+    public DbSet<Control> Controls => Set<Control>();
+    public DbSet<EvidenceTask> EvidenceTasks => Set<EvidenceTask>();
+    public DbSet<AccessReviewCampaign> AccessReviewCampaigns => Set<AccessReviewCampaign>();
+    public DbSet<AccessReviewItem> AccessReviewItems => Set<AccessReviewItem>();
+    public DbSet<Audit> Audits => Set<Audit>();
+    public DbSet<AuditTrailEntry> AuditTrail => Set<AuditTrailEntry>();
+    public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
+    public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
+    public DbSet<Question> Questions => Set<Question>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Person>(e =>
+        {
+            e.Property(p => p.Email).HasMaxLength(320);
+            e.HasIndex(p => p.Email).IsUnique();
+            e.Property(p => p.DisplayName).HasMaxLength(200);
+            e.Property(p => p.TimeZone).HasMaxLength(64);
+            e.HasIndex(p => p.TeamsUserId);
+            e.HasIndex(p => new { p.SlackTeamId, p.SlackUserId });
+            e.HasIndex(p => p.EntraObjectId);
+            e.HasOne(p => p.Manager).WithMany().HasForeignKey(p => p.ManagerId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<Control>(e =>
+        {
+            e.Property(c => c.Code).HasMaxLength(64);
+            e.HasIndex(c => c.Code).IsUnique();
+            e.Property(c => c.Title).HasMaxLength(300);
+            e.HasOne(c => c.Owner).WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        modelBuilder.Entity<EvidenceTask>(e =>
+        {
+            e.Property(t => t.Title).HasMaxLength(300);
+            e.Property(t => t.Version).IsConcurrencyToken();
+            e.HasOne(t => t.Control).WithMany().HasForeignKey(t => t.ControlId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne(t => t.Delegate).WithMany().HasForeignKey(t => t.DelegateId).OnDelete(DeleteBehavior.SetNull);
+            e.HasIndex(t => new { t.OwnerId, t.Status, t.DueDate });
+            e.HasIndex(t => new { t.Status, t.DueDate });
+        });
+
+        modelBuilder.Entity<AccessReviewCampaign>(e =>
+        {
+            e.Property(c => c.Name).HasMaxLength(200);
+            e.Property(c => c.ResourceId).HasMaxLength(200);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasMany(c => c.Items).WithOne(i => i.Campaign).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AccessReviewItem>(e =>
+        {
+            e.Property(i => i.SubjectId).HasMaxLength(200);
+            e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasIndex(i => new { i.CampaignId, i.ReviewerId, i.Decision });
+            e.HasIndex(i => new { i.CampaignId, i.SubjectId, i.Access }).IsUnique();
+        });
+
+        modelBuilder.Entity<Audit>(e => e.Property(a => a.Name).HasMaxLength(200));
+
+        modelBuilder.Entity<AuditTrailEntry>(e =>
+        {
+            e.HasKey(a => a.Sequence);
+            e.Property(a => a.Sequence).ValueGeneratedOnAdd();
+            e.Property(a => a.Hash).HasMaxLength(64);
+            e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.HasIndex(a => new { a.SubjectType, a.SubjectId });
+            e.HasIndex(a => a.OccurredAt);
+        });
+
+        modelBuilder.Entity<OutboxMessage>(e =>
+        {
+            e.Property(o => o.IdempotencyKey).HasMaxLength(200);
+            e.HasIndex(o => o.IdempotencyKey).IsUnique();
+            e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
+        });
+
+        modelBuilder.Entity<ConversationReference>(e =>
+        {
+            e.Property(c => c.ConversationId).HasMaxLength(400);
+            e.HasIndex(c => new { c.Platform, c.ConversationId }).IsUnique();
+            e.HasIndex(c => c.PersonId);
+        });
+
+        modelBuilder.Entity<Question>(e =>
+        {
+            e.Property(q => q.Text).HasMaxLength(4000);
+            e.HasIndex(q => new { q.Status, q.AskedAt });
+        });
+    }
+}

@@ -1,0 +1,25 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace ChatCompliance.Tests.Infrastructure;
+
+/// <summary>The whole application over HTTP on the given store; configuration is injected, nothing else is changed.</summary>
+public sealed class ComplianceApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    /// <summary>The app on the embedded default: a SQLite file in <paramref name="dataDirectory"/>.</summary>
+    public static ComplianceApp OnSqlite(string dataDirectory) =>
+        new(new Dictionary<string, string?> { ["Storage:DataDirectory"] = dataDirectory });
+
+    /// <summary>The app on PostgreSQL.</summary>
+    public static ComplianceApp OnPostgres(string connectionString) =>
+        new(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = connectionString });
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
