@@ -1,14 +1,25 @@
 using ChatCompliance.Bot;
+using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Health;
+using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
 
 try
 {
+    // Verbs (ask, kb check) run and exit; no web host.
+    if (CommandLine.IsVerb(args))
+    {
+        return await CommandLine.RunAsync(args);
+    }
+
     var builder = WebApplication.CreateBuilder(args);
 
     // Storage: SQLite under data/ by default, PostgreSQL when ConnectionStrings:Postgres is set.
     builder.AddStorage();
+
+    // The curated knowledge base and the engine that answers from it.
+    builder.AddKnowledgeBase();
 
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using ChatCompliance.Tests.Infrastructure;
 
 namespace ChatCompliance.Tests.Host;
 
@@ -44,40 +44,7 @@ public sealed class StartupFailureTests
 
     private static async Task<(int Exit, string Stderr)> RunBotAsync(params (string Name, string Value)[] environment)
     {
-        var start = new ProcessStartInfo("dotnet", [BotAssembly(), "--urls", "http://127.0.0.1:0"])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            WorkingDirectory = Path.GetDirectoryName(BotAssembly())!,
-        };
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("the bot kept running with a bad setting instead of exiting");
-        }
-
-        return (process.ExitCode, await stderr + await stdout);
-    }
-
-    /// <summary>The bot's own build output, next to this test assembly's (same configuration).</summary>
-    private static string BotAssembly()
-    {
-        var here = AppContext.BaseDirectory; // …/tests/ChatCompliance.Tests/bin/{Configuration}/net10.0/
-        var root = here[..here.IndexOf($"{Path.DirectorySeparatorChar}tests{Path.DirectorySeparatorChar}", StringComparison.Ordinal)];
-        var relative = Path.GetRelativePath(Path.Combine(root, "tests", "ChatCompliance.Tests"), here);
-        return Path.Combine(root, "bot", relative, "ChatCompliance.Bot.dll");
+        var result = await BotProcess.RunAsync(["--urls", "http://127.0.0.1:0"], environment.ToDictionary(e => e.Name, e => e.Value));
+        return (result.Exit, result.Stderr + result.Stdout);
     }
 }

@@ -1,0 +1,42 @@
+namespace ChatCompliance.Core.Knowledge;
+
+/// <summary>What kind of answer the engine gave.</summary>
+public enum AnswerKind
+{
+    /// <summary>From a curated entry.</summary>
+    Entry,
+    /// <summary>A criterion, clause or control looked up in the catalogs.</summary>
+    Catalog,
+    /// <summary>The crosswalk between SOC 2 and ISO/IEC 27001 for a named id.</summary>
+    Crosswalk,
+    /// <summary>The engine does not know and says so.</summary>
+    Abstained,
+}
+
+/// <summary>A criterion, clause or control that the answer cites.</summary>
+public sealed record CitedReference(string Ref, string Code, string Title);
+
+/// <summary>Another entry worth offering, as a follow-up question.</summary>
+public sealed record RelatedEntry(string EntryId, string Title);
+
+/// <summary>An answer with its citations. The text never contains the question.</summary>
+/// <param name="Kind">Where the answer came from.</param>
+/// <param name="Text">Chat-sized Markdown (bold and bullets only).</param>
+/// <param name="EntryId">The entry answered from, when <see cref="Kind"/> is <see cref="AnswerKind.Entry"/>.</param>
+/// <param name="Title">A heading for the answer.</param>
+/// <param name="References">Cited criteria, clauses and controls.</param>
+/// <param name="Sources">Source addresses.</param>
+/// <param name="Related">Follow-up entries.</param>
+/// <param name="Confidence">0 to 1; below the threshold the engine abstains.</param>
+public sealed record KnowledgeAnswer(
+    AnswerKind Kind,
+    string Text,
+    string? EntryId,
+    string Title,
+    IReadOnlyList<CitedReference> References,
+    IReadOnlyList<Source> Sources,
+    IReadOnlyList<RelatedEntry> Related,
+    double Confidence)
+{
+    public bool Abstained => Kind == AnswerKind.Abstained;
+}

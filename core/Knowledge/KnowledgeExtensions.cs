@@ -1,0 +1,40 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatCompliance.Core.Knowledge;
+
+/// <summary>Registers the knowledge base and the question answerer, loaded once on first use.</summary>
+public static partial class KnowledgeExtensions
+{
+    public static IHostApplicationBuilder AddKnowledgeBase(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName);
+        var contentRoot = builder.Environment.ContentRootPath;
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
+            var folder = options.Resolve(contentRoot, AppContext.BaseDirectory);
+            var (kb, problems) = KnowledgeBase.Load(folder);
+            var logger = services.GetRequiredService<ILogger<KnowledgeBase>>();
+            LogLoaded(logger, kb.Entries.Count, kb.Catalog.Items.Count, folder);
+            foreach (var problem in problems)
+            {
+                LogProblem(logger, problem.ToString());
+            }
+
+            return kb;
+        });
+        builder.Services.AddSingleton(services => new QuestionAnswerer(
+            services.GetRequiredService<KnowledgeBase>(),
+            services.GetRequiredService<IOptions<KnowledgeOptions>>().Value.AbstainBelow));
+        return builder;
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Knowledge base: {Entries} entries, {Items} catalog items from {Folder}")]
+    private static partial void LogLoaded(ILogger logger, int entries, int items, string folder);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Knowledge base problem: {Problem}")]
+    private static partial void LogProblem(ILogger logger, string problem);
+}

@@ -1,0 +1,36 @@
+namespace ChatCompliance.Core.Knowledge;
+
+/// <summary>Where the knowledge base lives and when the engine abstains.</summary>
+public sealed class KnowledgeOptions
+{
+    public const string SectionName = "Knowledge";
+
+    /// <summary>The <c>knowledge/</c> folder; empty: the nearest one above the content root, else the one beside the program.</summary>
+    public string? Path { get; set; }
+
+    /// <summary>Confidence below which the bot says it does not know.</summary>
+    public double AbstainBelow { get; set; } = QuestionAnswerer.DefaultAbstainBelow;
+
+    /// <summary>Finds the knowledge folder: the configured path, else the nearest <c>knowledge/</c> above any of <paramref name="startFolders"/>.</summary>
+    public string Resolve(params string[] startFolders)
+    {
+        if (!string.IsNullOrWhiteSpace(Path))
+        {
+            return System.IO.Path.GetFullPath(Path);
+        }
+
+        foreach (var start in startFolders)
+        {
+            for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
+            {
+                var candidate = System.IO.Path.Combine(folder.FullName, "knowledge");
+                if (Directory.Exists(System.IO.Path.Combine(candidate, "entries")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"No knowledge/ folder found above {string.Join(" or ", startFolders)}; set {SectionName}:Path.");
+    }
+}

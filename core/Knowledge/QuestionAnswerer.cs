@@ -1,0 +1,430 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace ChatCompliance.Core.Knowledge;
+
+/// <summary>
+/// Answers a question from the knowledge base: ids named in it are looked up in the catalogs (or the
+/// crosswalk, when the question asks for a mapping); everything else is ranked with BM25F over the
+/// entries and catalog items. Below <see cref="AbstainBelow"/> it says it does not know.
+/// </summary>
+public sealed partial class QuestionAnswerer
+{
+    /// <summary>The calibrated confidence under which the engine abstains (see tests/eval and the README).</summary>
+    public const double DefaultAbstainBelow = 0.6;
+
+    private const int MaximumRelated = 3;
+    private const int MaximumMappings = 8;
+    private const float CatalogPrior = 0.85f;
+    private const float EntryAboutCoverage = 0.5f;
+    private const float SameScopeBoost = 1.25f;
+    private const float OtherScopePenalty = 0.7f;
+    private const float QuestionsWeight = 2f;
+    private const float TitleWeight = 2f;
+    private const float AnswerWeight = 1f;
+
+    /// <summary>Added to the coverage of a question that names SOC 2 or ISO 27001 terms: it is in scope, so a partial match is still worth answering.</summary>
+    private const double AnchorBonus = 0.45;
+
+    /// <summary>Added for security-programme words (risk, audit, vendor…) that make a question likelier in scope but prove nothing alone.</summary>
+    private const double DomainBonus = 0.15;
+
+    /// <summary>The most confidence a question without any compliance term gets from a single matching word.</summary>
+    private const double SingleWordCap = 0.5;
+
+    /// <summary>Terms that only say "this is about an id" (stemmed), not what is asked about it.</summary>
+    private static readonly HashSet<string> IdWords = new(StringComparer.Ordinal)
+    {
+        "clause", "control", "annex", "criterion", "criteria", "iso27001", "soc2", "requir", "requirement", "cover", "say", "describ",
+        "descript", "summari", "summar", "defin", "definit", "detail", "overview", "purpos", "intent", "iso", "tsc", "trust", "servic",
+    };
+
+    private readonly KnowledgeBase _kb;
+    private readonly SearchIndex _index;
+    private readonly ReferenceDetector _detector;
+    private readonly Dictionary<string, List<KnowledgeEntry>> _entriesByRef = new(StringComparer.OrdinalIgnoreCase);
+
+    public QuestionAnswerer(KnowledgeBase kb, double abstainBelow = DefaultAbstainBelow)
+    {
+        _kb = kb;
+        AbstainBelow = abstainBelow;
+        _detector = new ReferenceDetector(kb.Catalog);
+        var documents = new List<IndexDocument>(kb.Entries.Count + kb.Catalog.Items.Count);
+        foreach (var entry in kb.Entries)
+        {
+            documents.Add(new IndexDocument(entry.Id, [(string.Join('\n', entry.Questions), QuestionsWeight), (entry.Title, TitleWeight), (entry.AnswerText, AnswerWeight)]));
+            foreach (var phrasing in entry.Questions.Append(entry.Title))
+            {
+                documents.Add(new IndexDocument(entry.Id, [(phrasing, 1f)], IsPhrasing: true));
+            }
+            foreach (var reference in entry.References)
+            {
+                if (!_entriesByRef.TryGetValue(reference, out var list))
+                {
+                    _entriesByRef[reference] = list = [];
+                }
+
+                list.Add(entry);
+            }
+        }
+
+        foreach (var item in kb.Catalog.Items)
+        {
+            documents.Add(new IndexDocument(item.Ref, [(item.Title, 2f), (item.Description, 1f)], CatalogPrior));
+        }
+
+        _index = new SearchIndex(documents);
+        foreach (var entry in kb.Entries)
+        {
+            _scopes[entry.Id] = ScopeOf(entry.Title + "\n" + string.Join('\n', entry.Questions));
+            if (DefinitionTitle().Match(entry.Title) is { Success: true } m)
+            {
+                _definitions[entry.Id] = [.. TextAnalyzer.Terms(m.Groups["subject"].Value).Distinct()];
+            }
+        }
+    }
+
+    /// <summary>Entries titled "What is X?", with the terms of X: a plain "what is X" question belongs to them.</summary>
+    private readonly Dictionary<string, string[]> _definitions = new(StringComparer.Ordinal);
+
+    private const float DefinitionBoost = 1.5f;
+
+    private Func<string, float>? BoostFor(string question)
+    {
+        var affinity = AffinityTo(ScopeOf(question));
+        if (!DefinitionCue().IsMatch(question))
+        {
+            return affinity;
+        }
+
+        var terms = TextAnalyzer.Terms(question).ToHashSet(StringComparer.Ordinal);
+        return key => (affinity?.Invoke(key) ?? 1f)
+            * (_definitions.TryGetValue(key, out var subject) && subject.Length > 0 && subject.All(terms.Contains) ? DefinitionBoost : 1f);
+    }
+
+    /// <summary>Which framework a text is about, from the framework words in it.</summary>
+    [Flags]
+    private enum Scope
+    {
+        None = 0,
+        Soc2 = 1,
+        Iso = 2,
+        Both = Soc2 | Iso,
+    }
+
+    private readonly Dictionary<string, Scope> _scopes = new(StringComparer.Ordinal);
+
+    private static readonly HashSet<string> Soc2Terms = new(StringComparer.Ordinal) { "cc", "soc2", "soc1", "soc3", "type1", "type2", "cuec", "csoc", "tsc", "aicpa", "ssae", "cpa" };
+    private static readonly HashSet<string> IsoTerms = new(StringComparer.Ordinal) { "iso27001", "isms", "annex", "soa", "iso27002", "iso27701", "iso27017", "iso27018", "surveil", "recertif", "nonconform", "stage1", "stage2" };
+
+    private static Scope ScopeOf(string text)
+    {
+        int soc2 = 0, iso = 0;
+        foreach (var term in TextAnalyzer.Terms(text))
+        {
+            soc2 += Soc2Terms.Contains(term) ? 1 : 0;
+            iso += IsoTerms.Contains(term) ? 1 : 0;
+        }
+
+        if (soc2 + iso == 0)
+        {
+            return Scope.None;
+        }
+
+        var share = (double)soc2 / (soc2 + iso);
+        return share >= 0.75 ? Scope.Soc2 : share <= 0.25 ? Scope.Iso : Scope.Both;
+    }
+
+    /// <summary>Entries about the framework the question names rank higher than those about the other one.</summary>
+    private Func<string, float>? AffinityTo(Scope asked)
+    {
+        if (asked == Scope.None)
+        {
+            return null;
+        }
+
+        return key => (asked, _scopes.GetValueOrDefault(key)) switch
+        {
+            (_, Scope.None) => 1f,
+            var (a, e) when a == e => SameScopeBoost,
+            (Scope.Both, _) => 1f,
+            (_, Scope.Both) => 1f,
+            _ => OtherScopePenalty,
+        };
+    }
+
+    public double AbstainBelow { get; }
+
+    public KnowledgeBase KnowledgeBase => _kb;
+
+    /// <summary>Answers any text, however odd; never throws on input.</summary>
+    public KnowledgeAnswer Answer(string? question)
+    {
+        question ??= "";
+        if (question.Length > TextAnalyzer.MaximumQuestionLength)
+        {
+            question = question[..TextAnalyzer.MaximumQuestionLength];
+        }
+
+        if (!question.Any(char.IsLetterOrDigit))
+        {
+            return Abstain("Ask me anything about SOC 2 or ISO 27001, for example \"what is the difference between SOC 2 and ISO 27001?\" or \"what is CC6.1?\".", []);
+        }
+
+        var detected = _detector.Detect(question);
+        if (detected.References.Count > 0)
+        {
+            if (MappingIntent().IsMatch(question) || AsksOtherFramework(question, detected.References[0]))
+            {
+                return AnswerCrosswalk(detected.References[0]);
+            }
+
+            // "a 8.28 what do devs need to do": an entry about that id answers better than its one-line description.
+            return EntryAbout(detected) ?? AnswerCatalog(detected.References, 0.95);
+        }
+
+        var query = _index.Analyse(question);
+        var hits = _index.Search(query, 8, boost: BoostFor(question));
+        var suggestions = RelatedFrom(hits, exclude: null);
+        if (detected.Unresolved.Count > 0)
+        {
+            // A numbered requirement from another rule book: we cover what those laws are, not their clauses.
+            return Abstain("I can't answer that one reliably: it names a specific requirement that our knowledge base does not cover.", suggestions);
+        }
+
+        if (InternalFact().IsMatch(question))
+        {
+            return Abstain("That's about how our own company does things, which I don't have on record.", suggestions);
+        }
+
+        if (hits.Count == 0)
+        {
+            return Abstain(null, []);
+        }
+
+        var best = hits[0];
+        var confidence = Confidence(best, query, question);
+        if (confidence < AbstainBelow)
+        {
+            return Abstain(null, suggestions) with { Confidence = confidence };
+        }
+
+        var key = best.Key;
+        if (_kb.ById.TryGetValue(key, out var entry))
+        {
+            return AnswerEntry(entry, hits, confidence);
+        }
+
+        return AnswerCatalog([key], confidence);
+    }
+
+    /// <summary>The entry that best answers the rest of a question naming an id, among the entries citing that id.</summary>
+    private KnowledgeAnswer? EntryAbout(DetectedReferences detected)
+    {
+        var citing = detected.References.SelectMany(r => _entriesByRef.GetValueOrDefault(r) ?? []).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+        var query = _index.Analyse(detected.Remainder).Where(t => t.Known && !IdWords.Contains(t.Term)).ToList();
+        if (citing.Count == 0 || query.Count == 0)
+        {
+            return null;
+        }
+
+        var framework = detected.References.Any(r => r.StartsWith(Catalog.Soc2Prefix, StringComparison.Ordinal)) ? Scope.Soc2 : Scope.None;
+        framework |= detected.References.Any(r => r.StartsWith(Catalog.IsoPrefix, StringComparison.Ordinal)) ? Scope.Iso : Scope.None;
+        var hits = _index.Search(query, 4, citing.Contains, AffinityTo(framework));
+        if (hits.Count == 0 || hits[0].Coverage < EntryAboutCoverage)
+        {
+            return null;
+        }
+
+        var answer = AnswerEntry(_kb.ById[hits[0].Key], hits, 0.9);
+        var named = detected.References.Select(Cite).OfType<CitedReference>();
+        return answer with { References = [.. named.Concat(answer.References).DistinctBy(r => r.Ref)] };
+    }
+
+    /// <summary>Security-programme words (stemmed), common in our questions and rare in everything else people ask a bot.</summary>
+    private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
+    {
+        "risk", "infosec", "audit", "vendor", "supplier", "encrypt", "vulner", "penetr", "incid", "evid", "breach", "privaci",
+        "confidenti", "segreg", "offboard", "onboard", "mfa", "phish", "tabletop", "siem", "backup", "disast", "continu",
+    };
+
+    /// <summary>Other rule books: in scope for what they are, not for their details.</summary>
+    private static readonly HashSet<string> RegulationTerms = new(StringComparer.Ordinal)
+    {
+        "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra", "hitrust", "dora", "nis2",
+    };
+
+    /// <summary>Words that only appear in questions about compliance programmes (stemmed): they make a question in scope.</summary>
+    private static readonly HashSet<string> AnchorTerms = new(StringComparer.Ordinal)
+    {
+        "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "isms", "annex", "type1", "type2", "cuec", "csoc",
+        "cc", "soa", "stage1", "stage2", "auditor", "attest", "certif", "surveil", "nonconform", "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra",
+        "hitrust", "dora", "nis2", "cpa", "aicpa", "ssae", "complianc", "subservic", "recertif", "coso", "criteria", "criterion",
+    };
+
+    /// <summary>
+    /// How much of the question the best match explains (idf-weighted coverage), raised for questions naming
+    /// SOC 2 / ISO 27001 terms and capped for one-word matches with no compliance term. Calibrated on tests/eval.
+    /// </summary>
+    private static double Confidence(SearchHit best, IReadOnlyList<QueryTerm> query, string question)
+    {
+        var terms = TextAnalyzer.Terms(question);
+        var programme = terms.Any(t => AnchorTerms.Contains(t) && !RegulationTerms.Contains(t));
+        var regulation = terms.Any(RegulationTerms.Contains);
+        double confidence = best.Coverage;
+        if (programme)
+        {
+            confidence += AnchorBonus;
+        }
+        else if (!regulation && terms.Any(DomainTerms.Contains))
+        {
+            confidence += DomainBonus;
+        }
+        else if (!regulation && query.Count(t => t.Known && !t.IsPair) <= 1)
+        {
+            confidence = Math.Min(confidence, SingleWordCap);
+        }
+
+        return Math.Min(1, confidence);
+    }
+
+    private KnowledgeAnswer AnswerEntry(KnowledgeEntry entry, IReadOnlyList<SearchHit> hits, double confidence)
+    {
+        var references = entry.References.Select(Cite).OfType<CitedReference>().ToList();
+        var related = entry.Related.Where(_kb.ById.ContainsKey).Select(id => new RelatedEntry(id, _kb.ById[id].Title))
+            .Concat(RelatedFrom(hits, entry.Id))
+            .DistinctBy(r => r.EntryId)
+            .Take(MaximumRelated)
+            .ToList();
+        return new KnowledgeAnswer(AnswerKind.Entry, entry.Answer, entry.Id, entry.Title, references, entry.Sources, related, Math.Round(confidence, 3));
+    }
+
+    private KnowledgeAnswer AnswerCatalog(IReadOnlyList<string> refs, double confidence)
+    {
+        var items = refs.Select(_kb.Catalog.Find).OfType<CatalogItem>().ToList();
+        var text = new StringBuilder();
+        var cited = new List<CitedReference>();
+        foreach (var item in items)
+        {
+            if (text.Length > 0)
+            {
+                text.Append("\n\n");
+            }
+
+            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n{item.Description}");
+            cited.Add(new CitedReference(item.Ref, item.Code, item.Title));
+            var mapped = Mapped(item.Ref).Take(5).ToList();
+            if (mapped.Count > 0)
+            {
+                var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO 27001" : "SOC 2";
+                text.Append(CultureInfo.InvariantCulture, $"\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}.");
+                cited.AddRange(mapped.Select(m => new CitedReference(m.Ref, m.Code, m.Title)));
+            }
+        }
+
+        var first = items[0];
+        var sources = items.Select(i => _kb.Catalog.SourceOf(i.Ref)).OfType<Source>().Distinct().ToList();
+        var related = items.SelectMany(i => _entriesByRef.GetValueOrDefault(i.Ref) ?? [])
+            .Select(e => new RelatedEntry(e.Id, e.Title)).DistinctBy(r => r.EntryId).Take(MaximumRelated).ToList();
+        return new KnowledgeAnswer(AnswerKind.Catalog, text.ToString(), null, $"{first.DisplayId} · {first.Title}",
+            cited.DistinctBy(c => c.Ref).ToList(), sources, related, confidence);
+    }
+
+    private KnowledgeAnswer AnswerCrosswalk(string reference)
+    {
+        var item = _kb.Catalog.Find(reference)!;
+        var pairs = _kb.Catalog.PairsOf(reference);
+        var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO/IEC 27001:2022" : "SOC 2";
+        var text = new StringBuilder();
+        var cited = new List<CitedReference> { new(item.Ref, item.Code, item.Title) };
+        if (pairs.Count == 0)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** has no {other} counterpart in our crosswalk: nothing on the other side addresses the same thing closely enough to map it.");
+        }
+        else
+        {
+            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** maps to {pairs.Count} {other} item{(pairs.Count == 1 ? "" : "s")} in our crosswalk:");
+            foreach (var pair in pairs.Take(MaximumMappings))
+            {
+                var target = _kb.Catalog.Find(pair.Soc2Ref == item.Ref ? pair.IsoRef : pair.Soc2Ref)!;
+                text.Append(CultureInfo.InvariantCulture, $"\n• **{target.Code}** {target.Title}: {pair.Rationale}");
+                cited.Add(new CitedReference(target.Ref, target.Code, target.Title));
+            }
+
+            if (pairs.Count > MaximumMappings)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n…and {pairs.Count - MaximumMappings} more.");
+            }
+
+            text.Append("\nA mapping shows where evidence can be reused; each auditor still judges against their own framework.");
+        }
+
+        var sources = new List<Source>();
+        sources.AddRange(new[] { _kb.Catalog.Sources.GetValueOrDefault("SOC2"), _kb.Catalog.Sources.GetValueOrDefault("ISO27001") }.OfType<Source>());
+        sources.AddRange(pairs.Where(p => p.Source is not null).Select(p => p.Source!).Distinct().Take(3).Select(url => new Source("Crosswalk source", url)));
+        var related = (_entriesByRef.GetValueOrDefault(reference) ?? []).Select(e => new RelatedEntry(e.Id, e.Title)).Take(MaximumRelated).ToList();
+        return new KnowledgeAnswer(AnswerKind.Crosswalk, text.ToString(), null, $"{item.Code} ↔ {other}", cited, sources, related, 0.95);
+    }
+
+    private IEnumerable<CatalogItem> Mapped(string reference) =>
+        _kb.Catalog.PairsOf(reference)
+            .Select(p => _kb.Catalog.Find(p.Soc2Ref == reference ? p.IsoRef : p.Soc2Ref))
+            .OfType<CatalogItem>();
+
+    private static string Describe(CatalogItem item) => item.Kind switch
+    {
+        CatalogKind.Soc2Criterion => $"SOC 2 Trust Services Criteria, {item.Group}.",
+        CatalogKind.AnnexAControl => $"ISO/IEC 27001:2022 Annex A, {item.Group.ToLowerInvariant()} controls{(item.NewIn2022 ? ", new in 2022" : "")}.",
+        _ => string.IsNullOrEmpty(item.Group)
+            ? "ISO/IEC 27001:2022 management-system clause (a requirement, not an optional control)."
+            : $"ISO/IEC 27001:2022 management-system requirement, part of clause {item.Group}.",
+    };
+
+    private CitedReference? Cite(string reference) =>
+        _kb.Catalog.Find(reference) is { } item ? new CitedReference(item.Ref, item.Code, item.Title) : null;
+
+    private List<RelatedEntry> RelatedFrom(IReadOnlyList<SearchHit> hits, string? exclude)
+    {
+        return hits
+            .Select(h => h.Key)
+            .Where(k => k != exclude && _kb.ById.ContainsKey(k))
+            .Select(k => new RelatedEntry(k, _kb.ById[k].Title))
+            .Take(MaximumRelated)
+            .ToList();
+    }
+
+    private static KnowledgeAnswer Abstain(string? why, IReadOnlyList<RelatedEntry> suggestions)
+    {
+        var text = (why is null ? "I don't know that one: it isn't covered by our SOC 2 and ISO 27001 knowledge base." : why)
+            + " I can pass your question to the compliance team, and their answer will come back to you here.";
+        return new KnowledgeAnswer(AnswerKind.Abstained, text, null, "Not covered", [], [], suggestions, 0);
+    }
+
+    private static bool AsksOtherFramework(string question, string reference)
+    {
+        var lower = question.ToLowerInvariant();
+        return reference.StartsWith(Catalog.Soc2Prefix, StringComparison.Ordinal)
+            ? IsoWord().IsMatch(lower)
+            : Soc2Word().IsMatch(lower);
+    }
+
+    [GeneratedRegex(@"\b(map|maps|mapped|mapping|mappings|crosswalk|equivalent|equivalents|counterpart|corresponds?|correspond(?:ing)?|lines? up|align(?:s|ed)?|overlap(?:s)?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex MappingIntent();
+
+    [GeneratedRegex(@"^What(?:\s+is|'s)\s+(?:a\s+|an\s+|the\s+)?(?<subject>[^?(]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex DefinitionTitle();
+
+    [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+even\s+is|\s+exactly\s+is)\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
+    private static partial Regex DefinitionCue();
+
+    [GeneratedRegex(@"\biso\b|27001|27k|annex")]
+    private static partial Regex IsoWord();
+
+    [GeneratedRegex(@"\bsoc\s*-?\s*(2|ii|two)\b|\bsoc2\b|\btsc\b|trust services")]
+    private static partial Regex Soc2Word();
+
+    /// <summary>Questions about the company's own people, dates, documents and results, which no curated answer can know.</summary>
+    [GeneratedRegex(@"\b(?:who|when|where|which)(?:'s|\s+is|\s+are|\s+was|\s+were)?\s+(?:our|my)\b|\b(?:what|where)(?:'s|\s+is|\s+are)\s+our\b|\bdid\s+we\s+(?:pass|fail|get)\b.*\b(?:last|latest|recent|previous)\b|\bour\s+(?:own\s+)?(?:ciso|certificate\s+number|findings?|results?)\b|\bhow\s+many\b[^?]*\b(?:do|did)\s+we\s+have\b", RegexOptions.IgnoreCase)]
+    private static partial Regex InternalFact();
+}
