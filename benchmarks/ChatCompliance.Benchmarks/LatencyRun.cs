@@ -28,9 +28,12 @@ internal static class LatencyRun
         build.Stop();
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
-        foreach (var q in questions)
+        for (var warm = 0; warm < 5; warm++)
         {
-            answerer.Answer(q);
+            foreach (var q in questions)
+            {
+                answerer.Answer(q);
+            }
         }
 
         var samples = new double[questions.Length * rounds];

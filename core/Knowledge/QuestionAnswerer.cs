@@ -21,7 +21,7 @@ public sealed partial class QuestionAnswerer
     private const float SameScopeBoost = 1.25f;
     private const float OtherScopePenalty = 0.7f;
     private const float QuestionsWeight = 2f;
-    private const float TitleWeight = 2f;
+    private const float TitleWeight = 3f;
     private const float AnswerWeight = 1f;
 
     /// <summary>Added to the coverage of a question that names SOC 2 or ISO 27001 terms: it is in scope, so a partial match is still worth answering.</summary>
@@ -53,10 +53,11 @@ public sealed partial class QuestionAnswerer
         var documents = new List<IndexDocument>(kb.Entries.Count + kb.Catalog.Items.Count);
         foreach (var entry in kb.Entries)
         {
-            documents.Add(new IndexDocument(entry.Id, [(string.Join('\n', entry.Questions), QuestionsWeight), (entry.Title, TitleWeight), (entry.AnswerText, AnswerWeight)]));
+            documents.Add(new IndexDocument(entry.Id,
+                [new("ask", string.Join('\n', entry.Questions), QuestionsWeight), new("title", entry.Title, TitleWeight), new("answer", entry.AnswerText, AnswerWeight)]));
             foreach (var phrasing in entry.Questions.Append(entry.Title))
             {
-                documents.Add(new IndexDocument(entry.Id, [(phrasing, 1f)], IsPhrasing: true));
+                documents.Add(new IndexDocument(entry.Id, [new("ask", phrasing, 1f)], IsPhrasing: true));
             }
             foreach (var reference in entry.References)
             {
@@ -71,7 +72,7 @@ public sealed partial class QuestionAnswerer
 
         foreach (var item in kb.Catalog.Items)
         {
-            documents.Add(new IndexDocument(item.Ref, [(item.Title, 2f), (item.Description, 1f)], CatalogPrior));
+            documents.Add(new IndexDocument(item.Ref, [new("ask", item.Title, TitleWeight), new("answer", item.Description, AnswerWeight)], CatalogPrior));
         }
 
         _index = new SearchIndex(documents);

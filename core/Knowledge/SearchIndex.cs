@@ -1,30 +1,39 @@
 namespace ChatCompliance.Core.Knowledge;
 
-/// <summary>A document to index: weighted fields of text.</summary>
+/// <summary>A named, weighted piece of a document's text; lengths are normalised per field name.</summary>
+public sealed record IndexField(string Name, string Text, float Weight);
+
+/// <summary>A document to index.</summary>
 /// <param name="Key">What the document stands for (an entry id or a catalog ref); several documents may share a key.</param>
-/// <param name="Fields">Field texts with their weights (phrasings and titles weigh more than answers).</param>
+/// <param name="Fields">Its fields (phrasings and titles weigh more than answers).</param>
 /// <param name="Prior">A multiplier on the document's score (catalog items yield to curated entries).</param>
 /// <param name="IsPhrasing">One way of asking: its key's best phrasing adds to the key's whole-document score.</param>
-public sealed record IndexDocument(string Key, IReadOnlyList<(string Text, float Weight)> Fields, float Prior = 1f, bool IsPhrasing = false);
+public sealed record IndexDocument(string Key, IReadOnlyList<IndexField> Fields, float Prior = 1f, bool IsPhrasing = false);
 
 /// <summary>A ranked key and how much of the question it explains.</summary>
 /// <param name="Key">The key of the documents that matched.</param>
-/// <param name="Score">Whole-document BM25F score plus a share of the best phrasing's, times the prior.</param>
+/// <param name="Score">Whole-document BM25F score plus the best phrasing's, times prior and boost.</param>
 /// <param name="Coverage">Share of the question's weight (idf) that the key's documents match, 0 to 1.</param>
-/// <param name="PhraseCoverage">The same share for the key's best-matching single phrasing.</param>
-public readonly record struct SearchHit(string Key, float Score, float Coverage, float PhraseCoverage);
+public readonly record struct SearchHit(string Key, float Score, float Coverage);
 
 /// <summary>
-/// BM25F over an in-memory inverted index, with typo correction from the index's own vocabulary
-/// (edit distance 1, or 2 for words of eight letters or more). Built once; searching is thread-safe.
+/// BM25F over an in-memory inverted index (single words and adjacent pairs), with typo correction from the
+/// index's own vocabulary (edit distance 1, or 2 for words of eight letters or more). Built once, in
+/// parallel; searching is thread-safe and allocates little.
 /// </summary>
 public sealed class SearchIndex
 {
     private const float K1 = 1.2f;
     private const float B = 0.75f;
 
-    /// <summary>How much a key's best single phrasing adds to its whole-document score.</summary>
-    private const float PhraseShare = 1f;
+    /// <summary>Words shorter than this are not corrected: too many are other real words one letter away (pest, rain).</summary>
+    private const int MinimumCorrectable = 6;
+
+    /// <summary>The weight of a word the index only knows after correcting a typo.</summary>
+    private const float CorrectedWeight = 0.8f;
+
+    /// <summary>How much a matching pair of adjacent words adds, relative to a single word.</summary>
+    private const float PairWeight = 0.5f;
 
     private readonly Dictionary<string, int> _termIds = new(StringComparer.Ordinal);
     private readonly List<Posting[]> _postings = [];
@@ -38,13 +47,29 @@ public sealed class SearchIndex
     private readonly string[] _keys;
     private readonly float _unknownIdf;
 
-    private readonly record struct Posting(int Document, float Contribution);
+    /// <summary>A term's occurrence: in which document (and so which key), and its BM25F contribution.</summary>
+    private readonly record struct Posting(int Document, int Key, bool IsPhrasing, float Contribution);
+
+    /// <summary>Words this common (idf below it) are not used to pick a key's best phrasing: they would only add noise and time.</summary>
+    private const float PhraseIdfFloor = 1f;
+
+    /// <summary>Per-thread accumulators, all zero between searches: only touched slots are written, and they are reset.</summary>
+    private sealed class Accumulators(int documents, int keys)
+    {
+        public readonly float[] Score = new float[documents];
+        public readonly bool[] Touched = new bool[documents];
+        public readonly float[] Matched = new float[keys];
+        public readonly float[] Whole = new float[keys];
+        public readonly float[] Phrase = new float[keys];
+        public readonly bool[] KeyTouched = new bool[keys];
+        public readonly List<int> Documents = [];
+        public readonly List<int> Keys = [];
+    }
 
     [ThreadStatic]
-    private static float[]? _scores;
+    private static Accumulators? _accumulators;
 
-    [ThreadStatic]
-    private static float[]? _matched;
+    private sealed record Analysed(Dictionary<string, float>[] Counts, int[] Lengths, List<string> Words);
 
     public SearchIndex(IReadOnlyList<IndexDocument> documents)
     {
@@ -58,53 +83,40 @@ public sealed class SearchIndex
         {
             _keys[k] = key;
         }
-        var fieldCount = documents.Count == 0 ? 0 : documents.Max(d => d.Fields.Count);
-        var analysed = new List<(Dictionary<string, float>[] Counts, int[] Lengths)>(documents.Count);
-        var totalLength = new double[fieldCount];
-        var fieldDocs = new int[fieldCount];
-        foreach (var document in documents)
+
+        // Analysis (regex rewrites, stemming) is the expensive part and independent per document.
+        var analysed = new Analysed[documents.Count];
+        Parallel.For(0, documents.Count, d => analysed[d] = Analyse(documents[d]));
+
+        var totalLength = new Dictionary<string, (double Total, int Count)>(StringComparer.Ordinal);
+        for (var d = 0; d < documents.Count; d++)
         {
-            var counts = new Dictionary<string, float>[document.Fields.Count];
-            var lengths = new int[document.Fields.Count];
-            for (var f = 0; f < document.Fields.Count; f++)
+            foreach (var word in analysed[d].Words)
             {
-                counts[f] = new Dictionary<string, float>(StringComparer.Ordinal);
-                string? previous = null;
-                foreach (var word in TextAnalyzer.Words(document.Fields[f].Text))
-                {
-                    var term = TextAnalyzer.Stem(word);
-                    _wordToTerm.TryAdd(word, term);
-                    _wordFrequency[word] = _wordFrequency.GetValueOrDefault(word) + 1;
-                    counts[f][term] = counts[f].GetValueOrDefault(term) + 1;
-                    if (previous is not null)
-                    {
-                        var pair = Pair(previous, term);
-                        counts[f][pair] = counts[f].GetValueOrDefault(pair) + 1;
-                    }
-
-                    previous = term;
-                    lengths[f]++;
-                }
-
-                totalLength[f] += lengths[f];
-                fieldDocs[f]++;
+                _wordToTerm.TryAdd(word, TextAnalyzer.Stem(word));
+                _wordFrequency[word] = _wordFrequency.GetValueOrDefault(word) + 1;
             }
 
-            analysed.Add((counts, lengths));
+            for (var f = 0; f < documents[d].Fields.Count; f++)
+            {
+                var name = documents[d].Fields[f].Name;
+                var (total, count) = totalLength.GetValueOrDefault(name);
+                totalLength[name] = (total + analysed[d].Lengths[f], count + 1);
+            }
         }
 
-        var average = totalLength.Select((t, f) => fieldDocs[f] == 0 ? 1 : Math.Max(1, t / fieldDocs[f])).ToArray();
+        var average = totalLength.ToDictionary(p => p.Key, p => Math.Max(1, p.Value.Total / p.Value.Count), StringComparer.Ordinal);
         var building = new List<List<Posting>>();
         for (var d = 0; d < documents.Count; d++)
         {
-            var (counts, lengths) = analysed[d];
             var combined = new Dictionary<string, float>(StringComparer.Ordinal);
-            for (var f = 0; f < counts.Length; f++)
+            for (var f = 0; f < documents[d].Fields.Count; f++)
             {
-                var norm = (float)(1 - B + B * lengths[f] / average[f]);
-                foreach (var (term, tf) in counts[f])
+                var field = documents[d].Fields[f];
+                var norm = (float)(1 - B + B * analysed[d].Lengths[f] / average[field.Name]);
+                foreach (var (term, tf) in analysed[d].Counts[f])
                 {
-                    combined[term] = combined.GetValueOrDefault(term) + documents[d].Fields[f].Weight * tf / norm;
+                    combined[term] = combined.GetValueOrDefault(term) + field.Weight * tf / norm;
                 }
             }
 
@@ -116,8 +128,10 @@ public sealed class SearchIndex
                     building.Add([]);
                 }
 
-                building[id].Add(new Posting(d, tf));
+                building[id].Add(new Posting(d, _keyOf[d], _isPhrasing[d], tf));
             }
+
+            analysed[d] = null!;
         }
 
         var n = documents.Count;
@@ -126,10 +140,10 @@ public sealed class SearchIndex
         {
             var idf = (float)Math.Log(1 + (n - list.Count + 0.5) / (list.Count + 0.5));
             _idf.Add(idf);
-            _postings.Add([.. list.Select(p => new Posting(p.Document, idf * p.Contribution * (K1 + 1) / (p.Contribution + K1)))]);
+            _postings.Add([.. list.Select(p => p with { Contribution = _priors[p.Document] * idf * p.Contribution * (K1 + 1) / (p.Contribution + K1) })]);
         }
 
-        foreach (var word in _wordToTerm.Keys.Where(w => w.Length >= 4 && !char.IsDigit(w[0])))
+        foreach (var word in _wordToTerm.Keys.Where(w => w.Length >= MinimumCorrectable - 1 && !char.IsDigit(w[0])))
         {
             foreach (var variant in DeleteOne(word))
             {
@@ -145,14 +159,33 @@ public sealed class SearchIndex
 
     public IReadOnlyList<IndexDocument> Documents { get; }
 
-    /// <summary>Words shorter than this are not corrected: too many are other real words one letter away (pest, rain).</summary>
-    private const int MinimumCorrectable = 6;
+    private static Analysed Analyse(IndexDocument document)
+    {
+        var counts = new Dictionary<string, float>[document.Fields.Count];
+        var lengths = new int[document.Fields.Count];
+        var words = new List<string>();
+        for (var f = 0; f < document.Fields.Count; f++)
+        {
+            counts[f] = new Dictionary<string, float>(StringComparer.Ordinal);
+            string? previous = null;
+            foreach (var word in TextAnalyzer.Words(document.Fields[f].Text))
+            {
+                var term = TextAnalyzer.Stem(word);
+                words.Add(word);
+                counts[f][term] = counts[f].GetValueOrDefault(term) + 1;
+                if (previous is not null)
+                {
+                    var pair = Pair(previous, term);
+                    counts[f][pair] = counts[f].GetValueOrDefault(pair) + 1;
+                }
 
-    /// <summary>The weight of a word the index only knows after correcting a typo.</summary>
-    private const float CorrectedWeight = 0.8f;
+                previous = term;
+                lengths[f]++;
+            }
+        }
 
-    /// <summary>How much a matching pair of adjacent words adds, relative to a single word.</summary>
-    private const float PairWeight = 0.5f;
+        return new Analysed(counts, lengths, words);
+    }
 
     private static string Pair(string first, string second) => string.Concat(first, " ", second);
 
@@ -193,27 +226,27 @@ public sealed class SearchIndex
         return [.. terms.Values];
     }
 
-    /// <summary>The best <paramref name="count"/> documents for the analysed question, best first.</summary>
+    /// <summary>The best <paramref name="count"/> keys for the analysed question, best first.</summary>
+    /// <param name="query">The analysed question.</param>
+    /// <param name="count">How many keys to return.</param>
+    /// <param name="filter">Keys allowed in the result; null allows all.</param>
+    /// <param name="boost">A multiplier per key (framework affinity and the like); null is 1.</param>
     public IReadOnlyList<SearchHit> Search(IReadOnlyList<QueryTerm> query, int count, Func<string, bool>? filter = null, Func<string, float>? boost = null)
     {
-        var n = Documents.Count;
-        if (n == 0 || query.Count == 0)
+        if (Documents.Count == 0 || query.Count == 0)
         {
             return [];
         }
 
-        // Per-thread accumulators, all zero between searches (only the touched slots are ever written and reset).
-        if (_scores is null || _scores.Length < n)
+        if (_accumulators is null || _accumulators.Score.Length < Documents.Count || _accumulators.Whole.Length < _keys.Length)
         {
-            _scores = new float[n];
-            _matched = new float[n];
+            _accumulators = new Accumulators(Math.Max(Documents.Count, _accumulators?.Score.Length ?? 0), Math.Max(_keys.Length, _accumulators?.Whole.Length ?? 0));
         }
 
-        var scores = _scores;
-        var matched = _matched!;
-        var touched = new List<int>();
+        var a = _accumulators;
         try
         {
+            // Whole documents (one per key) accumulate straight into their key; phrasings per document, then their best per key.
             var totalWeight = 0f;
             foreach (var term in query)
             {
@@ -223,42 +256,68 @@ public sealed class SearchIndex
                     continue;
                 }
 
+                var matchWeight = term.IsPair ? 0 : term.Weight * term.Idf;
+                var usePhrasings = term.Idf >= PhraseIdfFloor;
                 foreach (var posting in _postings[id])
                 {
-                    if (scores[posting.Document] == 0f && matched[posting.Document] == 0f)
+                    if (posting.IsPhrasing)
                     {
-                        touched.Add(posting.Document);
+                        if (usePhrasings)
+                        {
+                            var d = posting.Document;
+                            if (!a.Touched[d])
+                            {
+                                a.Touched[d] = true;
+                                a.Documents.Add(d);
+                            }
+
+                            a.Score[d] += term.Weight * posting.Contribution;
+                        }
+
+                        continue;
                     }
 
-                    scores[posting.Document] += term.Weight * posting.Contribution;
-                    matched[posting.Document] += term.IsPair ? 0 : term.Weight * term.Idf;
+                    var k = posting.Key;
+                    if (!a.KeyTouched[k])
+                    {
+                        a.KeyTouched[k] = true;
+                        a.Keys.Add(k);
+                    }
+
+                    a.Whole[k] += term.Weight * posting.Contribution;
+                    a.Matched[k] += matchWeight;
                 }
             }
 
-            var perKey = new Dictionary<int, (float Whole, float Phrase, float Coverage, float PhraseCoverage)>();
-            foreach (var d in touched)
+            foreach (var d in a.Documents)
             {
                 var k = _keyOf[d];
+                if (!a.KeyTouched[k])
+                {
+                    a.KeyTouched[k] = true;
+                    a.Keys.Add(k);
+                }
+
+                a.Phrase[k] = Math.Max(a.Phrase[k], a.Score[d]);
+            }
+
+            var best = new PriorityQueue<SearchHit, float>(count + 1);
+            foreach (var k in a.Keys)
+            {
                 if (filter is not null && !filter(_keys[k]))
                 {
                     continue;
                 }
 
-                var coverage = totalWeight == 0 ? 0 : matched[d] / totalWeight;
-                var current = perKey.GetValueOrDefault(k);
-                perKey[k] = _isPhrasing[d]
-                    ? (current.Whole, Math.Max(current.Phrase, scores[d] * _priors[d]), Math.Max(current.Coverage, coverage), Math.Max(current.PhraseCoverage, coverage))
-                    : (current.Whole + scores[d] * _priors[d], current.Phrase, Math.Max(current.Coverage, coverage), current.PhraseCoverage);
-            }
-
-            var best = new PriorityQueue<SearchHit, float>(count + 1);
-            foreach (var (k, v) in perKey)
-            {
-                var hit = new SearchHit(_keys[k], (v.Whole + PhraseShare * v.Phrase) * (boost?.Invoke(_keys[k]) ?? 1f), v.Coverage, v.PhraseCoverage);
-                best.Enqueue(hit, hit.Score);
-                if (best.Count > count)
+                var coverage = totalWeight == 0 ? 0 : Math.Min(1f, a.Matched[k] / totalWeight);
+                var hit = new SearchHit(_keys[k], (a.Whole[k] + a.Phrase[k]) * (boost?.Invoke(_keys[k]) ?? 1f), coverage);
+                if (best.Count < count)
                 {
-                    best.Dequeue();
+                    best.Enqueue(hit, hit.Score);
+                }
+                else if (hit.Score > best.Peek().Score)
+                {
+                    best.DequeueEnqueue(hit, hit.Score);
                 }
             }
 
@@ -272,12 +331,22 @@ public sealed class SearchIndex
         }
         finally
         {
-            foreach (var d in touched)
+            foreach (var d in a.Documents)
             {
-                scores[d] = 0f;
-                matched[d] = 0f;
+                a.Score[d] = 0f;
+                a.Touched[d] = false;
             }
 
+            foreach (var k in a.Keys)
+            {
+                a.Whole[k] = 0f;
+                a.Phrase[k] = 0f;
+                a.Matched[k] = 0f;
+                a.KeyTouched[k] = false;
+            }
+
+            a.Documents.Clear();
+            a.Keys.Clear();
         }
     }
 
