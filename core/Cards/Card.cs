@@ -1,0 +1,24 @@
+namespace ChatCompliance.Core.Cards;
+
+/// <summary>
+/// A platform-neutral card: built once, rendered to an Adaptive Card (Teams) or Block Kit (Slack).
+/// Text in <see cref="TextElement"/>, <see cref="Fact"/> and <see cref="CardRow"/> is Markdown (bold, italic,
+/// bullets, links); pass untrusted text through <see cref="CardText.Escape"/> first.
+/// </summary>
+/// <param name="Header">An optional heading.</param>
+/// <param name="Body">The elements, top to bottom.</param>
+/// <param name="FallbackText">A plain-text summary: the notification text, and Slack's <c>text</c>.</param>
+public sealed record Card(CardHeader? Header, IReadOnlyList<CardElement> Body, string FallbackText)
+{
+    /// <summary>The buttons under the body.</summary>
+    public IReadOnlyList<CardButton> Actions { get; init; } = [];
+
+    /// <summary>
+    /// Platform user ids for whom the card refreshes itself when shown (for example to show the reviewer their
+    /// buttons and everyone else a read-only view). Teams honours at most 60.
+    /// </summary>
+    public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
+}
+
+/// <summary>A card's heading.</summary>
+public sealed record CardHeader(string Title, string? Subtitle = null);
