@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatCompliance.Bot.Manifests;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Questions;
@@ -8,10 +9,10 @@ using ChatCompliance.Core.Storage;
 
 namespace ChatCompliance.Bot.Cli;
 
-/// <summary>The program's verbs: <c>ask</c> and <c>kb check</c>. Anything else starts the web host.</summary>
+/// <summary>The program's verbs: <c>ask</c>, <c>kb check</c> and <c>manifests pack</c>. Anything else starts the web host.</summary>
 internal static class CommandLine
 {
-    private static readonly string[] Verbs = ["ask", "kb"];
+    private static readonly string[] Verbs = ["ask", "kb", "manifests"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -28,7 +29,15 @@ internal static class CommandLine
         check.SetAction((result, _) => FailPolitelyAsync(() => Task.FromResult(Check(result.GetValue(folder)))));
         var kb = new Command("kb", "Knowledge-base tools") { check };
 
-        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb };
+        // Required-ness is checked by the verb itself, so a missing option is exit code 2 with one line, like a bad one.
+        var appId = new Option<string?>("--app-id") { Description = "The bot's Microsoft App ID (a GUID): the app's id and its bot's botId" };
+        var host = new Option<string?>("--host") { Description = "The bot's public host name, e.g. bot.example.com (no scheme, path or port)" };
+        var output = new Option<string>("--output") { Description = "Where to write the app package", DefaultValueFactory = _ => "teams-app.zip" };
+        var pack = new Command("pack", "Fill in manifests/teams/manifest.json and zip it with its icons, for upload to Teams") { appId, host, output };
+        pack.SetAction((result, cancellationToken) => FailPolitelyAsync(() => PackAsync(result.GetValue(appId), result.GetValue(host), result.GetValue(output)!, cancellationToken)));
+        var manifests = new Command("manifests", "Teams app manifest tools") { pack };
+
+        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests };
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -57,6 +66,40 @@ internal static class CommandLine
 
         Console.WriteLine($"{folder}: {kb.Entries.Count} entries, {kb.Catalog.Items.Count} catalog items, {kb.Catalog.Crosswalk.Count} crosswalk pairs, {problems.Count} problem(s)");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task<int> PackAsync(string? appId, string? host, string output, CancellationToken cancellationToken)
+    {
+        var template = TeamsAppPackage.FindTemplate(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+        var schema = TeamsAppPackage.FindSchema(template);
+        IReadOnlyList<string> errors;
+        try
+        {
+            errors = await TeamsAppPackage.PackAsync(template, appId, host, output, schema, cancellationToken);
+        }
+        catch (PackageOptionException e)
+        {
+            await Console.Error.WriteLineAsync($"error: {e.Message}");
+            return 2;
+        }
+
+        foreach (var error in errors)
+        {
+            await Console.Error.WriteLineAsync($"error: {Path.Combine(template, TeamsAppPackage.ManifestFile)} does not match {schema}: {error}");
+        }
+
+        if (errors.Count > 0)
+        {
+            return 1;
+        }
+
+        if (schema is null)
+        {
+            await Console.Error.WriteLineAsync($"note: {TeamsAppPackage.SchemaFile} not found in a shared/reference/schemas/ above {template}; the manifest was not validated");
+        }
+
+        Console.WriteLine($"{Path.GetFullPath(output)}: {string.Join(", ", TeamsAppPackage.Files)} from {template}{(schema is null ? "" : ", manifest valid against " + schema)}");
+        return 0;
     }
 
     private static async Task<int> AskAsync(string? question, bool batch, bool record, CancellationToken cancellationToken)
