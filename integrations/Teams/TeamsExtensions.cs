@@ -1,0 +1,101 @@
+using System.Net;
+using ChatCompliance.Integrations.Teams.Connector;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace ChatCompliance.Integrations.Teams;
+
+/// <summary>Registers the Teams channel: its options and the outbound Bot Connector client.</summary>
+public static class TeamsExtensions
+{
+    private const string ResiliencePipelineName = "bot-connector";
+
+    /// <summary>
+    /// Binds <see cref="TeamsOptions"/> from the Bot Framework's root keys (<c>MicrosoftAppId</c>, … — so
+    /// environment variables of those names work) and then from the <c>Teams</c> section; binds
+    /// <see cref="BotConnectorOptions"/> from <c>Teams:Connector</c>; registers the token provider, its handler
+    /// and <see cref="IBotConnector"/> as a typed client behind one resilience handler (retry, rate limits, attempt timeout).
+    /// </summary>
+    public static IHostApplicationBuilder AddTeams(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<TeamsOptions>()
+            .Bind(builder.Configuration)
+            .Bind(builder.Configuration.GetSection(TeamsOptions.SectionName))
+            .Validate(o => o.IsLocalMode || !string.IsNullOrWhiteSpace(o.MicrosoftAppPassword), "MicrosoftAppPassword is required when MicrosoftAppId is set.")
+            .Validate(
+                o => o.MicrosoftAppType is { } type && (type.Equals("SingleTenant", StringComparison.OrdinalIgnoreCase) || type.Equals("MultiTenant", StringComparison.OrdinalIgnoreCase)),
+                "MicrosoftAppType must be SingleTenant or MultiTenant (the bot authenticates with MicrosoftAppPassword; UserAssignedMSI is not supported).")
+            .Validate(o => Uri.TryCreate(o.TokenEndpoint.Replace("{tenant}", "t", StringComparison.Ordinal), UriKind.Absolute, out _), "Teams:TokenEndpoint must be an absolute URL.")
+            .ValidateOnStart();
+        services.AddOptions<BotConnectorOptions>()
+            .Bind(builder.Configuration.GetSection(BotConnectorOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<BotTokenProvider>();
+        services.TryAddSingleton<BotConnectorRateLimiter>();
+        services.TryAddTransient<BotTokenHandler>();
+
+        services.AddHttpClient(BotTokenProvider.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
+        // Handlers run in the order added: the resilience handler wraps the token handler, so every attempt asks for the current token.
+        var connector = services.AddHttpClient<IBotConnector, BotConnectorClient>((sp, http) =>
+            http.Timeout = sp.GetRequiredService<IOptions<BotConnectorOptions>>().Value.TotalTimeout);
+        connector.AddResilienceHandler(ResiliencePipelineName, ConfigureConnectorPipeline);
+        connector.AddHttpMessageHandler<BotTokenHandler>();
+        return builder;
+    }
+
+    /// <summary>Retries in one place: each attempt first waits for its rate-limit permits, then gets its own timeout.</summary>
+    private static void ConfigureConnectorPipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var options = context.ServiceProvider.GetRequiredService<IOptions<BotConnectorOptions>>().Value;
+        var limiter = context.ServiceProvider.GetRequiredService<BotConnectorRateLimiter>();
+        var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<BotConnectorClient>();
+
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = options.RetryMaxDelay,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Result: { } response } => BotConnectorException.IsTransientStatus(response.StatusCode),
+                { Exception: BotConnectorException { IsTransient: true } } => true,
+                { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                _ => false,
+            }),
+            OnRetry = args =>
+            {
+                var request = args.Context.GetRequestMessage();
+                var outcome = args.Outcome.Result is { } response
+                    ? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                    : args.Outcome.Exception?.GetType().Name ?? "failed";
+                Log.Retrying(logger, request?.Method, request?.RequestUri, outcome, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            },
+        });
+
+        // Queues rather than refuses; only a full queue (BotConnectorOptions.RateLimitQueueLimit) throws RateLimiterRejectedException.
+        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+        {
+            RateLimiter = args => limiter.AcquireAsync(
+                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
+                args.Context.CancellationToken),
+        });
+
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+}
