@@ -1,6 +1,8 @@
 using ChatCompliance.Bot;
 using ChatCompliance.Bot.Cli;
+using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
+using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
@@ -21,6 +23,10 @@ try
     // The curated knowledge base and the engine that answers from it.
     builder.AddKnowledgeBase();
 
+    // The conversation (platform-neutral) and the Teams channel.
+    builder.AddConversation();
+    builder.AddTeamsChannel();
+
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
 
@@ -30,6 +36,7 @@ try
     await app.PrepareStoreAsync();
 
     app.MapHealthEndpoints();
+    app.MapTeamsEndpoints();
     app.MapJobsDashboard();
 
     await app.RunAsync();

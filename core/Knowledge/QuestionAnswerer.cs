@@ -313,13 +313,13 @@ public sealed partial class QuestionAnswerer
                 text.Append("\n\n");
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n{item.Description}");
+            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n\n{item.Description}");
             cited.Add(new CitedReference(item.Ref, item.Code, item.Title));
             var mapped = Mapped(item.Ref).Take(5).ToList();
             if (mapped.Count > 0)
             {
                 var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO 27001" : "SOC 2";
-                text.Append(CultureInfo.InvariantCulture, $"\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}.");
+                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}.");
                 cited.AddRange(mapped.Select(m => new CitedReference(m.Ref, m.Code, m.Title)));
             }
         }
@@ -349,16 +349,16 @@ public sealed partial class QuestionAnswerer
             foreach (var pair in pairs.Take(MaximumMappings))
             {
                 var target = _kb.Catalog.Find(pair.Soc2Ref == item.Ref ? pair.IsoRef : pair.Soc2Ref)!;
-                text.Append(CultureInfo.InvariantCulture, $"\n• **{target.Code}** {target.Title}: {pair.Rationale}");
+                text.Append(CultureInfo.InvariantCulture, $"\n\n• **{target.Code}** {target.Title}: {pair.Rationale}");
                 cited.Add(new CitedReference(target.Ref, target.Code, target.Title));
             }
 
             if (pairs.Count > MaximumMappings)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n…and {pairs.Count - MaximumMappings} more.");
+                text.Append(CultureInfo.InvariantCulture, $"\n\n…and {pairs.Count - MaximumMappings} more.");
             }
 
-            text.Append("\nA mapping shows where evidence can be reused; each auditor still judges against their own framework.");
+            text.Append("\n\nA mapping shows where evidence can be reused; each auditor still judges against their own framework.");
         }
 
         var sources = new List<Source>();

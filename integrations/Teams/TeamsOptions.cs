@@ -23,8 +23,11 @@ public sealed class TeamsOptions
     /// <summary>OpenID metadata whose <c>jwks_uri</c> gives the keys that sign inbound tokens.</summary>
     public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
 
-    /// <summary>Issuers accepted on inbound tokens.</summary>
-    public List<string> ValidIssuers { get; set; } = ["https://api.botframework.com"];
+    /// <summary>The issuer the Bot Framework puts on tokens for Teams.</summary>
+    public const string BotFrameworkIssuer = "https://api.botframework.com";
+
+    /// <summary>Issuers accepted on inbound tokens; empty means <see cref="BotFrameworkIssuer"/>. (A default list would be added to, not replaced, by configuration.)</summary>
+    public List<string> ValidIssuers { get; set; } = [];
 
     /// <summary>When not empty, only these tenants may talk to the bot.</summary>
     public List<string> AllowedTenants { get; set; } = [];
@@ -34,6 +37,9 @@ public sealed class TeamsOptions
 
     /// <summary>The scope of outbound tokens.</summary>
     public string TokenScope { get; set; } = "https://api.botframework.com/.default";
+
+    /// <summary>The least time between two metadata refreshes caused by an unknown signing key.</summary>
+    public TimeSpan MetadataRefreshInterval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Allowed clock skew on token lifetimes.</summary>
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ChatCompliance.Benchmarks;
+
+/// <summary>
+/// End to end on one machine: a load generator posts signed Teams message activities to the real bot
+/// process (Release build, SQLite default store, full JWT validation) at a fixed number of connections;
+/// the bot answers from the knowledge base and replies to a local fake connector, which also serves the
+/// OpenID metadata, signing keys and token endpoint. Reports throughput and latency (request sent to
+/// response received; the bot replies to the connector before it answers the request).
+/// </summary>
+internal static class TeamsLoadRun
+{
+    private const string AppId = "11111111-2222-3333-4444-555555555555";
+    private static readonly string[] Endorsements = ["msteams"];
+
+    public static async Task RunAsync(int connections, int seconds)
+    {
+        using var rsa = RSA.Create(2048);
+        var fakePort = FreePort();
+        var botPort = FreePort();
+        var fakeUrl = $"http://127.0.0.1:{fakePort}";
+        var replies = 0L;
+        await using var fake = StartFake(fakePort, rsa, () => Interlocked.Increment(ref replies));
+
+        var data = Directory.CreateTempSubdirectory("cc-load-").FullName;
+        var bot = StartBot(botPort, data, fakeUrl);
+        try
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{botPort}") };
+            await WaitForBotAsync(http);
+            var token = Token(rsa, $"{fakeUrl}/connector/");
+            var questions = KnowledgeSets.Questions();
+
+            await LoadAsync(http, token, fakeUrl, questions, connections, TimeSpan.FromSeconds(5)); // warm-up
+            var before = Interlocked.Read(ref replies);
+            var (latencies, errors, elapsed) = await LoadAsync(http, token, fakeUrl, questions, connections, TimeSpan.FromSeconds(seconds));
+            var delivered = Interlocked.Read(ref replies) - before;
+            latencies.Sort();
+            double P(double p) => latencies.Count == 0 ? 0 : latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{connections} connections, {seconds} s: {latencies.Count} activities answered, {latencies.Count / elapsed.TotalSeconds:0} activities/s; " +
+                $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms; {errors} errors; {delivered} replies delivered to the connector"));
+        }
+        finally
+        {
+            bot.Kill(entireProcessTree: true);
+            await bot.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(
+        HttpClient http, string token, string fakeUrl, string[] questions, int connections, TimeSpan duration)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var counter = 0;
+        var clock = Stopwatch.StartNew();
+        var workers = Enumerable.Range(0, connections).Select(async worker =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var n = Interlocked.Increment(ref counter);
+                var activity = new JsonObject
+                {
+                    ["type"] = "message",
+                    ["id"] = $"act-{n}",
+                    ["channelId"] = "msteams",
+                    ["serviceUrl"] = $"{fakeUrl}/connector/",
+                    ["from"] = new JsonObject { ["id"] = $"29:user-{worker}", ["name"] = "Load", ["aadObjectId"] = $"aad-{worker}" },
+                    ["recipient"] = new JsonObject { ["id"] = "28:bot" },
+                    ["conversation"] = new JsonObject { ["id"] = $"a:conv-{worker}", ["conversationType"] = "personal", ["tenantId"] = "tenant-1" },
+                    ["text"] = questions[n % questions.Length],
+                };
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        });
+        await Task.WhenAll(workers);
+        return ([.. latencies], errors, clock.Elapsed);
+    }
+
+    private static WebApplication StartFake(int port, RSA rsa, Action onReply)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        var app = builder.Build();
+        var parameters = rsa.ExportParameters(false);
+        var jwks = JsonSerializer.Serialize(new { keys = new[] { new { kty = "RSA", use = "sig", kid = "load-key", n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent), endorsements = Endorsements } } });
+        app.MapGet("/openid", () => Results.Text(JsonSerializer.Serialize(new { issuer = "https://api.botframework.com", jwks_uri = $"http://127.0.0.1:{port}/keys" }), "application/json"));
+        app.MapGet("/keys", () => Results.Text(jwks, "application/json"));
+        app.MapPost("/{tenant}/oauth2/v2.0/token", () => Results.Text("""{"token_type":"Bearer","expires_in":3600,"access_token":"load"}""", "application/json"));
+        app.MapPost("/connector/v3/conversations/{conversation}/activities/{activity}", () =>
+        {
+            onReply();
+            return Results.Text("""{"id":"r"}""", "application/json");
+        });
+        app.StartAsync().GetAwaiter().GetResult();
+        return app;
+    }
+
+    private static Process StartBot(int port, string data, string fakeUrl)
+    {
+        var bot = Path.Combine(KnowledgeSets.RepositoryRoot(), "bot", "bin", "Release", "net10.0", "ChatCompliance.Bot.dll");
+        if (!File.Exists(bot))
+        {
+            throw new FileNotFoundException($"build the bot first: dotnet build -c Release bot ({bot})");
+        }
+
+        var start = new ProcessStartInfo("dotnet", [bot, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(bot)!,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Storage__DataDirectory"] = data;
+        start.Environment["MicrosoftAppId"] = AppId;
+        start.Environment["MicrosoftAppPassword"] = "load-test-only";
+        start.Environment["MicrosoftAppTenantId"] = "tenant-1";
+        start.Environment["Teams__OpenIdMetadataUrl"] = $"{fakeUrl}/openid";
+        start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"bot: {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task WaitForBotAsync(HttpClient http)
+    {
+        for (var i = 0; i < 120; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync(new Uri("/healthz", UriKind.Relative))).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(500);
+        }
+
+        throw new TimeoutException("the bot did not start in 60 s");
+    }
+
+    private static string Token(RSA rsa, string serviceUrl) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    {
+        Issuer = "https://api.botframework.com",
+        Audience = AppId,
+        Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl)]),
+        Expires = DateTime.UtcNow.AddHours(1),
+        SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "load-key" }, SecurityAlgorithms.RsaSha256),
+    });
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

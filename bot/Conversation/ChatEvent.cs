@@ -1,0 +1,46 @@
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+
+namespace ChatCompliance.Bot.Conversation;
+
+/// <summary>What happened, in platform-neutral terms.</summary>
+internal enum ChatEventKind
+{
+    Message,
+    CardAction,
+    Installed,
+    Uninstalled,
+}
+
+/// <summary>Who acted, as the platform identifies them.</summary>
+internal sealed record ChatUser(Platform Platform, string UserId, string? Name, string? DirectoryId, string? TenantId);
+
+/// <summary>One inbound event after the adapter verified and translated it.</summary>
+/// <param name="Kind">Message, card action, install or uninstall.</param>
+/// <param name="User">The sender.</param>
+/// <param name="ConversationReferenceId">The stored reference of the conversation it came from.</param>
+/// <param name="Text">Message text with mentions removed.</param>
+/// <param name="Verb">The card action's verb.</param>
+/// <param name="Data">The card action's data and inputs.</param>
+internal sealed record ChatEvent(
+    ChatEventKind Kind,
+    ChatUser User,
+    Guid ConversationReferenceId,
+    string? Text = null,
+    string? Verb = null,
+    IReadOnlyDictionary<string, string>? Data = null)
+{
+    public string? Value(string key) => Data is not null && Data.TryGetValue(key, out var value) ? value : null;
+}
+
+/// <summary>What the bot answers, in platform-neutral terms.</summary>
+internal abstract record ChatReply;
+
+/// <summary>Nothing to say.</summary>
+internal sealed record NoReply : ChatReply;
+
+/// <summary>A short text.</summary>
+internal sealed record TextReply(string Text) : ChatReply;
+
+/// <summary>A card; for a card action, <see cref="ReplacesCard"/> says it replaces the clicked card instead of following it.</summary>
+internal sealed record CardReply(Card Card, bool ReplacesCard = false) : ChatReply;

@@ -1,0 +1,21 @@
+using ChatCompliance.Bot.Teams;
+using ChatCompliance.Core.Questions;
+
+namespace ChatCompliance.Bot.Conversation;
+
+internal static class ConversationExtensions
+{
+    /// <summary>The platform-neutral conversation and what it needs.</summary>
+    public static IHostApplicationBuilder AddConversation(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            builder.Services.AddSingleton(TimeProvider.System);
+        }
+
+        builder.Services.AddScoped<QuestionLog>();
+        builder.Services.AddScoped<ConversationService>();
+        builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
+        return builder;
+    }
+}

@@ -1,0 +1,220 @@
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Knowledge;
+using ChatCompliance.Core.Questions;
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Bot.Conversation;
+
+/// <summary>
+/// The platform-neutral conversation: commands (help, ask, my tasks, my reviews), questions answered with citations,
+/// related questions, and the hand-off of unanswered questions to the compliance leads and back.
+/// </summary>
+internal sealed partial class ConversationService(
+    ComplianceDbContext db,
+    QuestionAnswerer answerer,
+    QuestionLog questions,
+    IProactiveMessenger messenger,
+    TimeProvider time)
+{
+    private const int MaximumAnswerLength = 4000;
+
+    public Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default) => chat.Kind switch
+    {
+        ChatEventKind.Message => OnMessageAsync(chat, cancellationToken),
+        ChatEventKind.CardAction => OnCardActionAsync(chat, cancellationToken),
+        ChatEventKind.Installed => Task.FromResult<ChatReply>(new CardReply(QuestionCards.Welcome())),
+        _ => Task.FromResult<ChatReply>(new NoReply()),
+    };
+
+    private async Task<ChatReply> OnMessageAsync(ChatEvent chat, CancellationToken cancellationToken)
+    {
+        var text = (chat.Text ?? "").Trim();
+        var command = text.ToLowerInvariant();
+        if (command is "" or "help" or "/help" or "?" or "hi" or "hello")
+        {
+            return new CardReply(QuestionCards.Help());
+        }
+
+        if (command is "my tasks" or "tasks")
+        {
+            return await MyTasksAsync(chat, cancellationToken);
+        }
+
+        if (command is "my reviews" or "reviews")
+        {
+            return await MyReviewsAsync(chat, cancellationToken);
+        }
+
+        if (command.StartsWith("ask ", StringComparison.Ordinal))
+        {
+            text = text[4..];
+        }
+
+        return await AnswerAsync(chat, text, cancellationToken);
+    }
+
+    private async Task<ChatReply> AnswerAsync(ChatEvent chat, string text, CancellationToken cancellationToken)
+    {
+        var answer = answerer.Answer(text);
+        var person = await FindPersonAsync(chat.User, cancellationToken);
+        var question = await questions.RecordAsync(text, answer, chat.User.Platform, person?.Id, chat.ConversationReferenceId, cancellationToken);
+        return new CardReply(QuestionCards.Answer(answer, question.Id));
+    }
+
+    private async Task<ChatReply> OnCardActionAsync(ChatEvent chat, CancellationToken cancellationToken)
+    {
+        switch (chat.Verb)
+        {
+            case CardVerbs.Help:
+                return new CardReply(QuestionCards.Help());
+            case CardVerbs.QaRelated when chat.Value(CardDataKeys.Entry) is { } entryId && answerer.KnowledgeBase.ById.TryGetValue(entryId, out var entry):
+                return await AnswerAsync(chat, entry.Title, cancellationToken);
+            case CardVerbs.QaHandOff when Guid.TryParse(chat.Value(CardDataKeys.Question), out var questionId):
+                return await HandOffAsync(chat, questionId, cancellationToken);
+            case CardVerbs.QaAnswer when Guid.TryParse(chat.Value(CardDataKeys.Question), out var answeredId):
+                return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
+            default:
+                return new TextReply("Sorry, I don't recognise that button any more. Type **help** to see what I can do.");
+        }
+    }
+
+    /// <summary>The asker passes an unanswered question to the compliance leads; a second click changes nothing.</summary>
+    private async Task<ChatReply> HandOffAsync(ChatEvent chat, Guid questionId, CancellationToken cancellationToken)
+    {
+        var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
+        var asker = question?.ConversationReferenceId is { } id ? await db.ConversationReferences.FindAsync([id], cancellationToken) : null;
+        if (question is null || asker is null || asker.UserId is not null && asker.UserId != chat.User.UserId && asker.Scope == ConversationScope.Personal)
+        {
+            return new TextReply("I can't find that question any more.");
+        }
+
+        if (question.Status is QuestionStatus.HandedOff or QuestionStatus.AnsweredByLead)
+        {
+            return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
+        }
+
+        question.Status = QuestionStatus.HandedOff;
+        question.HandedOffAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+
+        var leads = await LeadConversationsAsync(cancellationToken);
+        var card = QuestionCards.LeadQuestion(question.Id, chat.User.Name ?? "a colleague", question.Text);
+        foreach (var lead in leads)
+        {
+            await messenger.SendAsync(lead, card, cancellationToken);
+        }
+
+        return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
+    }
+
+    /// <summary>A compliance lead answers a handed-off question; the answer goes back to the asker's conversation.</summary>
+    private async Task<ChatReply> AnswerHandedOffAsync(ChatEvent chat, Guid questionId, string? text, CancellationToken cancellationToken)
+    {
+        var lead = await FindPersonAsync(chat.User, cancellationToken);
+        if (lead is null || !lead.Has(PersonRoles.ComplianceLead))
+        {
+            return new TextReply("Only a compliance lead can answer questions passed to the compliance team.");
+        }
+
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return new TextReply("Please type an answer before sending it.");
+        }
+
+        var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
+        if (question is null)
+        {
+            return new TextReply("I can't find that question any more.");
+        }
+
+        if (question.Status == QuestionStatus.AnsweredByLead)
+        {
+            return new TextReply("That question has already been answered.");
+        }
+
+        question.Status = QuestionStatus.AnsweredByLead;
+        question.Answer = text.Length > MaximumAnswerLength ? text[..MaximumAnswerLength] : text;
+        question.AnsweredById = lead.Id;
+        question.AnsweredAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+
+        if (question.ConversationReferenceId is { } askerConversation && await db.ConversationReferences.FindAsync([askerConversation], cancellationToken) is { } reference)
+        {
+            await messenger.SendAsync(reference, QuestionCards.LeadAnswer(lead.DisplayName, question.Answer), cancellationToken);
+        }
+
+        return new TextReply("Thanks: your answer was sent to the person who asked.");
+    }
+
+    private async Task<ChatReply> MyTasksAsync(ChatEvent chat, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(chat.User, cancellationToken);
+        if (person is null)
+        {
+            return new TextReply("You have no evidence tasks assigned to you.");
+        }
+
+        var tasks = await db.EvidenceTasks
+            .Where(t => (t.OwnerId == person.Id || t.DelegateId == person.Id) && (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected))
+            .OrderBy(t => t.DueDate)
+            .Select(t => new { t.Title, t.DueDate, t.Status })
+            .Take(20)
+            .ToListAsync(cancellationToken);
+        if (tasks.Count == 0)
+        {
+            return new TextReply("You have no open evidence tasks.");
+        }
+
+        var card = new Card(
+            new CardHeader($"Your open evidence tasks ({tasks.Count})"),
+            [new FactsElement([.. tasks.Select(t => new Fact($"Due {t.DueDate:yyyy-MM-dd}", CardText.Escape(t.Title)))])],
+            $"You have {tasks.Count} open evidence tasks.");
+        return new CardReply(card);
+    }
+
+    private async Task<ChatReply> MyReviewsAsync(ChatEvent chat, CancellationToken cancellationToken)
+    {
+        var person = await FindPersonAsync(chat.User, cancellationToken);
+        if (person is null)
+        {
+            return new TextReply("You have no access reviews waiting for you.");
+        }
+
+        var pending = await db.AccessReviewItems
+            .Where(i => i.ReviewerId == person.Id && i.Decision == ReviewDecision.Undecided && i.Campaign!.Status == CampaignStatus.Running)
+            .GroupBy(i => i.Campaign!.Name)
+            .Select(g => new { Campaign = g.Key, Count = g.Count() })
+            .ToListAsync(cancellationToken);
+        return pending.Count == 0
+            ? new TextReply("You have no access reviews waiting for you.")
+            : new CardReply(new Card(
+                new CardHeader("Access reviews waiting for you"),
+                [new FactsElement([.. pending.Select(p => new Fact(p.Campaign, $"{p.Count} to decide"))])],
+                $"You have access reviews waiting in {pending.Count} campaign(s)."));
+    }
+
+    private async Task<Person?> FindPersonAsync(ChatUser user, CancellationToken cancellationToken) => user.Platform switch
+    {
+        Platform.Teams => await db.People.FirstOrDefaultAsync(
+            p => p.TeamsUserId == user.UserId || (user.DirectoryId != null && p.EntraObjectId == user.DirectoryId), cancellationToken),
+        Platform.Slack => await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user.UserId, cancellationToken),
+        _ => null,
+    };
+
+    private async Task<List<ConversationReference>> LeadConversationsAsync(CancellationToken cancellationToken)
+    {
+        var leads = await db.People.Where(p => p.IsActive).ToListAsync(cancellationToken);
+        var leadIds = leads.Where(p => p.Has(PersonRoles.ComplianceLead)).Select(p => p.Id).ToList();
+        return await db.ConversationReferences
+            .Where(c => c.PersonId != null && leadIds.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
+            .ToListAsync(cancellationToken);
+    }
+}
+
+/// <summary>Sends a card into a stored conversation, on whichever platform it lives.</summary>
+internal interface IProactiveMessenger
+{
+    Task SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Integrations.Teams.Cards;
+using ChatCompliance.Integrations.Teams.Connector;
+using ChatCompliance.Integrations.Teams.Protocol;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Bot.Teams;
+
+/// <summary>
+/// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the
+/// neutral reply back into a Teams reply, updated card or invoke response.
+/// </summary>
+internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, TimeProvider time)
+{
+    public async Task<IResult> ProcessAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        switch (activity.Type)
+        {
+            case ActivityTypes.Message:
+            {
+                var reference = await RememberAsync(activity, cancellationToken);
+                var chat = activity.Value is { ValueKind: JsonValueKind.Object } value && Data(value) is { } submitted && submitted.TryGetValue("verb", out var verb)
+                    ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference.Id, Verb: verb, Data: submitted)
+                    : new ChatEvent(ChatEventKind.Message, User(activity), reference.Id, Text: StripMentions(activity.Text));
+                await ReplyAsync(activity, await conversation.HandleAsync(chat, cancellationToken), cancellationToken);
+                return TypedResults.Ok();
+            }
+
+            case ActivityTypes.Invoke when activity.Name == ActivityTypes.AdaptiveCardAction:
+                return await InvokeAsync(activity, cancellationToken);
+
+            case ActivityTypes.InstallationUpdate or ActivityTypes.ConversationUpdate:
+                await MembershipAsync(activity, cancellationToken);
+                return TypedResults.Ok();
+
+            default:
+                // Unknown activity types are acknowledged and ignored.
+                return TypedResults.Ok();
+        }
+    }
+
+    private async Task<IResult> InvokeAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        AdaptiveCardInvokeValue? invoke = null;
+        try
+        {
+            invoke = activity.Value?.Deserialize<AdaptiveCardInvokeValue>();
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (invoke?.Action?.Verb is not { } verb)
+        {
+            return TypedResults.Ok(new AdaptiveCardInvokeResponse
+            {
+                StatusCode = 400,
+                Type = AdaptiveCardInvokeResponse.ErrorType,
+                Value = new { code = "BadRequest", message = "The card action has no verb." },
+            });
+        }
+
+        var reference = await RememberAsync(activity, cancellationToken);
+        var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference.Id, Verb: verb, Data: data), cancellationToken);
+        switch (reply)
+        {
+            case CardReply { ReplacesCard: true } card:
+                return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.CardType, Value = AdaptiveCardRenderer.Render(card.Card) });
+            case TextReply text:
+                return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = text.Text });
+            default:
+                // A new card (a related answer) follows the clicked one in the conversation.
+                await SendAsync(activity, reply, cancellationToken);
+                return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = "Done." });
+        }
+    }
+
+    private async Task MembershipAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var botId = activity.Recipient?.Id;
+        var added = activity.Action == "add" || (activity.MembersAdded?.Any(m => m.Id == botId) ?? false);
+        var removed = activity.Action == "remove" || (activity.MembersRemoved?.Any(m => m.Id == botId) ?? false);
+        if (removed)
+        {
+            await db.ConversationReferences
+                .Where(c => c.Platform == Platform.Teams && c.ConversationId == activity.Conversation!.Id)
+                .ExecuteDeleteAsync(cancellationToken);
+            return;
+        }
+
+        // Teams sends both installationUpdate and conversationUpdate on install: welcome once, for a new conversation.
+        var created = !await db.ConversationReferences.AnyAsync(c => c.Platform == Platform.Teams && c.ConversationId == activity.Conversation!.Id, cancellationToken);
+        var reference = await RememberAsync(activity, cancellationToken);
+        if (added && created)
+        {
+            var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Installed, User(activity), reference.Id), cancellationToken);
+            await SendAsync(activity, reply, cancellationToken);
+        }
+    }
+
+    /// <summary>Stores or refreshes the conversation reference from every activity, linking it to the person when known.</summary>
+    private async Task<Core.Domain.ConversationReference> RememberAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        var conversationId = activity.Conversation!.Id!;
+        var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == conversationId, cancellationToken);
+        if (reference is null)
+        {
+            reference = new Core.Domain.ConversationReference { Platform = Platform.Teams, ConversationId = conversationId };
+            db.ConversationReferences.Add(reference);
+        }
+
+        reference.Scope = activity.Conversation.ConversationType switch
+        {
+            "channel" => ConversationScope.Channel,
+            "groupChat" => ConversationScope.GroupChat,
+            _ => ConversationScope.Personal,
+        };
+        reference.ServiceUrl = activity.ServiceUrl;
+        reference.TenantId = activity.Conversation.TenantId ?? activity.ChannelData?.Tenant?.Id;
+        reference.TeamId = activity.ChannelData?.Team?.Id;
+        reference.BotId = activity.Recipient?.Id;
+        reference.Name = activity.Conversation.Name ?? activity.ChannelData?.Channel?.Name;
+        reference.UpdatedAt = time.GetUtcNow();
+        if (reference.Scope == ConversationScope.Personal)
+        {
+            reference.UserId = activity.From!.Id;
+            var aad = activity.From.AadObjectId;
+            var person = await db.People.FirstOrDefaultAsync(p => p.TeamsUserId == activity.From.Id || (aad != null && p.EntraObjectId == aad), cancellationToken);
+            if (person is not null)
+            {
+                person.TeamsUserId ??= activity.From.Id;
+                reference.PersonId = person.Id;
+            }
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        return reference;
+    }
+
+    private async Task ReplyAsync(Activity activity, ChatReply reply, CancellationToken cancellationToken)
+    {
+        if (ToActivity(reply) is { } outgoing && activity.Id is not null)
+        {
+            await connector.ReplyAsync(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, outgoing, cancellationToken);
+        }
+        else
+        {
+            await SendAsync(activity, reply, cancellationToken);
+        }
+    }
+
+    private async Task SendAsync(Activity activity, ChatReply reply, CancellationToken cancellationToken)
+    {
+        if (ToActivity(reply) is { } outgoing)
+        {
+            await connector.SendAsync(activity.ServiceUrl!, activity.Conversation!.Id!, outgoing, cancellationToken);
+        }
+    }
+
+    /// <summary>The Teams activity for a neutral reply, or null for none.</summary>
+    internal static Activity? ToActivity(ChatReply reply) => reply switch
+    {
+        TextReply text => new Activity { Type = ActivityTypes.Message, Text = text.Text, TextFormat = "markdown" },
+        CardReply card => ToActivity(card.Card),
+        _ => null,
+    };
+
+    internal static Activity ToActivity(Card card) => new()
+    {
+        Type = ActivityTypes.Message,
+        Summary = card.FallbackText,
+        Attachments = [AdaptiveCardRenderer.ToAttachment(card)],
+    };
+
+    private static ChatUser User(Activity activity) => new(
+        Platform.Teams, activity.From!.Id!, activity.From.Name, activity.From.AadObjectId, activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id);
+
+    /// <summary>Card data and inputs as strings; nested values are ignored.</summary>
+    private static Dictionary<string, string>? Data(JsonElement value)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var property in value.EnumerateObject())
+        {
+            if (property.Value.ValueKind is JsonValueKind.String)
+            {
+                data[property.Name] = property.Value.GetString()!;
+            }
+            else if (property.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+            {
+                data[property.Name] = property.Value.GetRawText();
+            }
+        }
+
+        return data;
+    }
+
+    /// <summary>Channel and group-chat messages carry an &lt;at&gt;mention&lt;/at&gt; of the bot: drop it.</summary>
+    private static string StripMentions(string? text) => Mention().Replace(text ?? "", " ").Replace("&nbsp;", " ", StringComparison.Ordinal).Trim();
+
+    [GeneratedRegex(@"<at>.*?</at>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex Mention();
+}

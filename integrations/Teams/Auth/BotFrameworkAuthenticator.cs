@@ -1,0 +1,154 @@
+using System.Security.Claims;
+using ChatCompliance.Integrations.Teams.Protocol;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+
+namespace ChatCompliance.Integrations.Teams.Auth;
+
+/// <summary>The outcome of checking an inbound request: the caller's claims, or why it was refused.</summary>
+public sealed record AuthenticationResult(bool Succeeded, string? Failure, ClaimsIdentity? Identity, string? KeyId)
+{
+    public static AuthenticationResult Fail(string reason) => new(false, reason, null, null);
+}
+
+/// <summary>
+/// Validates the Bot Framework's inbound JWT the way the SDKs do: RS256/384/512 signature by a key from the
+/// configured OpenID metadata (cached, refreshed daily and, at most every five minutes, on an unknown key id),
+/// issuer from a configurable list, audience equal to the app id, lifetime with a small skew; then, once the
+/// activity is parsed, the key's channel endorsements and the <c>serviceurl</c> claim against the activity.
+/// </summary>
+public sealed partial class BotFrameworkAuthenticator
+{
+    private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
+
+    private readonly TeamsOptions _options;
+    private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
+    private readonly JsonWebTokenHandler _handler = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger<BotFrameworkAuthenticator> _logger;
+
+    public BotFrameworkAuthenticator(IOptions<TeamsOptions> options, IHttpClientFactory httpClients, TimeProvider time, ILogger<BotFrameworkAuthenticator> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        var retriever = new HttpDocumentRetriever(httpClients.CreateClient(nameof(BotFrameworkAuthenticator)))
+        {
+            RequireHttps = _options.OpenIdMetadataUrl.StartsWith("https://", StringComparison.OrdinalIgnoreCase),
+        };
+        _metadata = new ConfigurationManager<OpenIdConnectConfiguration>(_options.OpenIdMetadataUrl, new OpenIdConnectConfigurationRetriever(), retriever)
+        {
+            AutomaticRefreshInterval = TimeSpan.FromHours(24),
+            RefreshInterval = _options.MetadataRefreshInterval,
+        };
+    }
+
+    /// <summary>Checks the Authorization header's token (signature, issuer, audience, lifetime).</summary>
+    public async Task<AuthenticationResult> AuthenticateAsync(string? authorization, CancellationToken cancellationToken = default)
+    {
+        if (string.IsNullOrWhiteSpace(authorization) || !authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticationResult.Fail("no bearer token");
+        }
+
+        var token = authorization["Bearer ".Length..].Trim();
+        var result = await ValidateAsync(token, cancellationToken);
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
+        {
+            // A key we have not seen: the metadata may have rolled over. The manager bounds how often this refetches.
+            _metadata.RequestRefresh();
+            result = await ValidateAsync(token, cancellationToken);
+        }
+
+        if (!result.IsValid)
+        {
+            var reason = result.Exception?.GetType().Name ?? "invalid token";
+            LogRejected(_logger, reason);
+            return AuthenticationResult.Fail(reason);
+        }
+
+        return new AuthenticationResult(true, null, result.ClaimsIdentity, (result.SecurityToken as JsonWebToken)?.Kid);
+    }
+
+    /// <summary>Checks what needs the parsed activity: the key's endorsements, the serviceurl claim and the tenant allow-list.</summary>
+    public async Task<AuthenticationResult> AuthorizeActivityAsync(AuthenticationResult authenticated, Activity activity, CancellationToken cancellationToken = default)
+    {
+        var configuration = await _metadata.GetConfigurationAsync(cancellationToken);
+        var key = configuration.JsonWebKeySet?.Keys.FirstOrDefault(k => k.Kid == authenticated.KeyId);
+        if (key?.AdditionalData.TryGetValue("endorsements", out var endorsements) == true
+            && !Endorses(endorsements, activity.ChannelId))
+        {
+            return Refuse($"signing key not endorsed for channel '{activity.ChannelId}'");
+        }
+
+        var claimed = authenticated.Identity?.FindFirst("serviceurl")?.Value;
+        if (claimed is null || !SameUrl(claimed, activity.ServiceUrl))
+        {
+            return Refuse("serviceurl claim does not match the activity");
+        }
+
+        var tenant = activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id;
+        if (_options.AllowedTenants.Count > 0 && (tenant is null || !_options.AllowedTenants.Contains(tenant, StringComparer.OrdinalIgnoreCase)))
+        {
+            return Refuse($"tenant '{tenant}' is not allowed");
+        }
+
+        return authenticated;
+
+        AuthenticationResult Refuse(string reason)
+        {
+            LogRejected(_logger, reason);
+            return AuthenticationResult.Fail(reason);
+        }
+    }
+
+    private async Task<TokenValidationResult> ValidateAsync(string token, CancellationToken cancellationToken)
+    {
+        OpenIdConnectConfiguration configuration;
+        try
+        {
+            configuration = await _metadata.GetConfigurationAsync(cancellationToken);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new TokenValidationResult { IsValid = false, Exception = e };
+        }
+
+        var parameters = new TokenValidationParameters
+        {
+            ValidIssuers = _options.ValidIssuers.Count > 0 ? _options.ValidIssuers : [TeamsOptions.BotFrameworkIssuer],
+            ValidAudience = _options.MicrosoftAppId,
+            IssuerSigningKeys = configuration.SigningKeys,
+            ValidAlgorithms = Algorithms,
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = _options.ClockSkew,
+            LifetimeValidator = (notBefore, expires, _, p) =>
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore.Value - p.ClockSkew <= now) && expires is not null && expires.Value + p.ClockSkew >= now;
+            },
+        };
+        return await _handler.ValidateTokenAsync(token, parameters);
+    }
+
+    private static bool Endorses(object endorsements, string? channelId) =>
+        channelId is not null && endorsements switch
+        {
+            IEnumerable<object> list => list.Any(e => string.Equals(e?.ToString(), channelId, StringComparison.OrdinalIgnoreCase)),
+            System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Array } array =>
+                array.EnumerateArray().Any(e => string.Equals(e.GetString(), channelId, StringComparison.OrdinalIgnoreCase)),
+            _ => false,
+        };
+
+    private static bool SameUrl(string a, string? b) =>
+        b is not null && string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Teams request refused: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
+}
