@@ -84,9 +84,11 @@ internal static class TeamsLoadRun
                     ["id"] = $"act-{n}",
                     ["channelId"] = "msteams",
                     ["serviceUrl"] = $"{fakeUrl}/connector/",
-                    ["from"] = new JsonObject { ["id"] = $"29:user-{worker}", ["name"] = "Load", ["aadObjectId"] = $"aad-{worker}" },
+                    ["from"] = new JsonObject { ["id"] = $"29:user-{n % 5000}", ["name"] = "Load", ["aadObjectId"] = $"aad-{n % 5000}" },
                     ["recipient"] = new JsonObject { ["id"] = "28:bot" },
-                    ["conversation"] = new JsonObject { ["id"] = $"a:conv-{worker}", ["conversationType"] = "personal", ["tenantId"] = "tenant-1" },
+                    // Many conversations and tenants, so Teams' per-conversation (7/s) and per-tenant (50/s) limits,
+                    // which the connector client honours by queueing, measure our own capacity rather than theirs.
+                    ["conversation"] = new JsonObject { ["id"] = $"a:conv-{n % 5000}", ["conversationType"] = "personal", ["tenantId"] = $"tenant-{n % 500}" },
                     ["text"] = questions[n % questions.Length],
                 };
                 using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
@@ -144,6 +146,11 @@ internal static class TeamsLoadRun
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Storage__DataDirectory"] = data;
+        if (Environment.GetEnvironmentVariable("CHATCOMPLIANCE_LOAD_POSTGRES") is { Length: > 0 } postgres)
+        {
+            // The production store: an empty database (created by the app's migrations).
+            start.Environment["ConnectionStrings__Postgres"] = postgres;
+        }
         start.Environment["MicrosoftAppId"] = AppId;
         start.Environment["MicrosoftAppPassword"] = "load-test-only";
         start.Environment["MicrosoftAppTenantId"] = "tenant-1";

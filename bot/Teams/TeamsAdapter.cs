@@ -126,7 +126,6 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         reference.TeamId = activity.ChannelData?.Team?.Id;
         reference.BotId = activity.Recipient?.Id;
         reference.Name = activity.Conversation.Name ?? activity.ChannelData?.Channel?.Name;
-        reference.UpdatedAt = time.GetUtcNow();
         if (reference.Scope == ConversationScope.Personal)
         {
             reference.UserId = activity.From!.Id;
@@ -139,7 +138,14 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             }
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        // Most messages change nothing here: skip the write unless something changed or an hour has passed.
+        var now = time.GetUtcNow();
+        if (db.ChangeTracker.HasChanges() || now - reference.UpdatedAt > TimeSpan.FromHours(1))
+        {
+            reference.UpdatedAt = now;
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
         return reference;
     }
 

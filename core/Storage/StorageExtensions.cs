@@ -25,7 +25,7 @@ public static class StorageExtensions
         else
         {
             builder.Services.AddDbContext<ComplianceDbContext, SqliteComplianceDbContext>(
-                o => o.UseSqlite(store.ConnectionString));
+                o => o.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmas()));
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

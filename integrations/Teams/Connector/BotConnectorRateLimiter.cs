@@ -58,6 +58,9 @@ internal sealed class BotConnectorRateLimiter : IDisposable
             SegmentsPerWindow = segments,
             QueueLimit = queueLimit,
             QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            // The partitioned limiter's own 100 ms heartbeat replenishes every partition; a timer per
+            // conversation (thousands of them) would cost more than the sends they pace.
+            AutoReplenishment = false,
         };
 
         return PartitionedRateLimiter.Create<HttpRequestMessage, string>(request =>
