@@ -117,6 +117,26 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_tenant_outside_the_allow_list_is_refused()
+    {
+        var settings = _fakes.Settings();
+        settings["Storage:DataDirectory"] = _data;
+        settings["Teams:AllowedTenants:0"] = "tenant-allowed";
+        await using var app = new ComplianceApp(settings);
+        using var client = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages")
+        {
+            Content = new StringContent(Message("hello").ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _fakes.Token());
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(_fakes.ConnectorCalls());
+    }
+
+    [Fact]
     public async Task Malformed_and_oversized_bodies_are_refused()
     {
         using var malformed = new StringContent("{ not json", Encoding.UTF8, "application/json");
