@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace ChatCompliance.Integrations.Slack;
+
+/// <summary>Registers the Slack channel's options and its Web API client.</summary>
+public static class SlackExtensions
+{
+    private const string ResiliencePipelineName = "slack-web-api";
+
+    /// <summary>
+    /// Binds <see cref="SlackOptions"/> from the <c>Slack</c> section, filling an empty bot token and signing secret
+    /// from Bolt's root keys <c>SLACK_BOT_TOKEN</c> and <c>SLACK_SIGNING_SECRET</c> (so environment variables of
+    /// those names work); registers <see cref="ISlackWebApi"/> as a typed client behind one resilience handler
+    /// (retry with <c>Retry-After</c>, rate-limit queueing, attempt timeout) and the token handler.
+    /// </summary>
+    public static IHostApplicationBuilder AddSlack(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddOptions<SlackOptions>()
+            .Bind(configuration.GetSection(SlackOptions.SectionName))
+            .PostConfigure(o =>
+            {
+                o.BotToken = NonEmpty(o.BotToken) ?? NonEmpty(configuration[SlackOptions.BotTokenVariable]);
+                o.SigningSecret = NonEmpty(o.SigningSecret) ?? NonEmpty(configuration[SlackOptions.SigningSecretVariable]);
+            })
+            .ValidateDataAnnotations()
+            .Validate(
+                o => Uri.TryCreate(o.ApiBaseUrl, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp),
+                "Slack:ApiBaseUrl must be an absolute HTTP(S) URL.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.BotToken) || !string.IsNullOrWhiteSpace(o.SigningSecret),
+                $"Slack:SigningSecret (or {SlackOptions.SigningSecretVariable}) is required when a bot token is set.")
+            .ValidateOnStart();
+
+        services.TryAddSingleton<SlackRateLimiter>();
+        services.TryAddTransient<SlackTokenHandler>();
+
+        // Handlers run in the order added: the resilience handler wraps the token handler.
+        var client = services.AddHttpClient<ISlackWebApi, SlackWebApiClient>((sp, http) =>
+        {
+            var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
+            http.BaseAddress = new Uri(options.ApiBaseUrl.TrimEnd('/') + "/");
+            http.Timeout = options.TotalTimeout;
+        });
+        client.AddResilienceHandler(ResiliencePipelineName, ConfigurePipeline);
+        client.AddHttpMessageHandler<SlackTokenHandler>();
+        return builder;
+    }
+
+    /// <summary>Retries in one place (429 after <c>Retry-After</c>, 5xx with backoff and jitter); each attempt waits for its permit, then gets its own timeout.</summary>
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+        var limiter = context.ServiceProvider.GetRequiredService<SlackRateLimiter>();
+        var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<SlackWebApiClient>();
+
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = options.MaxRetryAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.RetryBaseDelay,
+            MaxDelay = options.RetryMaxDelay,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Result: { } response } => response.StatusCode == HttpStatusCode.TooManyRequests
+                    || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
+                { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                _ => false,
+            }),
+            OnRetry = args =>
+            {
+                var method = args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(SlackCall.Key, out var call) ? call.Method : null;
+                var outcome = args.Outcome.Result is { } response
+                    ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+                    : args.Outcome.Exception?.GetType().Name ?? "failed";
+                Log.Retrying(logger, method, outcome, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            },
+        });
+
+        // Queues rather than refuses; only a full queue (SlackOptions.RateLimitQueueLimit) throws RateLimiterRejectedException.
+        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+        {
+            RateLimiter = args => limiter.AcquireAsync(
+                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
+                args.Context.CancellationToken),
+        });
+
+        pipeline.AddTimeout(options.AttemptTimeout);
+    }
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

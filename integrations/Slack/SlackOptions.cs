@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace ChatCompliance.Integrations.Slack;
+
+/// <summary>
+/// The Slack app's credentials and how its Web API client retries and paces calls. <see cref="BotToken"/> and
+/// <see cref="SigningSecret"/> fall back to Bolt's environment variables <c>SLACK_BOT_TOKEN</c> and <c>SLACK_SIGNING_SECRET</c>.
+/// </summary>
+public sealed class SlackOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string SectionName = "Slack";
+
+    /// <summary>Bolt's name for the bot token, read from the configuration root when the section has none.</summary>
+    public const string BotTokenVariable = "SLACK_BOT_TOKEN";
+
+    /// <summary>Bolt's name for the signing secret, read from the configuration root when the section has none.</summary>
+    public const string SigningSecretVariable = "SLACK_SIGNING_SECRET";
+
+    /// <summary>The bot user OAuth token (<c>xoxb-…</c>); never logged.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Verifies inbound requests from Slack; never logged.</summary>
+    public string? SigningSecret { get; set; }
+
+    /// <summary>The Web API base URL; configurable so tests can stand in for Slack.</summary>
+    public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
+
+    /// <summary>The least time between two <c>chat.postMessage</c> calls to one channel (Slack: about one a second).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
+    public TimeSpan PostMessageInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Retries after the first attempt (3 makes 4 attempts in all).</summary>
+    [Range(0, 10)]
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>The first backoff delay for server errors; later ones grow exponentially, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The longest computed backoff delay; a <c>Retry-After</c> from Slack is honoured as given.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>One attempt: the HTTP exchange, not the wait for a rate-limit permit.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A whole call: queueing for the rate limits, every attempt and the waits between them.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Calls that may wait for a permit per method (or channel) before further ones are refused.</summary>
+    [Range(1, int.MaxValue)]
+    public int RateLimitQueueLimit { get; set; } = 100_000;
+}
