@@ -48,7 +48,7 @@ public static class BlockKitRenderer
 
     /// <summary>The card as a message's <c>blocks</c> and <c>text</c>.</summary>
     /// <exception cref="ArgumentException">A button's data or verb is too long for Slack.</exception>
-    public static SlackMessage Render(Card card) =>
+    public static BlockKitMessage Render(Card card) =>
         new(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks), FallbackText(card));
 
     /// <summary>
