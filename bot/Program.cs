@@ -2,6 +2,7 @@ using ChatCompliance.Bot;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
+using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
@@ -23,9 +24,10 @@ try
     // The curated knowledge base and the engine that answers from it.
     builder.AddKnowledgeBase();
 
-    // The conversation (platform-neutral) and the Teams channel.
+    // The conversation (platform-neutral) and the two chat platforms.
     builder.AddConversation();
     builder.AddTeamsChannel();
+    builder.AddSlackChannel();
 
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
@@ -37,6 +39,7 @@ try
 
     app.MapHealthEndpoints();
     app.MapTeamsEndpoints();
+    app.MapSlackEndpoints();
     app.MapJobsDashboard();
 
     await app.RunAsync();

@@ -16,6 +16,7 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<QuestionLog>();
         builder.Services.AddScoped<ConversationService>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
+        builder.Services.AddScoped<Slack.SlackAdapter>();
         return builder;
     }
 }

@@ -1,18 +1,25 @@
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Integrations.Slack;
+using ChatCompliance.Integrations.Slack.Blocks;
 using ChatCompliance.Integrations.Teams.Connector;
 
 namespace ChatCompliance.Bot.Teams;
 
-/// <summary>Sends cards into stored conversations (Teams now; Slack joins with its channel).</summary>
-internal sealed class ProactiveMessenger(IBotConnector teams) : IProactiveMessenger
+/// <summary>Sends cards into stored conversations, on whichever platform they live.</summary>
+internal sealed class ProactiveMessenger(IBotConnector teams, ISlackWebApi slack) : IProactiveMessenger
 {
     public async Task SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default)
     {
         if (conversation.Platform == Platform.Teams && conversation.ServiceUrl is { } serviceUrl)
         {
             await teams.SendAsync(serviceUrl, conversation.ConversationId, TeamsAdapter.ToActivity(card), cancellationToken);
+        }
+        else if (conversation.Platform == Platform.Slack)
+        {
+            var message = BlockKitRenderer.Render(card);
+            await slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken);
         }
     }
 }

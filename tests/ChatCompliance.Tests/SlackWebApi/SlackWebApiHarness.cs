@@ -19,7 +19,7 @@ namespace ChatCompliance.Tests.SlackWebApi;
 /// <summary>A WireMock server on 127.0.0.1 standing in for slack.com/api, and the container <see cref="SlackExtensions.AddSlack"/> builds against it.</summary>
 public sealed class SlackWebApiHarness : IAsyncDisposable
 {
-    public const string BotToken = "xoxb-test-token-never-logged";
+    public const string BotToken = "test-bot-token-never-logged";
 
     private SlackWebApiHarness(WireMockServer slack, ServiceProvider services, LogCapture logs)
     {

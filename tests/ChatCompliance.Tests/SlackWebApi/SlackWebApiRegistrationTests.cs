@@ -12,13 +12,13 @@ public sealed class SlackWebApiRegistrationTests
     {
         using var services = Build(new()
         {
-            ["SLACK_BOT_TOKEN"] = "xoxb-from-env",
+            ["SLACK_BOT_TOKEN"] = "test-token-from-env",
             ["SLACK_SIGNING_SECRET"] = "secret-from-env",
             ["Slack:PostMessageInterval"] = "00:00:02",
         });
 
         var options = services.GetRequiredService<IOptions<SlackOptions>>().Value;
-        Assert.Equal("xoxb-from-env", options.BotToken);
+        Assert.Equal("test-token-from-env", options.BotToken);
         Assert.Equal("secret-from-env", options.SigningSecret);
         Assert.Equal(TimeSpan.FromSeconds(2), options.PostMessageInterval);
         Assert.Equal("https://slack.com/api/", options.ApiBaseUrl);
@@ -30,20 +30,20 @@ public sealed class SlackWebApiRegistrationTests
     {
         using var services = Build(new()
         {
-            ["Slack:BotToken"] = "xoxb-section",
+            ["Slack:BotToken"] = "test-token-section",
             ["Slack:SigningSecret"] = "secret-section",
-            ["SLACK_BOT_TOKEN"] = "xoxb-from-env",
+            ["SLACK_BOT_TOKEN"] = "test-token-from-env",
             ["SLACK_SIGNING_SECRET"] = "secret-from-env",
         });
 
         var options = services.GetRequiredService<IOptions<SlackOptions>>().Value;
-        Assert.Equal(("xoxb-section", "secret-section"), (options.BotToken, options.SigningSecret));
+        Assert.Equal(("test-token-section", "secret-section"), (options.BotToken, options.SigningSecret));
     }
 
     [Fact]
     public void AddSlack_TokenWithoutSigningSecret_FailsNamingTheSetting()
     {
-        using var services = Build(new() { ["SLACK_BOT_TOKEN"] = "xoxb-from-env" });
+        using var services = Build(new() { ["SLACK_BOT_TOKEN"] = "test-token-from-env" });
 
         var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SlackOptions>>().Value);
         Assert.Contains("SLACK_SIGNING_SECRET", e.Message, StringComparison.Ordinal);

@@ -1,0 +1,295 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Integrations.Slack;
+using ChatCompliance.Integrations.Slack.Blocks;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatCompliance.Bot.Slack;
+
+/// <summary>
+/// Slack's three request URLs. Each checks, in order: size (413), the v0 signature over the raw body (401),
+/// then parses (400); acknowledges at once and does the work in the background.
+/// </summary>
+internal static class SlackEndpoints
+{
+    private const int MaxRequestBytes = 64 * 1024;
+
+    public static IHostApplicationBuilder AddSlackChannel(this IHostApplicationBuilder builder)
+    {
+        builder.AddSlack();
+        builder.Services.AddSingleton<SlackEventIds>();
+        builder.Services.AddSingleton<SlackWorkQueue>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<SlackWorkQueue>());
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapPost("/slack/events", EventsAsync);
+        endpoints.MapPost("/slack/commands", CommandsAsync);
+        endpoints.MapPost("/slack/interactivity", InteractivityAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> EventsAsync(HttpContext http, SlackEventIds seen, SlackWorkQueue queue, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await VerifiedBodyAsync(http, options.Value, time, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        JsonNode? payload;
+        try
+        {
+            payload = JsonNode.Parse(body);
+        }
+        catch (JsonException)
+        {
+            return TypedResults.Problem("The body is not JSON.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        switch ((string?)payload?["type"])
+        {
+            case "url_verification":
+                return TypedResults.Ok(new { challenge = (string?)payload!["challenge"] });
+            case "event_callback" when payload!["event"] is JsonObject slackEvent && (string?)payload["event_id"] is { } eventId:
+                // Slack retries what it thinks was not acknowledged: each event id is handled once.
+                if (seen.TryClaim(eventId))
+                {
+                    var team = (string?)payload["team_id"];
+                    await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, slackEvent, ct), cancellationToken);
+                }
+
+                return TypedResults.Ok();
+            default:
+                return TypedResults.Ok();
+        }
+    }
+
+    private static async Task<IResult> CommandsAsync(HttpContext http, SlackAdapter adapter, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await VerifiedBodyAsync(http, options.Value, time, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
+        if (!form.TryGetValue("user_id", out var user) || !form.TryGetValue("channel_id", out var channel))
+        {
+            return TypedResults.Problem("The command needs user_id and channel_id.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        // Answering from the knowledge base takes well under a millisecond: the answer is the acknowledgement.
+        var message = await adapter.OnCommandAsync(form.TryGetValue("team_id", out var team) ? team.ToString() : null, channel!, user!,
+            form.TryGetValue("text", out var text) ? text.ToString() : "", cancellationToken);
+        return TypedResults.Ok(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks });
+    }
+
+    private static async Task<IResult> InteractivityAsync(HttpContext http, SlackWorkQueue queue, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await VerifiedBodyAsync(http, options.Value, time, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
+        JsonObject? payload = null;
+        try
+        {
+            payload = form.TryGetValue("payload", out var raw) ? JsonNode.Parse(raw.ToString()) as JsonObject : null;
+        }
+        catch (JsonException)
+        {
+        }
+
+        if (payload is null)
+        {
+            return TypedResults.Problem("The body needs a JSON payload field.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        if ((string?)payload["type"] == "block_actions")
+        {
+            await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnBlockActionAsync(payload, ct), cancellationToken);
+        }
+
+        return TypedResults.Ok();
+    }
+
+    private static async Task<(byte[] Body, IResult? Refusal)> VerifiedBodyAsync(HttpContext http, SlackOptions options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (http.Request.ContentLength > MaxRequestBytes)
+        {
+            return ([], TypedResults.Problem("The request body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > MaxRequestBytes)
+            {
+                return ([], TypedResults.Problem("The request body is too large.", statusCode: StatusCodes.Status413PayloadTooLarge));
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        var body = buffer.ToArray();
+        var result = SlackSignature.Verify(options.SigningSecret ?? "", http.Request.Headers["X-Slack-Request-Timestamp"], http.Request.Headers["X-Slack-Signature"], body, time.GetUtcNow());
+        return result == SlackSignatureResult.Valid
+            ? (body, null)
+            : ([], TypedResults.Problem("The request signature is not valid.", statusCode: StatusCodes.Status401Unauthorized));
+    }
+}
+
+/// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, TimeProvider time)
+{
+    public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
+    {
+        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        var command = text.Trim();
+        var lower = command.ToLowerInvariant();
+        command = lower switch
+        {
+            "tasks" => "my tasks",
+            "reviews" => "my reviews",
+            _ => command,
+        };
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference.Id, Text: command), cancellationToken);
+        return Render(reply) ?? BlockKitRenderer.Render(QuestionCards.Help());
+    }
+
+    public async Task OnEventAsync(string? team, JsonObject slackEvent, CancellationToken cancellationToken)
+    {
+        var type = (string?)slackEvent["type"];
+        var user = (string?)slackEvent["user"];
+        if (user is null || slackEvent["bot_id"] is not null || slackEvent["subtype"] is not null)
+        {
+            return;
+        }
+
+        if (type == "app_home_opened")
+        {
+            await slack.PublishViewAsync(user, BlockKitRenderer.RenderView(QuestionCards.Welcome(), "home"), cancellationToken: cancellationToken);
+            return;
+        }
+
+        var channel = (string?)slackEvent["channel"];
+        var isDirect = type == "message" && (string?)slackEvent["channel_type"] == "im";
+        if (channel is null || !(type == "app_mention" || isDirect))
+        {
+            return;
+        }
+
+        var text = System.Text.RegularExpressions.Regex.Replace((string?)slackEvent["text"] ?? "", "<@[A-Z0-9]+>", " ").Trim();
+        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference.Id, Text: text), cancellationToken);
+        if (Render(reply) is { } message)
+        {
+            await slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : (string?)slackEvent["ts"], cancellationToken);
+        }
+    }
+
+    public async Task OnBlockActionAsync(JsonObject payload, CancellationToken cancellationToken)
+    {
+        var user = (string?)payload["user"]?["id"];
+        var channel = (string?)payload["channel"]?["id"] ?? (string?)payload["container"]?["channel_id"];
+        var action = payload["actions"]?[0];
+        if (user is null || channel is null || action is null || (string?)action["action_id"] is not { } actionId)
+        {
+            return;
+        }
+
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        if ((string?)action["value"] is { } value)
+        {
+            try
+            {
+                if (JsonNode.Parse(value) is JsonObject fields)
+                {
+                    foreach (var (key, field) in fields)
+                    {
+                        if (field is JsonValue v && v.TryGetValue<string>(out var s))
+                        {
+                            data[key] = s;
+                        }
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+        }
+
+        var team = (string?)payload["team"]?["id"];
+        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        var reply = await conversation.HandleAsync(
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference.Id, Verb: BlockKitRenderer.VerbOf(actionId), Data: data),
+            cancellationToken);
+        var ts = (string?)payload["message"]?["ts"] ?? (string?)payload["container"]?["message_ts"];
+        switch (reply)
+        {
+            case CardReply { ReplacesCard: true } replaced when ts is not null:
+                var updated = BlockKitRenderer.Render(replaced.Card);
+                await slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
+                break;
+            case TextReply text:
+                await slack.PostEphemeralAsync(channel, user, text.Text, cancellationToken: cancellationToken);
+                break;
+            default:
+                if (Render(reply) is { } message)
+                {
+                    await slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
+                }
+
+                break;
+        }
+    }
+
+    private static BlockKitMessage? Render(ChatReply reply) => reply switch
+    {
+        CardReply card => BlockKitRenderer.Render(card.Card),
+        TextReply text => new BlockKitMessage([new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text.Text } }], text.Text),
+        _ => null,
+    };
+
+    private async Task<Core.Domain.ConversationReference> RememberAsync(string? team, string channel, string user, CancellationToken cancellationToken)
+    {
+        var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Slack && c.ConversationId == channel, cancellationToken);
+        if (reference is null)
+        {
+            reference = new Core.Domain.ConversationReference
+            {
+                Platform = Platform.Slack,
+                ConversationId = channel,
+                Scope = channel.StartsWith('D') ? ConversationScope.Personal : ConversationScope.Channel,
+                TenantId = team,
+                UpdatedAt = time.GetUtcNow(),
+            };
+            db.ConversationReferences.Add(reference);
+        }
+
+        if (reference.Scope == ConversationScope.Personal && reference.UserId is null)
+        {
+            reference.UserId = user;
+            reference.PersonId = (await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user, cancellationToken))?.Id;
+        }
+
+        if (db.ChangeTracker.HasChanges())
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return reference;
+    }
+}
