@@ -256,6 +256,44 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
     }
 
+    /// <summary>
+    /// One person, two platforms: a Slack user not seen before is looked up (users.info) and, when their
+    /// email belongs to a known person, linked to that person, so tasks and reviews reach them on Slack too.
+    /// </summary>
+    private async Task<Person?> LinkPersonAsync(string? team, string user, CancellationToken cancellationToken)
+    {
+        var person = await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user, cancellationToken);
+        if (person is not null)
+        {
+            return person;
+        }
+
+        SlackUser profile;
+        try
+        {
+            profile = await slack.GetUserInfoAsync(user, cancellationToken);
+        }
+        catch (SlackApiException)
+        {
+            return null; // No users:read.email scope, or a deleted user: answer anyway, link later.
+        }
+
+        if (string.IsNullOrWhiteSpace(profile.Email) || profile.IsBot)
+        {
+            return null;
+        }
+
+        var email = Person.NormaliseEmail(profile.Email);
+        person = await db.People.FirstOrDefaultAsync(p => p.Email == email, cancellationToken);
+        if (person is not null && person.SlackUserId is null)
+        {
+            person.SlackUserId = user;
+            person.SlackTeamId = team ?? profile.TeamId;
+        }
+
+        return person;
+    }
+
     private static BlockKitMessage? Render(ChatReply reply) => reply switch
     {
         CardReply card => BlockKitRenderer.Render(card.Card),
@@ -279,10 +317,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             db.ConversationReferences.Add(reference);
         }
 
+        var person = await LinkPersonAsync(team, user, cancellationToken);
         if (reference.Scope == ConversationScope.Personal && reference.UserId is null)
         {
             reference.UserId = user;
-            reference.PersonId = (await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user, cancellationToken))?.Id;
+            reference.PersonId = person?.Id;
         }
 
         if (db.ChangeTracker.HasChanges())

@@ -32,7 +32,10 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         var free = ((IPEndPoint)port.LocalEndpoint).Port;
         port.Stop();
         _slack = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{free}"] });
-        _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
+        _slack.Given(Request.Create().WithPath("/api/users.info").UsingGet()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"ok":true,"user":{"id":"U1","team_id":"T1","name":"ada","real_name":"Ada Lovelace","is_bot":false,"deleted":false,"profile":{"email":"Ada@Example.com"}}}"""));
+        _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"ok":true,"channel":"D123","ts":"1700000000.000100","message_ts":"1700000000.000200","view":{"id":"V1","hash":"h"}}"""));
         _app = new ComplianceApp(new Dictionary<string, string?>
@@ -61,6 +64,27 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         await using var db = Db();
         Assert.Empty(await db.ConversationReferences.ToListAsync());
         Assert.Empty(_slack.LogEntries);
+    }
+
+    [Fact]
+    public async Task A_slack_user_is_linked_by_email_to_the_person_known_from_teams()
+    {
+        await using (var db = Db())
+        {
+            db.People.Add(new Person { Email = "ada@example.com", DisplayName = "Ada", TeamsUserId = "29:ada", EntraObjectId = "aad-ada", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await PostAsync("/slack/commands", "command=%2Fcompliance&text=help&user_id=U1&channel_id=D123&team_id=T1", form: true);
+
+        await using (var db = Db())
+        {
+            var person = await db.People.SingleAsync();
+            Assert.Equal("U1", person.SlackUserId);
+            Assert.Equal("T1", person.SlackTeamId);
+            Assert.Equal("29:ada", person.TeamsUserId);
+            Assert.Equal(person.Id, (await db.ConversationReferences.SingleAsync(c => c.Platform == Platform.Slack)).PersonId);
+        }
     }
 
     [Fact]
