@@ -152,11 +152,13 @@ internal static class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, TimeProvider time)
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, TimeProvider time)
 {
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
-        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
+        var reference = await RememberAsync(team, channel, user, link: false, cancellationToken);
+        await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().RememberAsync(team, channel, user, link: true, ct), cancellationToken);
         var command = text.Trim();
         var lower = command.ToLowerInvariant();
         command = lower switch
@@ -192,7 +194,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
 
         var text = System.Text.RegularExpressions.Regex.Replace((string?)slackEvent["text"] ?? "", "<@[A-Z0-9]+>", " ").Trim();
-        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference.Id, Text: text), cancellationToken);
         if (Render(reply) is { } message)
         {
@@ -232,7 +234,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
 
         var team = (string?)payload["team"]?["id"];
-        var reference = await RememberAsync(team, channel, user, cancellationToken);
+        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference.Id, Verb: BlockKitRenderer.VerbOf(actionId), Data: data),
             cancellationToken);
@@ -301,7 +303,8 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         _ => null,
     };
 
-    private async Task<Core.Domain.ConversationReference> RememberAsync(string? team, string channel, string user, CancellationToken cancellationToken)
+    /// <summary>Stores the conversation reference; with <paramref name="link"/>, also links the user to a known person.</summary>
+    internal async Task<Core.Domain.ConversationReference> RememberAsync(string? team, string channel, string user, bool link, CancellationToken cancellationToken)
     {
         var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Slack && c.ConversationId == channel, cancellationToken);
         if (reference is null)
@@ -317,11 +320,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             db.ConversationReferences.Add(reference);
         }
 
-        var person = await LinkPersonAsync(team, user, cancellationToken);
-        if (reference.Scope == ConversationScope.Personal && reference.UserId is null)
+        var person = link ? await LinkPersonAsync(team, user, cancellationToken) : null;
+        if (reference.Scope == ConversationScope.Personal)
         {
-            reference.UserId = user;
-            reference.PersonId = person?.Id;
+            reference.UserId ??= user;
+            reference.PersonId ??= person?.Id;
         }
 
         if (db.ChangeTracker.HasChanges())

@@ -75,7 +75,21 @@ public sealed class SlackEndpointTests : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await PostAsync("/slack/commands", "command=%2Fcompliance&text=help&user_id=U1&channel_id=D123&team_id=T1", form: true);
+        var response = await PostAsync("/slack/commands", "command=%2Fcompliance&text=help&user_id=U1&channel_id=D123&team_id=T1", form: true);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        // The lookup happens after the acknowledgement, in the background.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (DateTime.UtcNow < deadline)
+        {
+            await using var poll = Db();
+            if ((await poll.People.SingleAsync()).SlackUserId is not null)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
 
         await using (var db = Db())
         {
