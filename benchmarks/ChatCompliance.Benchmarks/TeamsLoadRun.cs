@@ -27,6 +27,7 @@ namespace ChatCompliance.Benchmarks;
 internal static class TeamsLoadRun
 {
     private const string AppId = "11111111-2222-3333-4444-555555555555";
+    private const string SlackSecret = "load-test-signing-secret";
     private static readonly string[] Endorsements = ["msteams"];
 
     public static async Task RunAsync(int connections, int seconds)
@@ -65,6 +66,72 @@ internal static class TeamsLoadRun
             Directory.Delete(data, recursive: true);
         }
     }
+
+    /// <summary>Signed <c>/compliance ask …</c> slash commands; the answer is in the acknowledgement, so latency is the ack time.</summary>
+    public static async Task RunSlackAsync(int connections, int seconds)
+    {
+        using var rsa = RSA.Create(2048);
+        var fakePort = FreePort();
+        var botPort = FreePort();
+        var fakeUrl = $"http://127.0.0.1:{fakePort}";
+        await using var fake = StartFake(fakePort, rsa, () => { });
+        var data = Directory.CreateTempSubdirectory("cc-load-").FullName;
+        var bot = StartBot(botPort, data, fakeUrl);
+        try
+        {
+            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections };
+            using var http = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{botPort}") };
+            await WaitForBotAsync(http);
+            var questions = KnowledgeSets.Questions();
+            await SlackLoadAsync(http, questions, connections, TimeSpan.FromSeconds(5));
+            var (latencies, errors, elapsed) = await SlackLoadAsync(http, questions, connections, TimeSpan.FromSeconds(seconds));
+            latencies.Sort();
+            double P(double p) => latencies.Count == 0 ? 0 : latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{connections} connections, {seconds} s: {latencies.Count} slash commands answered, {latencies.Count / elapsed.TotalSeconds:0} requests/s; " +
+                $"acknowledgement p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms; {errors} errors"));
+        }
+        finally
+        {
+            bot.Kill(entireProcessTree: true);
+            await bot.WaitForExitAsync();
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> SlackLoadAsync(HttpClient http, string[] questions, int connections, TimeSpan duration)
+    {
+        var latencies = new ConcurrentBag<double>();
+        var errors = 0;
+        var counter = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        {
+            while (clock.Elapsed < duration)
+            {
+                var n = Interlocked.Increment(ref counter);
+                var body = $"token=x&team_id=T{n % 50}&channel_id=D{n % 5000}&user_id=U{n % 5000}&command=%2Fcompliance&text={Uri.EscapeDataString("ask " + questions[n % questions.Length])}&response_url=x&trigger_id=x";
+                var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+                request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+                request.Headers.Add("X-Slack-Signature", SlackSign(timestamp, body));
+                var start = Stopwatch.GetTimestamp();
+                using var response = await http.SendAsync(request);
+                if (response.IsSuccessStatusCode)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                }
+                else
+                {
+                    Interlocked.Increment(ref errors);
+                }
+            }
+        }));
+        return ([.. latencies], errors, clock.Elapsed);
+    }
+
+    private static string SlackSign(string timestamp, string body) =>
+        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SlackSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
 
     private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(
         HttpClient http, string token, string fakeUrl, string[] questions, int connections, TimeSpan duration)
@@ -120,6 +187,7 @@ internal static class TeamsLoadRun
         app.MapGet("/openid", () => Results.Text(JsonSerializer.Serialize(new { issuer = "https://api.botframework.com", jwks_uri = $"http://127.0.0.1:{port}/keys" }), "application/json"));
         app.MapGet("/keys", () => Results.Text(jwks, "application/json"));
         app.MapPost("/{tenant}/oauth2/v2.0/token", () => Results.Text("""{"token_type":"Bearer","expires_in":3600,"access_token":"load"}""", "application/json"));
+        app.MapGet("/api/users.info", () => Results.Text("""{"ok":true,"user":{"id":"U0","team_id":"T0","name":"load","is_bot":false,"deleted":false,"profile":{}}}""", "application/json"));
         app.MapPost("/connector/v3/conversations/{conversation}/activities/{activity}", () =>
         {
             onReply();
@@ -156,6 +224,9 @@ internal static class TeamsLoadRun
         start.Environment["MicrosoftAppTenantId"] = "tenant-1";
         start.Environment["Teams__OpenIdMetadataUrl"] = $"{fakeUrl}/openid";
         start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
+        start.Environment["SLACK_BOT_TOKEN"] = "load-test-bot-token";
+        start.Environment["SLACK_SIGNING_SECRET"] = SlackSecret;
+        start.Environment["Slack__ApiBaseUrl"] = $"{fakeUrl}/api/";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"bot: {e.Data}"); };

@@ -152,13 +152,16 @@ internal static class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, TimeProvider time)
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, SlackEventIds seen, TimeProvider time)
 {
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
         // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
         var reference = await RememberAsync(team, channel, user, link: false, cancellationToken);
-        await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().RememberAsync(team, channel, user, link: true, ct), cancellationToken);
+        if (seen.TryClaim($"link:{user}"))
+        {
+            queue.TryEnqueue((services, ct) => services.GetRequiredService<SlackAdapter>().RememberAsync(team, channel, user, link: true, ct));
+        }
         var command = text.Trim();
         var lower = command.ToLowerInvariant();
         command = lower switch

@@ -14,6 +14,9 @@ internal sealed partial class SlackWorkQueue(IServiceScopeFactory scopes, ILogge
     public ValueTask EnqueueAsync(Func<IServiceProvider, CancellationToken, Task> work, CancellationToken cancellationToken = default) =>
         _work.Writer.WriteAsync(work, cancellationToken);
 
+    /// <summary>Queues optional work without ever waiting: when the queue is full it is dropped (and done another time).</summary>
+    public bool TryEnqueue(Func<IServiceProvider, CancellationToken, Task> work) => _work.Writer.TryWrite(work);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await foreach (var work in _work.Reader.ReadAllAsync(stoppingToken))
