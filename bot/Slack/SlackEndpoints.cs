@@ -115,12 +115,18 @@ internal static class SlackEndpoints
             return TypedResults.Problem("The body needs a JSON payload field.", statusCode: StatusCodes.Status400BadRequest);
         }
 
-        if ((string?)payload["type"] == "block_actions")
+        switch ((string?)payload["type"])
         {
-            await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnBlockActionAsync(payload, ct), cancellationToken);
+            case "block_actions":
+                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnBlockActionAsync(payload, ct), cancellationToken);
+                return TypedResults.Ok();
+            case "view_submission":
+                // Field errors must come back in this response; the rest is quick (one answer, one post).
+                var errors = await http.RequestServices.GetRequiredService<SlackAdapter>().OnViewSubmissionAsync(payload, cancellationToken);
+                return errors is null ? TypedResults.Ok() : TypedResults.Json(errors);
+            default:
+                return TypedResults.Ok();
         }
-
-        return TypedResults.Ok();
     }
 
     private static async Task<(byte[] Body, IResult? Refusal)> VerifiedBodyAsync(HttpContext http, SlackOptions options, TimeProvider time, CancellationToken cancellationToken)
@@ -215,27 +221,8 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return;
         }
 
-        var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        if ((string?)action["value"] is { } value)
-        {
-            try
-            {
-                if (JsonNode.Parse(value) is JsonObject fields)
-                {
-                    foreach (var (key, field) in fields)
-                    {
-                        if (field is JsonValue v && v.TryGetValue<string>(out var s))
-                        {
-                            data[key] = s;
-                        }
-                    }
-                }
-            }
-            catch (JsonException)
-            {
-            }
-        }
-
+        var data = ParseData((string?)action["value"]);
+        AddInputs(payload["state"], data);
         var team = (string?)payload["team"]?["id"];
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
@@ -297,6 +284,96 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
 
         return person;
+    }
+
+    /// <summary>
+    /// A modal's submit: its callback_id is the verb, private_metadata the data, and the inputs come from
+    /// state. A refusal about a missing or bad input is shown on the field; anything else closes the modal.
+    /// </summary>
+    public async Task<JsonObject?> OnViewSubmissionAsync(JsonObject payload, CancellationToken cancellationToken)
+    {
+        var user = (string?)payload["user"]?["id"];
+        var view = payload["view"];
+        if (user is null || (string?)view?["callback_id"] is not { } verb)
+        {
+            return null;
+        }
+
+        var data = ParseData((string?)view["private_metadata"]);
+        AddInputs(view["state"], data);
+        var missing = RequiredInputs(view).Where(id => !data.TryGetValue(id, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
+        if (missing.Count > 0)
+        {
+            var errors = new JsonObject();
+            foreach (var id in missing)
+            {
+                errors[id] = "Please fill this in.";
+            }
+
+            return new JsonObject { ["response_action"] = "errors", ["errors"] = errors };
+        }
+
+        var team = (string?)payload["team"]?["id"];
+        var channel = await slack.OpenConversationAsync([user], cancellationToken);
+        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
+        var reply = await conversation.HandleAsync(
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference.Id, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
+            cancellationToken);
+        if (Render(reply) is { } message)
+        {
+            await slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<string> RequiredInputs(JsonNode? view) =>
+        (view?["blocks"] as JsonArray ?? [])
+            .Where(b => (string?)b?["type"] == "input" && (bool?)b?["optional"] != true && (string?)b?["block_id"] is not null)
+            .Select(b => (string)b!["block_id"]!);
+
+    private static Dictionary<string, string> ParseData(string? json)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            if (json is not null && JsonNode.Parse(json) is JsonObject fields)
+            {
+                foreach (var (key, field) in fields)
+                {
+                    if (field is JsonValue v && v.TryGetValue<string>(out var s))
+                    {
+                        data[key] = s;
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return data;
+    }
+
+    /// <summary>Input values from a payload's <c>state.values</c> (block id → action id → value), keyed by block id (our input id).</summary>
+    private static void AddInputs(JsonNode? state, Dictionary<string, string> data)
+    {
+        if (state?["values"] is not JsonObject blocks)
+        {
+            return;
+        }
+
+        foreach (var (blockId, actions) in blocks)
+        {
+            foreach (var (_, element) in actions as JsonObject ?? [])
+            {
+                var value = (string?)element?["value"] ?? (string?)element?["selected_date"] ?? (string?)element?["selected_option"]?["value"];
+                if (value is not null)
+                {
+                    data[blockId] = value;
+                }
+            }
+        }
     }
 
     private static BlockKitMessage? Render(ChatReply reply) => reply switch

@@ -183,6 +183,72 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_modal_submitted_without_its_required_field_gets_a_field_error()
+    {
+        var payload = new JsonObject
+        {
+            ["type"] = "view_submission",
+            ["user"] = new JsonObject { ["id"] = "U1" },
+            ["team"] = new JsonObject { ["id"] = "T1" },
+            ["view"] = new JsonObject
+            {
+                ["callback_id"] = "qa.answer",
+                ["private_metadata"] = new JsonObject { ["question"] = Guid.NewGuid().ToString() }.ToJsonString(),
+                ["blocks"] = new JsonArray(new JsonObject { ["type"] = "input", ["block_id"] = "answer" }),
+                ["state"] = new JsonObject { ["values"] = new JsonObject { ["answer"] = new JsonObject { ["answer"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = "  " } } } },
+            },
+        };
+
+        var response = await PostAsync("/slack/interactivity", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), form: true);
+
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("errors", body["response_action"]!.GetValue<string>());
+        Assert.False(string.IsNullOrWhiteSpace(body["errors"]!["answer"]!.GetValue<string>()));
+        await using var db = Db();
+        Assert.Empty(await db.Questions.ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_lead_answers_from_the_message_input_and_the_answer_reaches_the_asker()
+    {
+        await using (var db = Db())
+        {
+            db.People.Add(new Person { Email = "lead@example.com", DisplayName = "Lea", Roles = PersonRoles.ComplianceLead, SlackUserId = "ULEAD", CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await PostAsync("/slack/commands", "command=%2Fcompliance&text=when+is+payday&user_id=U1&channel_id=D123&team_id=T1", form: true);
+        Guid question;
+        await using (var db = Db())
+        {
+            var asked = await db.Questions.SingleAsync();
+            asked.Status = QuestionStatus.HandedOff;
+            await db.SaveChangesAsync();
+            question = asked.Id;
+        }
+
+        var payload = new JsonObject
+        {
+            ["type"] = "block_actions",
+            ["user"] = new JsonObject { ["id"] = "ULEAD" },
+            ["team"] = new JsonObject { ["id"] = "T1" },
+            ["channel"] = new JsonObject { ["id"] = "DLEAD" },
+            ["message"] = new JsonObject { ["ts"] = "1700000000.000300" },
+            ["state"] = new JsonObject { ["values"] = new JsonObject { ["answer"] = new JsonObject { ["answer"] = new JsonObject { ["type"] = "plain_text_input", ["value"] = "The 25th." } } } },
+            ["actions"] = new JsonArray(new JsonObject { ["action_id"] = "qa.answer", ["value"] = new JsonObject { ["question"] = question.ToString() }.ToJsonString() }),
+        };
+
+        await PostAsync("/slack/interactivity", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), form: true);
+
+        var posts = await WaitForAsync("/api/chat.postMessage", 1);
+        Assert.Contains(posts, p => p.RequestMessage.Body!.Contains("The 25th.", StringComparison.Ordinal) && p.RequestMessage.Body.Contains("D123", StringComparison.Ordinal));
+        await using (var db = Db())
+        {
+            Assert.Equal(QuestionStatus.AnsweredByLead, (await db.Questions.SingleAsync()).Status);
+        }
+    }
+
     private async Task<List<WireMock.Logging.ILogEntry>> WaitForAsync(string path, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
