@@ -11,6 +11,8 @@ using Polly;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
+using ChatCompliance.Integrations.Http;
+
 namespace ChatCompliance.Integrations.Slack;
 
 /// <summary>Registers the Slack channel's options and its Web API client.</summary>
@@ -66,41 +68,15 @@ public static class SlackExtensions
         var limiter = context.ServiceProvider.GetRequiredService<SlackRateLimiter>();
         var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<SlackWebApiClient>();
 
-        pipeline.AddRetry(new HttpRetryStrategyOptions
-        {
-            MaxRetryAttempts = options.MaxRetryAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
-            MaxDelay = options.RetryMaxDelay,
-            ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-            {
-                { Result: { } response } => response.StatusCode == HttpStatusCode.TooManyRequests
-                    || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
-                { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                _ => false,
-            }),
-            OnRetry = args =>
-            {
-                var method = args.Context.GetRequestMessage() is { } request && request.Options.TryGetValue(SlackCall.Key, out var call) ? call.Method : null;
-                var outcome = args.Outcome.Result is { } response
-                    ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
-                    : args.Outcome.Exception?.GetType().Name ?? "failed";
-                Log.Retrying(logger, method, outcome, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
-                return ValueTask.CompletedTask;
-            },
-        });
-
-        // Queues rather than refuses; only a full queue (SlackOptions.RateLimitQueueLimit) throws RateLimiterRejectedException.
-        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
-        {
-            RateLimiter = args => limiter.AcquireAsync(
-                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
-                args.Context.CancellationToken),
-        });
-
-        pipeline.AddTimeout(options.AttemptTimeout);
+        OutboundPipeline.Configure(
+            pipeline,
+            new OutboundRetry(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.AttemptTimeout),
+            response => response.StatusCode == HttpStatusCode.TooManyRequests
+                || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
+            _ => false,
+            (request, outcome, attempt, delay) => Log.Retrying(
+                logger, request is not null && request.Options.TryGetValue(SlackCall.Key, out var call) ? call.Method : null, outcome, attempt, delay),
+            limiter.AcquireAsync);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

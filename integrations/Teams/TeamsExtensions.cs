@@ -1,4 +1,5 @@
 using System.Net;
+using ChatCompliance.Integrations.Http;
 using ChatCompliance.Integrations.Teams.Connector;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,40 +63,12 @@ public static class TeamsExtensions
         var limiter = context.ServiceProvider.GetRequiredService<BotConnectorRateLimiter>();
         var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<BotConnectorClient>();
 
-        pipeline.AddRetry(new HttpRetryStrategyOptions
-        {
-            MaxRetryAttempts = options.MaxRetryAttempts,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.RetryBaseDelay,
-            MaxDelay = options.RetryMaxDelay,
-            ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
-            {
-                { Result: { } response } => BotConnectorException.IsTransientStatus(response.StatusCode),
-                { Exception: BotConnectorException { IsTransient: true } } => true,
-                { Exception: HttpRequestException or TimeoutRejectedException } => true,
-                _ => false,
-            }),
-            OnRetry = args =>
-            {
-                var request = args.Context.GetRequestMessage();
-                var outcome = args.Outcome.Result is { } response
-                    ? ((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture)
-                    : args.Outcome.Exception?.GetType().Name ?? "failed";
-                Log.Retrying(logger, request?.Method, request?.RequestUri, outcome, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
-                return ValueTask.CompletedTask;
-            },
-        });
-
-        // Queues rather than refuses; only a full queue (BotConnectorOptions.RateLimitQueueLimit) throws RateLimiterRejectedException.
-        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
-        {
-            RateLimiter = args => limiter.AcquireAsync(
-                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
-                args.Context.CancellationToken),
-        });
-
-        pipeline.AddTimeout(options.AttemptTimeout);
+        OutboundPipeline.Configure(
+            pipeline,
+            new OutboundRetry(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.AttemptTimeout),
+            response => BotConnectorException.IsTransientStatus(response.StatusCode),
+            e => e is BotConnectorException { IsTransient: true },
+            (request, outcome, attempt, delay) => Log.Retrying(logger, request?.Method, request?.RequestUri, outcome, attempt, delay),
+            limiter.AcquireAsync);
     }
 }

@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.RateLimiting;
+using Polly.Timeout;
+
+namespace ChatCompliance.Integrations.Http;
+
+/// <summary>How an outbound API is retried: attempts, backoff bounds and the timeout of one attempt.</summary>
+internal sealed record OutboundRetry(int MaxAttempts, TimeSpan BaseDelay, TimeSpan MaxDelay, TimeSpan AttemptTimeout);
+
+/// <summary>
+/// The one resilience pipeline of every chat platform's outbound client: retries in one place (Retry-After
+/// honoured, otherwise exponential backoff with jitter), then each attempt waits for its rate-limit permit
+/// (queueing, never refusing until the queue is full), then gets its own timeout.
+/// </summary>
+internal static class OutboundPipeline
+{
+    /// <param name="pipeline">The pipeline to configure.</param>
+    /// <param name="retry">Attempts and delays.</param>
+    /// <param name="isTransient">Which responses are worth another attempt.</param>
+    /// <param name="isTransientException">Which of the client's own exceptions are; network errors and attempt timeouts always are.</param>
+    /// <param name="onRetry">Logs a retry: the request, the outcome (status or exception), the next attempt and the delay in ms.</param>
+    /// <param name="acquire">Waits for the request's rate-limit permit.</param>
+    public static void Configure(
+        ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
+        OutboundRetry retry,
+        Func<HttpResponseMessage, bool> isTransient,
+        Func<Exception, bool> isTransientException,
+        Action<HttpRequestMessage?, string, int, long> onRetry,
+        Func<HttpRequestMessage, CancellationToken, ValueTask<RateLimitLease>> acquire)
+    {
+        pipeline.AddRetry(new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = retry.MaxAttempts,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = retry.BaseDelay,
+            MaxDelay = retry.MaxDelay,
+            ShouldRetryAfterHeader = true,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Result: { } response } => isTransient(response),
+                { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                { Exception: { } e } => isTransientException(e),
+                _ => false,
+            }),
+            OnRetry = args =>
+            {
+                var outcome = args.Outcome.Result is { } response
+                    ? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture)
+                    : args.Outcome.Exception?.GetType().Name ?? "failed";
+                onRetry(args.Context.GetRequestMessage(), outcome, args.AttemptNumber + 1, (long)args.RetryDelay.TotalMilliseconds);
+                return ValueTask.CompletedTask;
+            },
+        });
+
+        pipeline.AddRateLimiter(new RateLimiterStrategyOptions
+        {
+            RateLimiter = args => acquire(
+                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
+                args.Context.CancellationToken),
+        });
+
+        pipeline.AddTimeout(retry.AttemptTimeout);
+    }
+}
