@@ -99,22 +99,55 @@ internal static class TeamsLoadRun
         }
     }
 
-    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> SlackLoadAsync(HttpClient http, string[] questions, int connections, TimeSpan duration)
+    private static Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> SlackLoadAsync(HttpClient http, string[] questions, int connections, TimeSpan duration) =>
+        LoadAsync(http, connections, duration, (n, _) =>
+        {
+            var body = $"token=x&team_id=T{n % 50}&channel_id=D{n % 5000}&user_id=U{n % 5000}&command=%2Fcompliance&text={Uri.EscapeDataString("ask " + questions[n % questions.Length])}&response_url=x&trigger_id=x";
+            var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+            var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
+            request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
+            request.Headers.Add("X-Slack-Signature", SlackSign(timestamp, body));
+            return request;
+        });
+
+    private static string SlackSign(string timestamp, string body) =>
+        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SlackSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
+
+    private static Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(
+        HttpClient http, string token, string fakeUrl, string[] questions, int connections, TimeSpan duration) =>
+        LoadAsync(http, connections, duration, (n, worker) =>
+        {
+            var activity = new JsonObject
+            {
+                ["type"] = "message",
+                ["id"] = $"act-{n}",
+                ["channelId"] = "msteams",
+                ["serviceUrl"] = $"{fakeUrl}/connector/",
+                ["from"] = new JsonObject { ["id"] = $"29:user-{n % 5000}", ["name"] = "Load", ["aadObjectId"] = $"aad-{n % 5000}" },
+                ["recipient"] = new JsonObject { ["id"] = "28:bot" },
+                // Many conversations and tenants, so Teams' per-conversation (7/s) and per-tenant (50/s) limits,
+                // which the connector client honours by queueing, measure our own capacity rather than theirs.
+                ["conversation"] = new JsonObject { ["id"] = $"a:conv-{n % 5000}", ["conversationType"] = "personal", ["tenantId"] = $"tenant-{n % 500}" },
+                ["text"] = questions[n % questions.Length],
+            };
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            return request;
+        });
+
+    /// <summary>Sends requests on <paramref name="connections"/> workers until <paramref name="duration"/> is over; each latency is send to response.</summary>
+    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(
+        HttpClient http, int connections, TimeSpan duration, Func<int, int, HttpRequestMessage> build)
     {
         var latencies = new ConcurrentBag<double>();
         var errors = 0;
         var counter = 0;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, connections).Select(async _ =>
+        await Task.WhenAll(Enumerable.Range(0, connections).Select(async worker =>
         {
             while (clock.Elapsed < duration)
             {
-                var n = Interlocked.Increment(ref counter);
-                var body = $"token=x&team_id=T{n % 50}&channel_id=D{n % 5000}&user_id=U{n % 5000}&command=%2Fcompliance&text={Uri.EscapeDataString("ask " + questions[n % questions.Length])}&response_url=x&trigger_id=x";
-                var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/commands") { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
-                request.Headers.Add("X-Slack-Request-Timestamp", timestamp);
-                request.Headers.Add("X-Slack-Signature", SlackSign(timestamp, body));
+                using var request = build(Interlocked.Increment(ref counter), worker);
                 var start = Stopwatch.GetTimestamp();
                 using var response = await http.SendAsync(request);
                 if (response.IsSuccessStatusCode)
@@ -127,52 +160,6 @@ internal static class TeamsLoadRun
                 }
             }
         }));
-        return ([.. latencies], errors, clock.Elapsed);
-    }
-
-    private static string SlackSign(string timestamp, string body) =>
-        "v0=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(SlackSecret), Encoding.UTF8.GetBytes($"v0:{timestamp}:{body}")));
-
-    private static async Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> LoadAsync(
-        HttpClient http, string token, string fakeUrl, string[] questions, int connections, TimeSpan duration)
-    {
-        var latencies = new ConcurrentBag<double>();
-        var errors = 0;
-        var counter = 0;
-        var clock = Stopwatch.StartNew();
-        var workers = Enumerable.Range(0, connections).Select(async worker =>
-        {
-            while (clock.Elapsed < duration)
-            {
-                var n = Interlocked.Increment(ref counter);
-                var activity = new JsonObject
-                {
-                    ["type"] = "message",
-                    ["id"] = $"act-{n}",
-                    ["channelId"] = "msteams",
-                    ["serviceUrl"] = $"{fakeUrl}/connector/",
-                    ["from"] = new JsonObject { ["id"] = $"29:user-{n % 5000}", ["name"] = "Load", ["aadObjectId"] = $"aad-{n % 5000}" },
-                    ["recipient"] = new JsonObject { ["id"] = "28:bot" },
-                    // Many conversations and tenants, so Teams' per-conversation (7/s) and per-tenant (50/s) limits,
-                    // which the connector client honours by queueing, measure our own capacity rather than theirs.
-                    ["conversation"] = new JsonObject { ["id"] = $"a:conv-{n % 5000}", ["conversationType"] = "personal", ["tenantId"] = $"tenant-{n % 500}" },
-                    ["text"] = questions[n % questions.Length],
-                };
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-                var start = Stopwatch.GetTimestamp();
-                using var response = await http.SendAsync(request);
-                if (response.IsSuccessStatusCode)
-                {
-                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
-                }
-                else
-                {
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        });
-        await Task.WhenAll(workers);
         return ([.. latencies], errors, clock.Elapsed);
     }
 
