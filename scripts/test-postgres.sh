@@ -43,7 +43,9 @@ if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then
       cluster="$version main"
     fi
     log "starting cluster $cluster"
-    if [ "$(id -u)" = 0 ]; then pg_ctlcluster $cluster start; else sudo -n pg_ctlcluster $cluster start; fi
+    # To standard error: only the connection string may reach standard output (pg_ctlcluster prints
+    # "Removed stale pid file." there after an unclean stop).
+    if [ "$(id -u)" = 0 ]; then pg_ctlcluster $cluster start >&2; else sudo -n pg_ctlcluster $cluster start >&2; fi
     for _ in $(seq 1 30); do answers 127.0.0.1 5432 && break; sleep 1; done
   fi
   ensure_role 5432
