@@ -51,8 +51,10 @@ internal static class TeamsLoadRun
 
             await LoadAsync(http, token, fakeUrl, questions, connections, TimeSpan.FromSeconds(5)); // warm-up
             var before = Interlocked.Read(ref replies);
+            var cpu = CpuMeter.Start(bot);
             var (latencies, errors, elapsed) = await LoadAsync(http, token, fakeUrl, questions, connections, TimeSpan.FromSeconds(seconds));
             var delivered = Interlocked.Read(ref replies) - before;
+            Console.WriteLine(cpu.Report(latencies.Count, "activity"));
             latencies.Sort();
             double P(double p) => latencies.Count == 0 ? 0 : latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -84,7 +86,9 @@ internal static class TeamsLoadRun
             await WaitForBotAsync(http);
             var questions = KnowledgeSets.Questions();
             await SlackLoadAsync(http, questions, connections, TimeSpan.FromSeconds(5));
+            var cpu = CpuMeter.Start(bot);
             var (latencies, errors, elapsed) = await SlackLoadAsync(http, questions, connections, TimeSpan.FromSeconds(seconds));
+            Console.WriteLine(cpu.Report(latencies.Count, "command"));
             latencies.Sort();
             double P(double p) => latencies.Count == 0 ? 0 : latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p * latencies.Count) - 1)];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -257,5 +261,36 @@ internal static class TeamsLoadRun
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Processor time spent per request by the bot and by this process (load generator and fakes): unlike
+/// requests per second, it hardly depends on what else the machine is doing, and on 2 cores it bounds the
+/// throughput at 2 s of CPU per second divided by the sum.
+/// </summary>
+internal sealed class CpuMeter
+{
+    private readonly Process _bot;
+    private readonly TimeSpan _botStart;
+    private readonly TimeSpan _selfStart;
+
+    private CpuMeter(Process bot)
+    {
+        _bot = bot;
+        bot.Refresh();
+        _botStart = bot.TotalProcessorTime;
+        _selfStart = Process.GetCurrentProcess().TotalProcessorTime;
+    }
+
+    public static CpuMeter Start(Process bot) => new(bot);
+
+    public string Report(int requests, string unit)
+    {
+        _bot.Refresh();
+        var bot = (_bot.TotalProcessorTime - _botStart).TotalMicroseconds / Math.Max(1, requests);
+        var self = (Process.GetCurrentProcess().TotalProcessorTime - _selfStart).TotalMicroseconds / Math.Max(1, requests);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"CPU per {unit}: bot {bot:0} µs, load generator and fakes {self:0} µs; ceiling on {Environment.ProcessorCount} cores {Environment.ProcessorCount * 1_000_000 / (bot + self):0}/s");
     }
 }

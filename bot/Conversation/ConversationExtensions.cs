@@ -1,5 +1,4 @@
 using ChatCompliance.Bot.Teams;
-using ChatCompliance.Core.Questions;
 
 namespace ChatCompliance.Bot.Conversation;
 
@@ -13,7 +12,9 @@ internal static class ConversationExtensions
             builder.Services.AddSingleton(TimeProvider.System);
         }
 
-        builder.Services.AddScoped<QuestionLog>();
+        builder.Services.AddSingleton<QuestionWriter>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<QuestionWriter>());
+        builder.Services.AddSingleton<KnownConversations>();
         builder.Services.AddScoped<ConversationService>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
         builder.Services.AddScoped<Slack.SlackAdapter>();

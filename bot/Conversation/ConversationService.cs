@@ -14,7 +14,8 @@ namespace ChatCompliance.Bot.Conversation;
 internal sealed partial class ConversationService(
     ComplianceDbContext db,
     QuestionAnswerer answerer,
-    QuestionLog questions,
+    QuestionWriter questions,
+    KnownConversations known,
     IProactiveMessenger messenger,
     TimeProvider time)
 {
@@ -58,8 +59,14 @@ internal sealed partial class ConversationService(
     private async Task<ChatReply> AnswerAsync(ChatEvent chat, string text, CancellationToken cancellationToken)
     {
         var answer = answerer.Answer(text);
-        var person = await FindPersonAsync(chat.User, cancellationToken);
-        var question = await questions.RecordAsync(text, answer, chat.User.Platform, person?.Id, chat.ConversationReferenceId, cancellationToken);
+        if (!known.TryFindPerson(chat.User, out var askedBy))
+        {
+            askedBy = (await FindPersonAsync(chat.User, cancellationToken))?.Id;
+            known.RememberPerson(chat.User, askedBy);
+        }
+
+        var question = QuestionLog.Create(text, answer, chat.User.Platform, askedBy, chat.ConversationReferenceId, time.GetUtcNow());
+        questions.Enqueue(question);
         return new CardReply(QuestionCards.Answer(answer, question.Id));
     }
 
@@ -83,6 +90,7 @@ internal sealed partial class ConversationService(
     /// <summary>The asker passes an unanswered question to the compliance leads; a second click changes nothing.</summary>
     private async Task<ChatReply> HandOffAsync(ChatEvent chat, Guid questionId, CancellationToken cancellationToken)
     {
+        await questions.FlushAsync(); // the question was asked moments ago: it may still be on its way to the database
         var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
         var asker = question?.ConversationReferenceId is { } id ? await db.ConversationReferences.FindAsync([id], cancellationToken) : null;
         if (question is null || asker is null || asker.UserId is not null && asker.UserId != chat.User.UserId && asker.Scope == ConversationScope.Personal)
@@ -123,6 +131,7 @@ internal sealed partial class ConversationService(
             return new TextReply("Please type an answer before sending it.");
         }
 
+        await questions.FlushAsync();
         var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
         if (question is null)
         {

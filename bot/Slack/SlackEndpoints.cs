@@ -158,7 +158,7 @@ internal static class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, SlackEventIds seen, TimeProvider time)
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
 {
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
@@ -176,7 +176,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             "reviews" => "my reviews",
             _ => command,
         };
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference.Id, Text: command), cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: command), cancellationToken);
         return Render(reply) ?? BlockKitRenderer.Render(QuestionCards.Help());
     }
 
@@ -204,7 +204,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
         var text = System.Text.RegularExpressions.Regex.Replace((string?)slackEvent["text"] ?? "", "<@[A-Z0-9]+>", " ").Trim();
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference.Id, Text: text), cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
         if (Render(reply) is { } message)
         {
             await slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : (string?)slackEvent["ts"], cancellationToken);
@@ -226,7 +226,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var team = (string?)payload["team"]?["id"];
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference.Id, Verb: BlockKitRenderer.VerbOf(actionId), Data: data),
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference, Verb: BlockKitRenderer.VerbOf(actionId), Data: data),
             cancellationToken);
         var ts = (string?)payload["message"]?["ts"] ?? (string?)payload["container"]?["message_ts"];
         switch (reply)
@@ -317,7 +317,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var channel = await slack.OpenConversationAsync([user], cancellationToken);
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference.Id, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
             cancellationToken);
         if (Render(reply) is { } message)
         {
@@ -383,9 +383,18 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         _ => null,
     };
 
-    /// <summary>Stores the conversation reference; with <paramref name="link"/>, also links the user to a known person.</summary>
-    internal async Task<Core.Domain.ConversationReference> RememberAsync(string? team, string channel, string user, bool link, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores the conversation reference and returns its id; with <paramref name="link"/>, also links the user to a
+    /// known person. Without linking, a conversation this instance stored minutes ago costs no database trip.
+    /// </summary>
+    internal async Task<Guid> RememberAsync(string? team, string channel, string user, bool link, CancellationToken cancellationToken)
     {
+        var fingerprint = channel.StartsWith('D') ? user : "";
+        if (!link && known.Find(Platform.Slack, channel, fingerprint) is { } knownId)
+        {
+            return knownId;
+        }
+
         var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Slack && c.ConversationId == channel, cancellationToken);
         if (reference is null)
         {
@@ -407,11 +416,12 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             reference.PersonId ??= person?.Id;
         }
 
-        if (db.ChangeTracker.HasChanges())
+        if (db.ChangeTracker.HasChanges() && !await db.SaveConversationAsync(reference, cancellationToken))
         {
-            await db.SaveChangesAsync(cancellationToken);
+            return await RememberAsync(team, channel, user, link, cancellationToken); // another request stored it first
         }
 
-        return reference;
+        known.Remember(Platform.Slack, channel, fingerprint, reference.Id, linked: reference.Scope != ConversationScope.Personal || reference.PersonId is not null);
+        return reference.Id;
     }
 }

@@ -15,7 +15,7 @@ namespace ChatCompliance.Bot.Teams;
 /// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the
 /// neutral reply back into a Teams reply, updated card or invoke response.
 /// </summary>
-internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, TimeProvider time)
+internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, KnownConversations known, TimeProvider time)
 {
     public async Task<IResult> ProcessAsync(Activity activity, CancellationToken cancellationToken)
     {
@@ -25,8 +25,8 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             {
                 var reference = await RememberAsync(activity, cancellationToken);
                 var chat = activity.Value is { ValueKind: JsonValueKind.Object } value && Data(value) is { } submitted && submitted.TryGetValue("verb", out var verb)
-                    ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference.Id, Verb: verb, Data: submitted)
-                    : new ChatEvent(ChatEventKind.Message, User(activity), reference.Id, Text: StripMentions(activity.Text));
+                    ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: submitted)
+                    : new ChatEvent(ChatEventKind.Message, User(activity), reference, Text: StripMentions(activity.Text));
                 await ReplyAsync(activity, await conversation.HandleAsync(chat, cancellationToken), cancellationToken);
                 return TypedResults.Ok();
             }
@@ -67,7 +67,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
 
         var reference = await RememberAsync(activity, cancellationToken);
         var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference.Id, Verb: verb, Data: data), cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: data), cancellationToken);
         switch (reply)
         {
             case CardReply { ReplacesCard: true } card:
@@ -91,6 +91,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             await db.ConversationReferences
                 .Where(c => c.Platform == Platform.Teams && c.ConversationId == activity.Conversation!.Id)
                 .ExecuteDeleteAsync(cancellationToken);
+            known.Forget(Platform.Teams, activity.Conversation!.Id!);
             return;
         }
 
@@ -99,15 +100,33 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         var reference = await RememberAsync(activity, cancellationToken);
         if (added && created)
         {
-            var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Installed, User(activity), reference.Id), cancellationToken);
+            var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Installed, User(activity), reference), cancellationToken);
             await SendAsync(activity, reply, cancellationToken);
         }
     }
 
-    /// <summary>Stores or refreshes the conversation reference from every activity, linking it to the person when known.</summary>
-    private async Task<Core.Domain.ConversationReference> RememberAsync(Activity activity, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores or refreshes the conversation reference from every activity, linking it to the person when known;
+    /// returns its id. An activity that matches what this instance stored minutes ago costs no database trip.
+    /// </summary>
+    private async Task<Guid> RememberAsync(Activity activity, CancellationToken cancellationToken)
     {
         var conversationId = activity.Conversation!.Id!;
+        var scope = activity.Conversation.ConversationType switch
+        {
+            "channel" => ConversationScope.Channel,
+            "groupChat" => ConversationScope.GroupChat,
+            _ => ConversationScope.Personal,
+        };
+        var tenantId = activity.Conversation.TenantId ?? activity.ChannelData?.Tenant?.Id;
+        var name = activity.Conversation.Name ?? activity.ChannelData?.Channel?.Name;
+        var userId = scope == ConversationScope.Personal ? activity.From!.Id : null;
+        var fingerprint = string.Join('\n', scope, activity.ServiceUrl, tenantId, activity.ChannelData?.Team?.Id, activity.Recipient?.Id, name, userId, activity.From?.AadObjectId);
+        if (known.Find(Platform.Teams, conversationId, fingerprint) is { } knownId)
+        {
+            return knownId;
+        }
+
         var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == conversationId, cancellationToken);
         if (reference is null)
         {
@@ -115,25 +134,20 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             db.ConversationReferences.Add(reference);
         }
 
-        reference.Scope = activity.Conversation.ConversationType switch
-        {
-            "channel" => ConversationScope.Channel,
-            "groupChat" => ConversationScope.GroupChat,
-            _ => ConversationScope.Personal,
-        };
+        reference.Scope = scope;
         reference.ServiceUrl = activity.ServiceUrl;
-        reference.TenantId = activity.Conversation.TenantId ?? activity.ChannelData?.Tenant?.Id;
+        reference.TenantId = tenantId;
         reference.TeamId = activity.ChannelData?.Team?.Id;
         reference.BotId = activity.Recipient?.Id;
-        reference.Name = activity.Conversation.Name ?? activity.ChannelData?.Channel?.Name;
-        if (reference.Scope == ConversationScope.Personal)
+        reference.Name = name;
+        if (scope == ConversationScope.Personal)
         {
-            reference.UserId = activity.From!.Id;
-            var aad = activity.From.AadObjectId;
-            var person = await db.People.FirstOrDefaultAsync(p => p.TeamsUserId == activity.From.Id || (aad != null && p.EntraObjectId == aad), cancellationToken);
+            reference.UserId = userId;
+            var aad = activity.From!.AadObjectId;
+            var person = await db.People.FirstOrDefaultAsync(p => p.TeamsUserId == userId || (aad != null && p.EntraObjectId == aad), cancellationToken);
             if (person is not null)
             {
-                person.TeamsUserId ??= activity.From.Id;
+                person.TeamsUserId ??= userId;
                 reference.PersonId = person.Id;
             }
         }
@@ -143,10 +157,14 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         if (db.ChangeTracker.HasChanges() || now - reference.UpdatedAt > TimeSpan.FromHours(1))
         {
             reference.UpdatedAt = now;
-            await db.SaveChangesAsync(cancellationToken);
+            if (!await db.SaveConversationAsync(reference, cancellationToken))
+            {
+                return await RememberAsync(activity, cancellationToken); // another request stored it first: update that one
+            }
         }
 
-        return reference;
+        known.Remember(Platform.Teams, conversationId, fingerprint, reference.Id, linked: scope != ConversationScope.Personal || reference.PersonId is not null);
+        return reference.Id;
     }
 
     private async Task ReplyAsync(Activity activity, ChatReply reply, CancellationToken cancellationToken)

@@ -17,15 +17,16 @@ public static class StorageExtensions
         var store = Describe(builder.Configuration, builder.Environment.ContentRootPath);
         builder.Services.AddSingleton(store);
 
+        // Pooled contexts: options are built once and a request reuses a reset context instead of building one.
         if (store.IsPostgres)
         {
-            builder.Services.AddDbContext<ComplianceDbContext, PostgresComplianceDbContext>(
+            builder.Services.AddDbContextPool<ComplianceDbContext, PostgresComplianceDbContext>(
                 o => o.UseNpgsql(store.ConnectionString));
         }
         else
         {
-            builder.Services.AddDbContext<ComplianceDbContext, SqliteComplianceDbContext>(
-                o => o.UseSqlite(store.ConnectionString).AddInterceptors(new SqlitePragmas()));
+            builder.Services.AddDbContextPool<ComplianceDbContext, SqliteComplianceDbContext>(
+                o => o.UseSqlite(store.ConnectionString).AddInterceptors(SqlitePragmas.Instance));
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

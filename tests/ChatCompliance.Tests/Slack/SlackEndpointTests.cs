@@ -120,7 +120,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Assert.Contains("attestation", body["blocks"]!.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         Assert.False(string.IsNullOrWhiteSpace(body["text"]!.GetValue<string>()));
         await using var db = Db();
-        Assert.Equal(Platform.Slack, (await db.Questions.SingleAsync()).AskedOn);
+        Assert.Equal(Platform.Slack, Assert.Single(await db.WaitForQuestionsAsync()).AskedOn);
     }
 
     [Fact]
@@ -159,7 +159,7 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Guid question;
         await using (var db = Db())
         {
-            question = (await db.Questions.SingleAsync()).Id;
+            question = Assert.Single(await db.WaitForQuestionsAsync()).Id;
         }
 
         var payload = new JsonObject
@@ -222,7 +222,8 @@ public sealed class SlackEndpointTests : IAsyncLifetime
         Guid question;
         await using (var db = Db())
         {
-            var asked = await db.Questions.SingleAsync();
+            var askedId = Assert.Single(await db.WaitForQuestionsAsync()).Id;
+            var asked = await db.Questions.SingleAsync(q => q.Id == askedId);
             asked.Status = QuestionStatus.HandedOff;
             await db.SaveChangesAsync();
             question = asked.Id;

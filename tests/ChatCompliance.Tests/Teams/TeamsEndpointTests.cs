@@ -46,7 +46,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Contains("attestation", card.ToJsonString(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("CC", card.ToJsonString(), StringComparison.Ordinal);
         await using var db = Db();
-        var question = Assert.Single(await db.Questions.ToListAsync());
+        var question = Assert.Single(await db.WaitForQuestionsAsync());
         Assert.Equal(QuestionStatus.Answered, question.Status);
         Assert.Equal(Platform.Teams, question.AskedOn);
     }
@@ -180,6 +180,25 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Every_question_of_a_burst_is_stored_even_when_the_app_stops_right_after()
+    {
+        var token = _fakes.Token();
+        var burst = Enumerable.Range(0, 40).Select(i => PostAsync(Message($"question {i}: is soc2 a certification?", conversation: $"a:conv-{i % 4}"), token));
+        Assert.All(await Task.WhenAll(burst), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+
+        _client.Dispose();
+        await _app.DisposeAsync(); // questions are written in batches off the request path: stopping drains the queue
+
+        var options = new DbContextOptionsBuilder<SqliteComplianceDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "chatcompliance.db")}").Options;
+        await using var db = new SqliteComplianceDbContext(options);
+        var stored = await db.Questions.Select(q => q.Text).ToListAsync();
+        Assert.Equal(40, stored.Count);
+        Assert.Equal(40, stored.Distinct().Count());
+        _app = new ComplianceApp(_fakes.Settings()); // for DisposeAsync
+        _client = _app.CreateClient();
+    }
+
+    [Fact]
     public async Task Unknown_activity_types_are_acknowledged_and_ignored()
     {
         var response = await PostAsync(Activity("typing"), _fakes.Token());
@@ -204,7 +223,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Guid questionId;
         await using (var db = Db())
         {
-            var question = await db.Questions.SingleAsync();
+            var question = Assert.Single(await db.WaitForQuestionsAsync());
             Assert.Equal(QuestionStatus.Abstained, question.Status);
             questionId = question.Id;
         }

@@ -1,0 +1,86 @@
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
+
+namespace ChatCompliance.Bot.Conversation;
+
+/// <summary>
+/// What this instance last stored for a conversation and who a chat user is, so that the many messages that
+/// change nothing cost no database round trip. Entries live minutes at most: a person added or a conversation
+/// changed elsewhere (another instance, the admin API) is picked up by then. Decisions that grant or refuse
+/// something never read from here; they read the database.
+/// </summary>
+internal sealed class KnownConversations(TimeProvider time) : IDisposable
+{
+    private static readonly TimeSpan ConversationLifetime = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan UnlinkedLifetime = TimeSpan.FromMinutes(1);
+
+    private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000, Clock = new Clock(time) });
+
+    /// <summary>The stored reference's id when what this instance stored for the conversation has the same <paramref name="fingerprint"/>.</summary>
+    public Guid? Find(Platform platform, string conversationId, string fingerprint) =>
+        _cache.TryGetValue((platform, conversationId), out Known? known) && known!.Fingerprint == fingerprint ? known.Id : null;
+
+    public void Remember(Platform platform, string conversationId, string fingerprint, Guid id, bool linked) =>
+        _cache.Set((platform, conversationId), new Known(id, fingerprint), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = linked ? ConversationLifetime : UnlinkedLifetime,
+        });
+
+    public void Forget(Platform platform, string conversationId) => _cache.Remove((platform, conversationId));
+
+    /// <summary>The person a chat user was found to be (or null for nobody) within the last minute, for recording who asked.</summary>
+    public bool TryFindPerson(ChatUser user, out Guid? personId)
+    {
+        var found = _cache.TryGetValue((user.Platform, "person", user.UserId), out PersonLookup? lookup);
+        personId = lookup?.PersonId;
+        return found;
+    }
+
+    public void RememberPerson(ChatUser user, Guid? personId) =>
+        _cache.Set((user.Platform, "person", user.UserId), new PersonLookup(personId), new MemoryCacheEntryOptions
+        {
+            Size = 1,
+            AbsoluteExpirationRelativeToNow = UnlinkedLifetime,
+        });
+
+    public void Dispose() => _cache.Dispose();
+
+    private sealed record Known(Guid Id, string Fingerprint);
+
+    private sealed record PersonLookup(Guid? PersonId);
+
+    private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
+}
+
+internal static class ConversationReferenceStore
+{
+    /// <summary>
+    /// Saves a conversation reference. False when it was new and a concurrent request (two messages in a new
+    /// conversation at once) stored the same conversation first; the caller then reads and updates that one.
+    /// </summary>
+    public static async Task<bool> SaveConversationAsync(this ComplianceDbContext db, ConversationReference reference, CancellationToken cancellationToken)
+    {
+        var isNew = db.Entry(reference).State == EntityState.Added;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException) when (isNew)
+        {
+            db.ChangeTracker.Clear();
+            if (!await db.ConversationReferences.AnyAsync(c => c.Platform == reference.Platform && c.ConversationId == reference.ConversationId, cancellationToken))
+            {
+                throw; // not a lost race: a real failure
+            }
+
+            return false;
+        }
+    }
+}
