@@ -71,7 +71,8 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         modelBuilder.Entity<AuditTrailEntry>(e =>
         {
             e.HasKey(a => a.Sequence);
-            e.Property(a => a.Sequence).ValueGeneratedOnAdd();
+            // The application numbers entries under the chain's lock, so the numbers and the hashes over them agree.
+            e.Property(a => a.Sequence).ValueGeneratedNever();
             e.Property(a => a.Hash).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.HasIndex(a => new { a.SubjectType, a.SubjectId });
