@@ -121,9 +121,14 @@ public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
         t.CreatedAt,
         t.UpdatedAt);
 
-    /// <summary>Runs the reads in one read-only snapshot, so the tasks, their entries and the chain's head agree.</summary>
+    /// <summary>Runs the reads in one snapshot (or the caller's transaction), so the tasks, their entries and the chain's head agree.</summary>
     private async Task<T> ReadSnapshotAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
+        if (db.Database.CurrentTransaction is not null)
+        {
+            return await read(cancellationToken);
+        }
+
         if (db.Database.IsNpgsql())
         {
             await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
