@@ -4,13 +4,14 @@ using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
 using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
 
 try
 {
-    // Verbs (ask, kb check) run and exit; no web host.
+    // Verbs (ask, kb check, audit verify …) run and exit; no web host.
     if (CommandLine.IsVerb(args))
     {
         return await CommandLine.RunAsync(args);
@@ -20,6 +21,9 @@ try
 
     // Storage: SQLite under data/ by default, PostgreSQL when ConnectionStrings:Postgres is set.
     builder.AddStorage();
+
+    // The hash-chained audit trail every decision writes to, and the auditor's export.
+    builder.AddAuditTrail();
 
     // The curated knowledge base and the engine that answers from it.
     builder.AddKnowledgeBase();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatCompliance.Bot.Manifests;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Questions;
@@ -9,10 +10,10 @@ using ChatCompliance.Core.Storage;
 
 namespace ChatCompliance.Bot.Cli;
 
-/// <summary>The program's verbs: <c>ask</c>, <c>kb check</c> and <c>manifests pack</c>. Anything else starts the web host.</summary>
-internal static class CommandLine
+/// <summary>The program's verbs: <c>ask</c>, <c>kb check</c>, <c>manifests pack</c>, <c>audit verify</c> and <c>audit export</c>. Anything else starts the web host.</summary>
+internal static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["ask", "kb", "manifests"];
+    private static readonly string[] Verbs = ["ask", "kb", "manifests", "audit"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -37,7 +38,7 @@ internal static class CommandLine
         pack.SetAction((result, cancellationToken) => FailPolitelyAsync(() => PackAsync(result.GetValue(appId), result.GetValue(host), result.GetValue(output)!, cancellationToken)));
         var manifests = new Command("manifests", "Teams app manifest tools") { pack };
 
-        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests };
+        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests, AuditCommand() };
         return await root.Parse(args).InvokeAsync();
     }
 

@@ -3,7 +3,7 @@ namespace ChatCompliance.Core.Domain;
 /// <summary>One decision or state change, chained by hash to the entry before it.</summary>
 public sealed class AuditTrailEntry
 {
-    /// <summary>Position in the chain, assigned by the database.</summary>
+    /// <summary>Position in the chain (1, 2, 3… without gaps), assigned by <c>AuditTrail</c> under the chain's lock.</summary>
     public long Sequence { get; set; }
 
     public DateTimeOffset OccurredAt { get; set; }

@@ -1,6 +1,7 @@
 namespace ChatCompliance.Core.Domain;
 
 /// <summary>Where an action came from or where a message goes.</summary>
+/// <remarks>The names are part of every audit-trail entry's hash: renaming one breaks the chain.</remarks>
 public enum Platform
 {
     /// <summary>The application itself (jobs, start-up).</summary>

@@ -11,7 +11,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<EvidenceTask> EvidenceTasks => Set<EvidenceTask>();
     public DbSet<AccessReviewCampaign> AccessReviewCampaigns => Set<AccessReviewCampaign>();
     public DbSet<AccessReviewItem> AccessReviewItems => Set<AccessReviewItem>();
-    public DbSet<Audit> Audits => Set<Audit>();
+    public DbSet<Domain.Audit> Audits => Set<Domain.Audit>();
     public DbSet<AuditTrailEntry> AuditTrail => Set<AuditTrailEntry>();
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
@@ -66,12 +66,13 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(i => new { i.CampaignId, i.SubjectId, i.Access }).IsUnique();
         });
 
-        modelBuilder.Entity<Audit>(e => e.Property(a => a.Name).HasMaxLength(200));
+        modelBuilder.Entity<Domain.Audit>(e => e.Property(a => a.Name).HasMaxLength(200));
 
         modelBuilder.Entity<AuditTrailEntry>(e =>
         {
             e.HasKey(a => a.Sequence);
-            e.Property(a => a.Sequence).ValueGeneratedOnAdd();
+            // The application numbers entries under the chain's lock, so the numbers and the hashes over them agree.
+            e.Property(a => a.Sequence).ValueGeneratedNever();
             e.Property(a => a.Hash).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
             e.HasIndex(a => new { a.SubjectType, a.SubjectId });

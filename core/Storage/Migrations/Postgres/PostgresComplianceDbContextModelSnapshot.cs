@@ -229,10 +229,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
             modelBuilder.Entity("ChatCompliance.Core.Domain.AuditTrailEntry", b =>
                 {
                     b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("bigint");
-
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Sequence"));
 
                     b.Property<string>("Action")
                         .IsRequired()

@@ -223,7 +223,6 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
             modelBuilder.Entity("ChatCompliance.Core.Domain.AuditTrailEntry", b =>
                 {
                     b.Property<long>("Sequence")
-                        .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Action")

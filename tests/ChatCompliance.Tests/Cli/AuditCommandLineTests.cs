@@ -1,0 +1,154 @@
+using System.Text.Json;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Tests.Auditing;
+using ChatCompliance.Tests.Infrastructure;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ChatCompliance.Tests.Cli;
+
+/// <summary><c>audit verify</c> and <c>audit export</c> of the real program, on the default SQLite store.</summary>
+public sealed class AuditCommandLineTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("cc-audit-cli-").FullName;
+    private AuditSample _sample = null!;
+
+    private Dictionary<string, string> Env => new() { ["Storage__DataDirectory"] = _data };
+
+    public async Task InitializeAsync()
+    {
+        await using var db = OpenStore();
+        await db.Database.MigrateAsync();
+        _sample = await AuditSample.SeedAsync(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)));
+    }
+
+    [Fact]
+    public async Task Audit_verify_reports_an_intact_chain_with_its_head_and_exits_0()
+    {
+        var result = await BotProcess.RunAsync(["audit", "verify"], Env);
+
+        Assert.True(result.Exit == 0, result.Stderr + result.Stdout);
+        Assert.Equal($"chain intact: {AuditSample.TrailEntries} entries, head {await HeadHashAsync()}", result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Audit_verify_names_the_altered_entry_and_exits_1()
+    {
+        await using (var db = OpenStore())
+        {
+            await db.Database.ExecuteSqlAsync($"""UPDATE "AuditTrail" SET "Actor" = 'someone@else.example' WHERE "Sequence" = 6""");
+        }
+
+        var result = await BotProcess.RunAsync(["audit", "verify"], Env);
+
+        Assert.Equal(1, result.Exit);
+        Assert.Equal("error: entry 6 was altered: its content no longer matches its hash", result.Stderr.Trim());
+        Assert.StartsWith($"chain broken: {AuditSample.TrailEntries} entries", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_export_writes_csv_for_a_framework_reference_with_the_chain_head()
+    {
+        var file = Path.Combine(_data, "soc2-cc6.6.csv");
+
+        var result = await BotProcess.RunAsync(["audit", "export", "--from", "2026-01-01", "--to", "2026-12-31", "--framework", "soc2", "--ref", "CC6.6", "--format", "csv", "--out", file], Env);
+
+        Assert.True(result.Exit == 0, result.Stderr + result.Stdout);
+        Assert.Contains("2 evidence task(s) and 3 audit-trail entries", result.Stdout, StringComparison.Ordinal);
+        var csv = await File.ReadAllTextAsync(file);
+        Assert.Contains($"# chain head: entry {AuditSample.TrailEntries}, hash {await HeadHashAsync()}", csv, StringComparison.Ordinal);
+        Assert.Contains("# scope: SOC 2 CC6.6", csv, StringComparison.Ordinal);
+        var records = AuditExportWriterTests.Read(csv);
+        Assert.Equal(["Control", "Control title", "SOC 2", "ISO 27001", "Task", "Task id"], records[0][..6]);
+        Assert.Equal([_sample.FirewallReview.ToString(), _sample.Q4Firewall.ToString()], records[1..3].Select(r => r[5]));
+        Assert.Equal("https://evidence.example.com/nw-01/q2", records[1][Array.IndexOf(records[0], "Evidence URL")]);
+        Assert.Equal("Entry", records[3][0]);
+        Assert.Equal(["2", "5", "8"], records[4..].Select(r => r[0]));
+    }
+
+    [Fact]
+    public async Task Audit_export_writes_json_for_a_control()
+    {
+        var file = Path.Combine(_data, "ac-01.json");
+
+        var result = await BotProcess.RunAsync(["audit", "export", "--from", "2026-01-01", "--to", "2026-12-31", "--control", "AC-01", "--out", file], Env);
+
+        Assert.True(result.Exit == 0, result.Stderr + result.Stdout);
+        using var json = JsonDocument.Parse(await File.ReadAllBytesAsync(file));
+        var root = json.RootElement;
+        Assert.Equal("control AC-01", root.GetProperty("scope").GetString());
+        Assert.Equal(await HeadHashAsync(), root.GetProperty("chain").GetProperty("headHash").GetString());
+        Assert.True(root.GetProperty("chain").GetProperty("intact").GetBoolean());
+        var task = Assert.Single(root.GetProperty("tasks").EnumerateArray());
+        Assert.Equal(_sample.AccessReview, task.GetProperty("taskId").GetGuid());
+        Assert.Equal("Accepted", task.GetProperty("status").GetString());
+        Assert.Equal(_sample.LeadEmail, task.GetProperty("decidedBy").GetString());
+        Assert.Equal([1L, 6L, 7L], root.GetProperty("trailEntries").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData("--from 2026-01-01 --format csv", "error: --from and --to are needed, as dates like 2026-01-01")]
+    [InlineData("--from 2026-01-01 --to 2026-12-31 --framework pci --format csv", "error: --framework is soc2 or iso27001, not pci")]
+    [InlineData("--from 2026-01-01 --to 2026-12-31 --format xml", "error: --format is csv or json (or give --out a .csv or .json file)")]
+    [InlineData("--from 2026-01-01 --to 2026-12-31 --control XX-99 --format csv", "error: no control has the code XX-99")]
+    public async Task Audit_export_with_a_bad_option_exits_2_with_one_line(string options, string error)
+    {
+        var result = await BotProcess.RunAsync(["audit", "export", .. options.Split(' ')], Env);
+
+        Assert.Equal(2, result.Exit);
+        Assert.Equal(error, result.Stderr.Trim());
+        Assert.Empty(result.Stdout);
+    }
+
+    private async Task<string> HeadHashAsync()
+    {
+        await using var db = OpenStore();
+        return await db.AuditTrail.OrderByDescending(e => e.Sequence).Select(e => e.Hash).FirstAsync();
+    }
+
+    private SqliteComplianceDbContext OpenStore() =>
+        new(new DbContextOptionsBuilder<SqliteComplianceDbContext>().UseSqlite($"Data Source={Path.Combine(_data, "chatcompliance.db")}").Options);
+
+    public Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary><c>audit verify</c> on PostgreSQL, when the application is configured with it.</summary>
+public sealed class PostgresAuditCommandLineTests : IAsyncLifetime
+{
+    private readonly PostgresTestStore _store = new();
+
+    private Dictionary<string, string> Env => new() { ["ConnectionStrings__Postgres"] = _store.ConnectionString };
+
+    public async Task InitializeAsync()
+    {
+        await _store.InitializeAsync();
+        await using var db = _store.NewContext();
+        await db.Database.MigrateAsync();
+        await AuditSample.SeedAsync(db, new FakeTimeProvider(new DateTimeOffset(2026, 3, 1, 9, 0, 0, TimeSpan.Zero)));
+    }
+
+    public Task DisposeAsync() => _store.DisposeAsync();
+
+    [Fact]
+    public async Task Audit_verify_checks_the_PostgreSQL_store_and_names_a_deleted_entry()
+    {
+        var intact = await BotProcess.RunAsync(["audit", "verify"], Env);
+        Assert.True(intact.Exit == 0, intact.Stderr + intact.Stdout);
+        Assert.StartsWith($"chain intact: {AuditSample.TrailEntries} entries, head ", intact.Stdout, StringComparison.Ordinal);
+
+        await using (var db = _store.NewContext())
+        {
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditTrail" WHERE "Sequence" = 4""");
+        }
+
+        var broken = await BotProcess.RunAsync(["audit", "verify"], Env);
+        Assert.Equal(1, broken.Exit);
+        Assert.Equal("error: entry 4 was deleted: the chain goes from entry 3 to entry 5", broken.Stderr.Trim());
+    }
+}
