@@ -7,6 +7,7 @@ using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
 using ChatCompliance.Jobs;
 
 try
@@ -27,6 +28,9 @@ try
 
     // The curated knowledge base and the engine that answers from it.
     builder.AddKnowledgeBase();
+
+    // Evidence tasks: register, transitions, audit trail.
+    builder.AddEvidenceTasks();
 
     // The conversation (platform-neutral) and the two chat platforms.
     builder.AddConversation();

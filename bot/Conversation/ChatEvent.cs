@@ -22,13 +22,15 @@ internal sealed record ChatUser(Platform Platform, string UserId, string? Name, 
 /// <param name="Text">Message text with mentions removed.</param>
 /// <param name="Verb">The card action's verb.</param>
 /// <param name="Data">The card action's data and inputs.</param>
+/// <param name="MessageId">For a card action, the message the card is in (Teams activity id, Slack ts), when known.</param>
 internal sealed record ChatEvent(
     ChatEventKind Kind,
     ChatUser User,
     Guid ConversationReferenceId,
     string? Text = null,
     string? Verb = null,
-    IReadOnlyDictionary<string, string>? Data = null)
+    IReadOnlyDictionary<string, string>? Data = null,
+    string? MessageId = null)
 {
     public string? Value(string key) => Data is not null && Data.TryGetValue(key, out var value) ? value : null;
 }

@@ -16,6 +16,7 @@ internal static class ConversationExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<QuestionWriter>());
         builder.Services.AddSingleton<KnownConversations>();
         builder.Services.AddScoped<ConversationService>();
+        builder.Services.AddScoped<TaskConversation>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
         builder.Services.AddScoped<Slack.SlackAdapter>();
         return builder;

@@ -17,6 +17,7 @@ internal sealed partial class ConversationService(
     QuestionWriter questions,
     KnownConversations known,
     IProactiveMessenger messenger,
+    TaskConversation tasks,
     TimeProvider time)
 {
     private const int MaximumAnswerLength = 4000;
@@ -40,7 +41,12 @@ internal sealed partial class ConversationService(
 
         if (command is "my tasks" or "tasks")
         {
-            return await MyTasksAsync(chat, cancellationToken);
+            return await tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+        }
+
+        if (command.StartsWith("assign ", StringComparison.Ordinal) || command == "assign")
+        {
+            return await tasks.AssignAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command is "my reviews" or "reviews")
@@ -82,6 +88,8 @@ internal sealed partial class ConversationService(
                 return await HandOffAsync(chat, questionId, cancellationToken);
             case CardVerbs.QaAnswer when Guid.TryParse(chat.Value(CardDataKeys.Question), out var answeredId):
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
+            case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
+                return await tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             default:
                 return new TextReply("Sorry, I don't recognise that button any more. Type **help** to see what I can do.");
         }
@@ -157,32 +165,6 @@ internal sealed partial class ConversationService(
         return new TextReply("Thanks: your answer was sent to the person who asked.");
     }
 
-    private async Task<ChatReply> MyTasksAsync(ChatEvent chat, CancellationToken cancellationToken)
-    {
-        var person = await FindPersonAsync(chat.User, cancellationToken);
-        if (person is null)
-        {
-            return new TextReply("You have no evidence tasks assigned to you.");
-        }
-
-        var tasks = await db.EvidenceTasks
-            .Where(t => (t.OwnerId == person.Id || t.DelegateId == person.Id) && (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected))
-            .OrderBy(t => t.DueDate)
-            .Select(t => new { t.Title, t.DueDate, t.Status })
-            .Take(20)
-            .ToListAsync(cancellationToken);
-        if (tasks.Count == 0)
-        {
-            return new TextReply("You have no open evidence tasks.");
-        }
-
-        var card = new Card(
-            new CardHeader($"Your open evidence tasks ({tasks.Count})"),
-            [new FactsElement([.. tasks.Select(t => new Fact($"Due {t.DueDate:yyyy-MM-dd}", CardText.Escape(t.Title)))])],
-            $"You have {tasks.Count} open evidence tasks.");
-        return new CardReply(card);
-    }
-
     private async Task<ChatReply> MyReviewsAsync(ChatEvent chat, CancellationToken cancellationToken)
     {
         var person = await FindPersonAsync(chat.User, cancellationToken);
@@ -225,5 +207,9 @@ internal sealed partial class ConversationService(
 /// <summary>Sends a card into a stored conversation, on whichever platform it lives.</summary>
 internal interface IProactiveMessenger
 {
-    Task SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default);
+    /// <summary>Posts the card; returns the new message's id (Teams activity id, Slack ts) when the platform gives one.</summary>
+    Task<string?> SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces a posted message with the card.</summary>
+    Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default);
 }

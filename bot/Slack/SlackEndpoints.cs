@@ -225,10 +225,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         AddInputs(payload["state"], data);
         var team = (string?)payload["team"]?["id"];
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
-        var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference, Verb: BlockKitRenderer.VerbOf(actionId), Data: data),
-            cancellationToken);
         var ts = (string?)payload["message"]?["ts"] ?? (string?)payload["container"]?["message_ts"];
+        var reply = await conversation.HandleAsync(
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference,
+                Verb: BlockKitRenderer.VerbOf(actionId), Data: data, MessageId: ts),
+            cancellationToken);
         switch (reply)
         {
             case CardReply { ReplacesCard: true } replaced when ts is not null:

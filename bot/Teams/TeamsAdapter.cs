@@ -25,7 +25,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             {
                 var reference = await RememberAsync(activity, cancellationToken);
                 var chat = activity.Value is { ValueKind: JsonValueKind.Object } value && Data(value) is { } submitted && submitted.TryGetValue("verb", out var verb)
-                    ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: submitted)
+                    ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: submitted, MessageId: activity.ReplyToId)
                     : new ChatEvent(ChatEventKind.Message, User(activity), reference, Text: StripMentions(activity.Text));
                 await ReplyAsync(activity, await conversation.HandleAsync(chat, cancellationToken), cancellationToken);
                 return TypedResults.Ok();
@@ -67,7 +67,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
 
         var reference = await RememberAsync(activity, cancellationToken);
         var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: data), cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: data, MessageId: activity.ReplyToId), cancellationToken);
         switch (reply)
         {
             case CardReply { ReplacesCard: true } card:

@@ -17,6 +17,36 @@ public static class CardVerbs
 
     /// <summary>Show the help card.</summary>
     public const string Help = "help";
+
+    /// <summary>Show an evidence task's card (also Teams' refresh); data <see cref="CardDataKeys.Task"/>.</summary>
+    public const string TaskShow = "task.show";
+
+    /// <summary>Show the form for one of a task's actions; data <see cref="CardDataKeys.Task"/>, <see cref="CardDataKeys.Version"/>, <see cref="CardDataKeys.Form"/>.</summary>
+    public const string TaskForm = "task.form";
+
+    /// <summary>Owner: hand in evidence; inputs <see cref="CardDataKeys.EvidenceUrl"/>, <see cref="CardDataKeys.Note"/>, <see cref="CardDataKeys.EffectiveFrom"/>, <see cref="CardDataKeys.EffectiveTo"/>.</summary>
+    public const string TaskSubmit = "task.submit";
+
+    /// <summary>Owner: mark done with a comment (input <see cref="CardDataKeys.Note"/>).</summary>
+    public const string TaskDone = "task.done";
+
+    /// <summary>Owner: ask for a new due date (inputs <see cref="CardDataKeys.DueDate"/>, <see cref="CardDataKeys.Reason"/>).</summary>
+    public const string TaskExtend = "task.extend";
+
+    /// <summary>Owner: hand the task to someone else (inputs <see cref="CardDataKeys.Email"/>, <see cref="CardDataKeys.Reason"/>).</summary>
+    public const string TaskReassign = "task.reassign";
+
+    /// <summary>Lead: accept the evidence (input <see cref="CardDataKeys.Reason"/> as an optional comment).</summary>
+    public const string TaskAccept = "task.accept";
+
+    /// <summary>Lead: return the evidence to the owner (input <see cref="CardDataKeys.Reason"/>, required).</summary>
+    public const string TaskReject = "task.reject";
+
+    /// <summary>Lead: decide a pending extension; data <see cref="CardDataKeys.Decision"/> = approve or decline.</summary>
+    public const string TaskExtension = "task.extension";
+
+    /// <summary>Lead: decide a pending reassignment; data <see cref="CardDataKeys.Decision"/> = approve or decline.</summary>
+    public const string TaskReassignment = "task.reassignment";
 }
 
 /// <summary>The keys of <see cref="CardAction.Data"/> and the ids of inputs.</summary>
@@ -30,4 +60,30 @@ public static class CardDataKeys
 
     /// <summary>The input carrying a compliance lead's answer.</summary>
     public const string Answer = "answer";
+
+    /// <summary>An evidence task id (a GUID).</summary>
+    public const string Task = "task";
+
+    /// <summary>The version of the thing the card showed; an action on an older version changes nothing.</summary>
+    public const string Version = "version";
+
+    /// <summary>Which form to show (see <see cref="TaskForms"/>).</summary>
+    public const string Form = "form";
+
+    /// <summary><c>approve</c> or <c>decline</c>.</summary>
+    public const string Decision = "decision";
+
+    public const string EvidenceUrl = "evidence_url";
+
+    public const string Note = "note";
+
+    public const string EffectiveFrom = "effective_from";
+
+    public const string EffectiveTo = "effective_to";
+
+    public const string DueDate = "due_date";
+
+    public const string Reason = "reason";
+
+    public const string Email = "email";
 }

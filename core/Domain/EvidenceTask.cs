@@ -40,7 +40,14 @@ public sealed class EvidenceTask
 
     public string? EvidenceUrl { get; set; }
 
+    /// <summary>The owner's note with the evidence, or their comment when they marked the task done without a link.</summary>
     public string? EvidenceNote { get; set; }
+
+    /// <summary>The date the evidence is effective on, or the start of the period it covers.</summary>
+    public DateOnly? EvidenceEffectiveFrom { get; set; }
+
+    /// <summary>The end of the period the evidence covers, when it covers a period.</summary>
+    public DateOnly? EvidenceEffectiveTo { get; set; }
 
     public DateTimeOffset? SubmittedAt { get; set; }
 
@@ -49,6 +56,21 @@ public sealed class EvidenceTask
     public DateTimeOffset? DecidedAt { get; set; }
 
     public string? DecisionReason { get; set; }
+
+    /// <summary>A due date the owner asked for, waiting for a compliance lead's decision.</summary>
+    public DateOnly? RequestedDueDate { get; set; }
+
+    public string? ExtensionReason { get; set; }
+
+    /// <summary>Someone the owner proposed to hand the task to, waiting for a compliance lead's approval.</summary>
+    public Guid? ProposedOwnerId { get; set; }
+
+    public Person? ProposedOwner { get; set; }
+
+    public string? ReassignReason { get; set; }
+
+    /// <summary>Who created the task: a person's email, <c>system</c> for generated tasks.</summary>
+    public string? CreatedBy { get; set; }
 
     /// <summary>Incremented on every change; cards carry it so a stale click changes nothing.</summary>
     public int Version { get; set; } = 1;

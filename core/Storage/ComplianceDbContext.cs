@@ -16,6 +16,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
     public DbSet<Question> Questions => Set<Question>();
+    public DbSet<CardMessage> CardMessages => Set<CardMessage>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -46,8 +47,26 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.HasOne(t => t.Control).WithMany().HasForeignKey(t => t.ControlId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(t => t.Owner).WithMany().HasForeignKey(t => t.OwnerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne(t => t.Delegate).WithMany().HasForeignKey(t => t.DelegateId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(t => t.ProposedOwner).WithMany().HasForeignKey(t => t.ProposedOwnerId).OnDelete(DeleteBehavior.SetNull);
+            e.Property(t => t.EvidenceUrl).HasMaxLength(2000);
+            e.Property(t => t.EvidenceNote).HasMaxLength(2000);
+            e.Property(t => t.DecisionReason).HasMaxLength(2000);
+            e.Property(t => t.ExtensionReason).HasMaxLength(2000);
+            e.Property(t => t.ReassignReason).HasMaxLength(2000);
+            e.Property(t => t.CreatedBy).HasMaxLength(320);
             e.HasIndex(t => new { t.OwnerId, t.Status, t.DueDate });
+            // One task per control and evidence period: generating a period twice (or on two instances) adds nothing.
+            e.HasIndex(t => new { t.ControlId, t.PeriodStart, t.PeriodEnd }).IsUnique();
             e.HasIndex(t => new { t.Status, t.DueDate });
+        });
+
+        modelBuilder.Entity<CardMessage>(e =>
+        {
+            e.Property(m => m.SubjectType).HasMaxLength(64);
+            e.Property(m => m.SubjectId).HasMaxLength(64);
+            e.Property(m => m.MessageId).HasMaxLength(200);
+            e.HasOne(m => m.Conversation).WithMany().HasForeignKey(m => m.ConversationReferenceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(m => new { m.SubjectType, m.SubjectId });
         });
 
         modelBuilder.Entity<AccessReviewCampaign>(e =>

@@ -284,6 +284,45 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.ToTable("AuditTrail");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid>("ConversationReferenceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SubjectType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("SubjectType", "SubjectId");
+
+                    b.ToTable("CardMessages");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.Property<Guid>("Id")
@@ -393,6 +432,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
                     b.Property<DateTimeOffset?>("DecidedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -400,7 +443,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("uuid");
 
                     b.Property<string>("DecisionReason")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<Guid?>("DelegateId")
                         .HasColumnType("uuid");
@@ -408,11 +452,23 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("date");
 
+                    b.Property<DateOnly?>("EvidenceEffectiveFrom")
+                        .HasColumnType("date");
+
+                    b.Property<DateOnly?>("EvidenceEffectiveTo")
+                        .HasColumnType("date");
+
                     b.Property<string>("EvidenceNote")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<string>("EvidenceUrl")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid");
@@ -421,6 +477,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("date");
 
                     b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("date");
+
+                    b.Property<Guid?>("ProposedOwnerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("ReassignReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
+                    b.Property<DateOnly?>("RequestedDueDate")
                         .HasColumnType("date");
 
                     b.Property<int>("Status")
@@ -443,11 +509,14 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ControlId");
-
                     b.HasIndex("DelegateId");
 
+                    b.HasIndex("ProposedOwnerId");
+
                     b.HasIndex("Status", "DueDate");
+
+                    b.HasIndex("ControlId", "PeriodStart", "PeriodEnd")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId", "Status", "DueDate");
 
@@ -636,6 +705,17 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Navigation("Campaign");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.Person", "Owner")
@@ -665,11 +745,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "ProposedOwner")
+                        .WithMany()
+                        .HasForeignKey("ProposedOwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Control");
 
                     b.Navigation("Delegate");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("ProposedOwner");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.Person", b =>

@@ -278,6 +278,45 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.ToTable("AuditTrail");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Audience")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConversationReferenceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("MessageId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("SubjectType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationReferenceId");
+
+                    b.HasIndex("SubjectType", "SubjectId");
+
+                    b.ToTable("CardMessages");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.Property<Guid>("Id")
@@ -387,6 +426,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CreatedBy")
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("DecidedAt")
                         .HasColumnType("INTEGER");
 
@@ -394,6 +437,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<string>("DecisionReason")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("DelegateId")
@@ -402,10 +446,22 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<DateOnly>("DueDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<DateOnly?>("EvidenceEffectiveFrom")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("EvidenceEffectiveTo")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("EvidenceNote")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("EvidenceUrl")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ExtensionReason")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OwnerId")
@@ -415,6 +471,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly?>("PeriodStart")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ProposedOwnerId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ReassignReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly?>("RequestedDueDate")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Status")
@@ -437,11 +503,14 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ControlId");
-
                     b.HasIndex("DelegateId");
 
+                    b.HasIndex("ProposedOwnerId");
+
                     b.HasIndex("Status", "DueDate");
+
+                    b.HasIndex("ControlId", "PeriodStart", "PeriodEnd")
+                        .IsUnique();
 
                     b.HasIndex("OwnerId", "Status", "DueDate");
 
@@ -630,6 +699,17 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Navigation("Campaign");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.Person", "Owner")
@@ -659,11 +739,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "ProposedOwner")
+                        .WithMany()
+                        .HasForeignKey("ProposedOwnerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Control");
 
                     b.Navigation("Delegate");
 
                     b.Navigation("Owner");
+
+                    b.Navigation("ProposedOwner");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.Person", b =>

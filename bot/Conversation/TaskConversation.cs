@@ -1,0 +1,311 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ChatCompliance.Core.Audit;
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Bot.Conversation;
+
+/// <summary>
+/// Evidence tasks in chat: <c>my tasks</c>, a lead's <c>assign …</c> command, and every task card action. After a
+/// change, every posted copy of the task's card is updated, and whoever must act next gets a card.
+/// </summary>
+internal sealed partial class TaskConversation(
+    ComplianceDbContext db,
+    EvidenceTaskService tasks,
+    AuditTrail audit,
+    IProactiveMessenger messenger,
+    TimeProvider time,
+    ILogger<TaskConversation> logger)
+{
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    /// <summary>The person's open tasks (as owner or delegate), soonest due first, each with its actions.</summary>
+    public async Task<ChatReply> MyTasksAsync(Person? person, CancellationToken cancellationToken)
+    {
+        if (person is null)
+        {
+            return new TextReply("You have no evidence tasks assigned to you.");
+        }
+
+        var open = db.EvidenceTasks.Where(t => (t.OwnerId == person.Id || t.DelegateId == person.Id)
+            && (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected));
+        var total = await open.CountAsync(cancellationToken);
+        if (total == 0)
+        {
+            return new TextReply("You have no open evidence tasks.");
+        }
+
+        var first = await open.Include(t => t.Control).Include(t => t.Owner).OrderBy(t => t.DueDate).ThenBy(t => t.Title)
+            .Take(TaskCards.ListLimit).AsNoTracking().ToListAsync(cancellationToken);
+        return new CardReply(TaskCards.List(first, total, Today));
+    }
+
+    /// <summary><c>assign CC6.2 quarterly access review to alice@example.com due 2027-01-15</c>, for compliance leads.</summary>
+    public async Task<ChatReply> AssignAsync(ChatEvent chat, Person? actor, string text, CancellationToken cancellationToken)
+    {
+        var match = AssignCommand().Match(PlainText(text));
+        if (!match.Success)
+        {
+            return new TextReply("To assign a task, type: **assign** *control* *what is wanted* **to** *email* **due** *yyyy-mm-dd*, " +
+                "for example: assign CC6.2 quarterly access review to alice@example.com due 2027-01-15");
+        }
+
+        var actorRecord = new TaskActor(actor, chat.User.Platform, chat.User.UserId);
+        if (actor is null || !actor.IsActive || !actor.Has(PersonRoles.ComplianceLead))
+        {
+            await AuditTrail.RunInTransactionAsync(db, ct => audit.AppendAsync(db, new AuditRecord(actorRecord.Name, actor?.Id, chat.User.Platform, "task.create_refused",
+                AuditSubjects.EvidenceTask, match.Groups["control"].Value, null, null, "only compliance leads assign evidence tasks"), ct), cancellationToken);
+            return new TextReply("Only a compliance lead can assign evidence tasks.");
+        }
+
+        if (!DateOnly.TryParseExact(match.Groups["due"].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var due))
+        {
+            return new TextReply("Please give the due date as yyyy-mm-dd, for example 2027-01-15.");
+        }
+
+        if (due < Today)
+        {
+            return new TextReply($"The due date {due:yyyy-MM-dd} is in the past.");
+        }
+
+        var outcome = await tasks.CreateAsync(new NewTask(match.Groups["control"].Value, match.Groups["email"].Value, due,
+            match.Groups["title"].Success ? match.Groups["title"].Value : null), actorRecord, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return new TextReply(outcome.Message);
+        }
+
+        var reached = await NotifyAssignedAsync(outcome.Task!, cancellationToken);
+        return new TextReply(outcome.Message + (reached ? "" : " They haven't talked to me yet, so they'll see it when they do (**my tasks**)."));
+    }
+
+    /// <summary>Sends the new owner their task card on every platform they use; false when they can't be reached yet.</summary>
+    public async Task<bool> NotifyAssignedAsync(EvidenceTask task, CancellationToken cancellationToken) =>
+        await PostAsync(task, task.OwnerId, CardAudience.Owner, cancellationToken) > 0;
+
+    /// <summary>Handles a task card action; the reply replaces the clicked card, or is a short message when nothing changed.</summary>
+    public async Task<ChatReply> OnActionAsync(ChatEvent chat, Person? actor, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(chat.Value(CardDataKeys.Task), out var taskId))
+        {
+            return new TextReply("That button doesn't name a task.");
+        }
+
+        int? version = int.TryParse(chat.Value(CardDataKeys.Version), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        var actorRecord = new TaskActor(actor, chat.User.Platform, chat.User.UserId);
+        if (chat.Verb is CardVerbs.TaskShow or CardVerbs.TaskForm)
+        {
+            return await ShowAsync(chat, actor, taskId, cancellationToken);
+        }
+
+        if (Command(chat) is not { } command)
+        {
+            return new TextReply(Problem(chat) ?? "Sorry, I don't recognise that button any more.");
+        }
+
+        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, cancellationToken);
+        switch (outcome.Kind)
+        {
+            case TaskOutcomeKind.Done:
+                var task = outcome.Task!;
+                await AfterChangeAsync(task, command, chat.MessageId, cancellationToken);
+                var card = command.ForLeads ? TaskCards.Lead(task, Today) : TaskCards.Owner(task, Today);
+                return new CardReply(WithNotice(card, outcome.Message), ReplacesCard: true);
+            case TaskOutcomeKind.Changed or TaskOutcomeKind.NotApplicable when outcome.Task is { } current:
+                var viewer = actor is not null && actor.Has(PersonRoles.ComplianceLead) && command.ForLeads ? TaskCards.Lead(current, Today) : TaskCards.Owner(current, Today);
+                return new CardReply(WithNotice(viewer, outcome.Message), ReplacesCard: true);
+            default:
+                return new TextReply(outcome.Message);
+        }
+    }
+
+    private async Task<ChatReply> ShowAsync(ChatEvent chat, Person? actor, Guid taskId, CancellationToken cancellationToken)
+    {
+        var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        if (task is null)
+        {
+            return new TextReply("I can't find that evidence task any more.");
+        }
+
+        var isOwner = actor is not null && (task.OwnerId == actor.Id || task.DelegateId == actor.Id);
+        var isLead = actor is not null && actor.Has(PersonRoles.ComplianceLead);
+        if (!isOwner && !isLead)
+        {
+            return new TextReply("That evidence task isn't yours, so I can't show it to you.");
+        }
+
+        if (chat.Verb == CardVerbs.TaskForm)
+        {
+            if (!isOwner)
+            {
+                return new TextReply("Only the task's owner or their delegate can do that.");
+            }
+
+            if (task.Status != EvidenceTaskStatus.Open)
+            {
+                return new CardReply(WithNotice(TaskCards.Owner(task, Today), "This task is no longer open."), ReplacesCard: true);
+            }
+
+            return chat.Value(CardDataKeys.Form) is TaskForms.Submit or TaskForms.Done or TaskForms.Extend or TaskForms.Reassign
+                ? new CardReply(TaskCards.Form(task, chat.Value(CardDataKeys.Form)!, Today), ReplacesCard: true)
+                : new TextReply("Sorry, I don't recognise that button any more.");
+        }
+
+        var audience = isOwner ? CardAudience.Owner : CardAudience.Lead;
+        await RememberCopyAsync(task.Id, chat, audience, cancellationToken);
+        return new CardReply(audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today), ReplacesCard: true);
+    }
+
+    /// <summary>The command a task action asks for, from its verb and inputs; null when an input is missing or bad.</summary>
+    private static TaskCommand? Command(ChatEvent chat)
+    {
+        string? Text(string key) => chat.Value(key) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        DateOnly? Date(string key) => DateOnly.TryParseExact(Text(key), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        return chat.Verb switch
+        {
+            CardVerbs.TaskSubmit when Text(CardDataKeys.EvidenceUrl) is { } url && DateOk(CardDataKeys.EffectiveFrom) && DateOk(CardDataKeys.EffectiveTo) =>
+                new SubmitEvidence(url, Text(CardDataKeys.Note), Date(CardDataKeys.EffectiveFrom), Date(CardDataKeys.EffectiveTo)),
+            CardVerbs.TaskDone when Text(CardDataKeys.Note) is { } comment => new MarkDone(comment),
+            CardVerbs.TaskExtend when Date(CardDataKeys.DueDate) is { } due && Text(CardDataKeys.Reason) is { } reason => new RequestExtension(due, reason),
+            CardVerbs.TaskReassign when Text(CardDataKeys.Email) is { } email => new Reassign(email, Text(CardDataKeys.Reason)),
+            CardVerbs.TaskAccept => new AcceptEvidence(Text(CardDataKeys.Reason)),
+            CardVerbs.TaskReject when Text(CardDataKeys.Reason) is { } reason => new RejectEvidence(reason),
+            CardVerbs.TaskExtension when chat.Value(CardDataKeys.Decision) is "approve" or "decline" => new DecideExtension(chat.Value(CardDataKeys.Decision) == "approve", Text(CardDataKeys.Reason)),
+            CardVerbs.TaskReassignment when chat.Value(CardDataKeys.Decision) is "approve" or "decline" => new DecideReassignment(chat.Value(CardDataKeys.Decision) == "approve", Text(CardDataKeys.Reason)),
+            _ => null,
+        };
+
+        bool DateOk(string key) => Text(key) is null || Date(key) is not null;
+    }
+
+    /// <summary>What is missing from a task action's inputs, in words.</summary>
+    private static string? Problem(ChatEvent chat) => chat.Verb switch
+    {
+        CardVerbs.TaskSubmit => "Please paste a link to the evidence (and give dates as yyyy-mm-dd).",
+        CardVerbs.TaskDone => "Please say in a comment how the task was done.",
+        CardVerbs.TaskExtend => "Please choose a new due date and give a reason.",
+        CardVerbs.TaskReassign => "Please give the new owner's email address.",
+        CardVerbs.TaskReject => "Please give the owner a reason for returning the evidence.",
+        _ => null,
+    };
+
+    /// <summary>Updates every posted copy of the task's card and sends a card to whoever must act next.</summary>
+    private async Task AfterChangeAsync(EvidenceTask task, TaskCommand command, string? clickedMessage, CancellationToken cancellationToken)
+    {
+        var subject = AuditSubjects.Id(task.Id);
+        var copies = await db.CardMessages.Include(m => m.Conversation).AsNoTracking()
+            .Where(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject)
+            .ToListAsync(cancellationToken);
+        foreach (var copy in copies.Where(c => c.MessageId != clickedMessage && c.Conversation is not null))
+        {
+            var card = copy.Audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
+            try
+            {
+                await messenger.UpdateAsync(copy.Conversation!, copy.MessageId, card, cancellationToken);
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Integrations.Slack.SlackApiException)
+            {
+                LogUpdateFailed(logger, task.Id, copy.MessageId, e);
+            }
+        }
+
+        var leadsDecide = command is SubmitEvidence or MarkDone or RequestExtension || command is Reassign && task.ProposedOwnerId is not null;
+        if (leadsDecide)
+        {
+            foreach (var lead in await db.People.Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(cancellationToken))
+            {
+                if ((lead.Roles & PersonRoles.ComplianceLead) != 0)
+                {
+                    await PostAsync(task, lead.Id, CardAudience.Lead, cancellationToken);
+                }
+            }
+        }
+        else if (command is RejectEvidence || command is Reassign || command is DecideReassignment { Approve: true })
+        {
+            await PostAsync(task, task.OwnerId, CardAudience.Owner, cancellationToken);
+        }
+    }
+
+    /// <summary>Posts the task's card to the person's personal conversations and remembers each copy; returns how many were posted.</summary>
+    private async Task<int> PostAsync(EvidenceTask task, Guid personId, CardAudience audience, CancellationToken cancellationToken)
+    {
+        var conversations = await db.ConversationReferences.AsNoTracking()
+            .Where(c => c.PersonId == personId && c.Scope == ConversationScope.Personal)
+            .ToListAsync(cancellationToken);
+        var card = audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
+        var posted = 0;
+        foreach (var conversation in conversations)
+        {
+            try
+            {
+                if (await messenger.SendAsync(conversation, card, cancellationToken) is { } messageId)
+                {
+                    db.CardMessages.Add(new CardMessage
+                    {
+                        SubjectType = AuditSubjects.EvidenceTask,
+                        SubjectId = AuditSubjects.Id(task.Id),
+                        ConversationReferenceId = conversation.Id,
+                        MessageId = messageId,
+                        Audience = audience,
+                        CreatedAt = time.GetUtcNow(),
+                    });
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+
+                posted++;
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Integrations.Slack.SlackApiException)
+            {
+                LogSendFailed(logger, task.Id, conversation.Id, e);
+            }
+        }
+
+        return posted;
+    }
+
+    /// <summary>Remembers the clicked message as a copy of the task's card, so later changes update it too.</summary>
+    private async Task RememberCopyAsync(Guid taskId, ChatEvent chat, CardAudience audience, CancellationToken cancellationToken)
+    {
+        var subject = AuditSubjects.Id(taskId);
+        if (chat.MessageId is not { } messageId
+            || await db.CardMessages.AnyAsync(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject && m.MessageId == messageId, cancellationToken))
+        {
+            return;
+        }
+
+        db.CardMessages.Add(new CardMessage
+        {
+            SubjectType = AuditSubjects.EvidenceTask,
+            SubjectId = subject,
+            ConversationReferenceId = chat.ConversationReferenceId,
+            MessageId = messageId,
+            Audience = audience,
+            CreatedAt = time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static Card WithNotice(Card card, string notice) => card with { Body = [new TextElement(notice, TextStyle.Emphasis), .. card.Body] };
+
+    /// <summary>Slack writes emails as &lt;mailto:a@b|a@b&gt; and Teams may send HTML: the plain words.</summary>
+    private static string PlainText(string text) => Tags().Replace(SlackMailto().Replace(text, "$1"), " ").Replace("&nbsp;", " ", StringComparison.Ordinal).Trim();
+
+    [GeneratedRegex(@"^assign\s+(?<control>\S+)\s+(?:(?<title>.+?)\s+)?to\s+(?<email>[^\s@]+@[^\s@]+)(?:\s+due\s+(?<due>\S+))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex AssignCommand();
+
+    [GeneratedRegex(@"<mailto:[^|>]+\|([^>]+)>")]
+    private static partial Regex SlackMailto();
+
+    [GeneratedRegex(@"<[^>]+>")]
+    private static partial Regex Tags();
+
+    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Updating a copy of task {TaskId}'s card (message {MessageId}) failed")]
+    private static partial void LogUpdateFailed(ILogger logger, Guid taskId, string messageId, Exception exception);
+
+    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Sending task {TaskId}'s card to conversation {ConversationId} failed")]
+    private static partial void LogSendFailed(ILogger logger, Guid taskId, Guid conversationId, Exception exception);
+}

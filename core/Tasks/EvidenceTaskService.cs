@@ -1,0 +1,425 @@
+using System.Globalization;
+using System.Text.Json;
+using ChatCompliance.Core.Audit;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace ChatCompliance.Core.Tasks;
+
+/// <summary>What a new task needs. <see cref="Control"/> is a control id of the register, or a SOC 2 / ISO 27001 reference one control maps to.</summary>
+public sealed record NewTask(string Control, string OwnerEmail, DateOnly DueDate, string? Title = null,
+    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null, string? DelegateEmail = null);
+
+/// <summary>
+/// Evidence tasks' life: creation (by a lead, from the API or CSV, or generated from each control's frequency) and
+/// every transition (open → submitted → accepted | rejected → open; extensions; reassignments). Each transition is
+/// authorised against the database's current view of the actor, applied once (a stale card's version or a
+/// concurrent winner makes it a no-op with the current state), and written to the audit trail in the same transaction.
+/// </summary>
+public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<TaskOptions> options)
+{
+    public const int MaximumTextLength = 2000;
+
+    private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Applies <paramref name="command"/> to the task when the actor may and the card was current (<paramref name="expectedVersion"/>).</summary>
+    public async Task<TaskOutcome> ActAsync(Guid taskId, int? expectedVersion, TaskActor actor, TaskCommand command, CancellationToken cancellationToken = default)
+    {
+        if (Validate(command) is { } invalid)
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, invalid, null);
+        }
+
+        try
+        {
+            return await AuditTrail.RunInTransactionAsync(db, async ct =>
+            {
+                var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).SingleOrDefaultAsync(t => t.Id == taskId, ct);
+                if (task is null)
+                {
+                    return new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null);
+                }
+
+                if (Refusal(task, actor, command) is { } refusal)
+                {
+                    await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.refused",
+                        AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, null, $"{command.Action} refused: {refusal}"), ct);
+                    return new TaskOutcome(TaskOutcomeKind.Refused, refusal, task);
+                }
+
+                if (expectedVersion is { } version && version != task.Version)
+                {
+                    return Changed(task);
+                }
+
+                var before = Snapshot(task);
+                var (outcome, reason) = await ApplyAsync(task, actor, command, ct);
+                if (outcome.Kind != TaskOutcomeKind.Done)
+                {
+                    return outcome;
+                }
+
+                task.Version++;
+                task.UpdatedAt = time.GetUtcNow();
+                var action = command is Reassign && task.ProposedOwnerId is not null ? "task.reassignment_requested" : command.Action;
+                await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, action,
+                    AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), before, Snapshot(task), reason), ct);
+                return outcome;
+            }, cancellationToken);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            // Someone else changed the task between our read and our write: theirs stands.
+            db.ChangeTracker.Clear();
+            var current = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            return current is null ? new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null) : Changed(current);
+        }
+    }
+
+    /// <summary>Creates a task after checking the control and the people; the owner is added to the register when new.</summary>
+    public async Task<TaskOutcome> CreateAsync(NewTask spec, TaskActor actor, CancellationToken cancellationToken = default)
+    {
+        var (control, problem) = await FindControlAsync(spec.Control, cancellationToken);
+        if (control is null)
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, problem!, null);
+        }
+
+        if (!EmailAddress.IsValid(spec.OwnerEmail) || spec.DelegateEmail is { } d && !EmailAddress.IsValid(d))
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, "Please give the owner (and any delegate) as an email address.", null);
+        }
+
+        if (spec.PeriodStart > spec.PeriodEnd)
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, "The period must start before it ends.", null);
+        }
+
+        if (spec.Title is { Length: > 300 })
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, "The title can be at most 300 characters.", null);
+        }
+
+        return await AuditTrail.RunInTransactionAsync(db, async ct =>
+        {
+            var owner = await PersonForAsync(spec.OwnerEmail, ct);
+            var delegatePerson = spec.DelegateEmail is { } delegateEmail ? await PersonForAsync(delegateEmail, ct) : null;
+            var now = time.GetUtcNow();
+            var task = new EvidenceTask
+            {
+                ControlId = control.Id,
+                Control = control,
+                Title = string.IsNullOrWhiteSpace(spec.Title) ? control.Title : spec.Title.Trim(),
+                OwnerId = owner.Id,
+                Owner = owner,
+                DelegateId = delegatePerson?.Id,
+                DueDate = spec.DueDate,
+                PeriodStart = spec.PeriodStart,
+                PeriodEnd = spec.PeriodEnd,
+                CreatedBy = actor.Name,
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            db.EvidenceTasks.Add(task);
+            await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.created",
+                AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), null), ct);
+            return new TaskOutcome(TaskOutcomeKind.Done, $"Assigned **{CardSafe(task.Title)}** ({control.Code}) to {owner.DisplayName}, due {task.DueDate:yyyy-MM-dd}.", task);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Creates the current period's task for every control with a frequency and an owner, unless it exists;
+    /// returns the tasks created. Safe to run repeatedly and on several instances (a unique index backs it).
+    /// </summary>
+    public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, CancellationToken cancellationToken = default)
+    {
+        var controls = await db.Controls.Include(c => c.Owner)
+            .Where(c => c.Frequency != EvidenceFrequency.OnDemand && c.OwnerId != null)
+            .ToListAsync(cancellationToken);
+        var created = new List<EvidenceTask>();
+        foreach (var control in controls)
+        {
+            var (start, end, label) = Period(control.Frequency, today);
+            if (await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id && t.PeriodStart == start && t.PeriodEnd == end, cancellationToken))
+            {
+                continue;
+            }
+
+            try
+            {
+                var outcome = await AuditTrail.RunInTransactionAsync(db, async ct =>
+                {
+                    var now = time.GetUtcNow();
+                    var task = new EvidenceTask
+                    {
+                        ControlId = control.Id,
+                        Control = control,
+                        Title = $"{control.Title} ({label})",
+                        OwnerId = control.OwnerId!.Value,
+                        Owner = control.Owner,
+                        DueDate = end,
+                        PeriodStart = start,
+                        PeriodEnd = end,
+                        CreatedBy = "system",
+                        CreatedAt = now,
+                        UpdatedAt = now,
+                    };
+                    db.EvidenceTasks.Add(task);
+                    await audit.AppendAsync(db, new AuditRecord("system", null, Platform.System, "task.generated",
+                        AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), $"{control.Frequency} evidence for {label}"), ct);
+                    return task;
+                }, cancellationToken);
+                created.Add(outcome);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // another instance generated the same period first
+            }
+        }
+
+        return created;
+    }
+
+    /// <summary>The period a control's frequency puts <paramref name="today"/> in: first day, last day, and a label.</summary>
+    public static (DateOnly Start, DateOnly End, string Label) Period(EvidenceFrequency frequency, DateOnly today) => frequency switch
+    {
+        EvidenceFrequency.Monthly => (new DateOnly(today.Year, today.Month, 1), new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1),
+            today.ToString("yyyy-MM", CultureInfo.InvariantCulture)),
+        EvidenceFrequency.Quarterly => (new DateOnly(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1), new DateOnly(today.Year, ((today.Month - 1) / 3 * 3) + 1, 1).AddMonths(3).AddDays(-1),
+            string.Create(CultureInfo.InvariantCulture, $"{today.Year}-Q{((today.Month - 1) / 3) + 1}")),
+        EvidenceFrequency.Annual => (new DateOnly(today.Year, 1, 1), new DateOnly(today.Year, 12, 31), today.Year.ToString(CultureInfo.InvariantCulture)),
+        _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "On-demand controls have no period."),
+    };
+
+    /// <summary>A control by register id, or the one control mapped to a SOC 2 / ISO 27001 reference; else why not.</summary>
+    public async Task<(Control? Control, string? Problem)> FindControlAsync(string reference, CancellationToken cancellationToken = default)
+    {
+        var wanted = reference.Trim();
+        var byCode = await db.Controls.Include(c => c.Owner).FirstOrDefaultAsync(c => c.Code == wanted, cancellationToken)
+            ?? (await db.Controls.Include(c => c.Owner).ToListAsync(cancellationToken)).FirstOrDefault(c => string.Equals(c.Code, wanted, StringComparison.OrdinalIgnoreCase));
+        if (byCode is not null)
+        {
+            return (byCode, null);
+        }
+
+        var mapped = (await db.Controls.Include(c => c.Owner).ToListAsync(cancellationToken))
+            .Where(c => c.Soc2Refs.Concat(c.Iso27001Refs).Any(r => string.Equals(r, wanted, StringComparison.OrdinalIgnoreCase)))
+            .OrderBy(c => c.Code, StringComparer.Ordinal)
+            .ToList();
+        return mapped.Count switch
+        {
+            1 => (mapped[0], null),
+            0 => (null, $"No control in the register is {CardSafe(wanted)} or maps to it. Import the control register, or use a control id."),
+            _ => (null, $"Several controls map to {CardSafe(wanted)}: {string.Join(", ", mapped.Select(c => c.Code))}. Please name one of them."),
+        };
+    }
+
+    private static string? Validate(TaskCommand command) => command switch
+    {
+        SubmitEvidence s when !EvidenceLink.IsValid(s.Url) => "The evidence link must be a full https:// (or http://) address, at most 2,000 characters.",
+        SubmitEvidence s when s.Note is { Length: > MaximumTextLength } => "The note can be at most 2,000 characters.",
+        SubmitEvidence { EffectiveFrom: { } from, EffectiveTo: { } to } when to < from => "The evidence period must start before it ends.",
+        MarkDone m when string.IsNullOrWhiteSpace(m.Comment) => "Please say in a comment how the task was done.",
+        RequestExtension r when string.IsNullOrWhiteSpace(r.Reason) => "Please give a reason for the extension.",
+        RejectEvidence r when string.IsNullOrWhiteSpace(r.Reason) => "Please give the owner a reason for returning the evidence.",
+        Reassign r when !EmailAddress.IsValid(r.Email) => "Please give the new owner's email address.",
+        MarkDone { Comment.Length: > MaximumTextLength } or RequestExtension { Reason.Length: > MaximumTextLength } or RejectEvidence { Reason.Length: > MaximumTextLength }
+            or Reassign { Reason.Length: > MaximumTextLength } or DecideExtension { Reason.Length: > MaximumTextLength }
+            or DecideReassignment { Reason.Length: > MaximumTextLength } or AcceptEvidence { Comment.Length: > MaximumTextLength } => "That text is too long: at most 2,000 characters.",
+        _ => null,
+    };
+
+    /// <summary>Why the actor may not do this, or null when they may.</summary>
+    private static string? Refusal(EvidenceTask task, TaskActor actor, TaskCommand command)
+    {
+        var person = actor.Person;
+        if (person is null || !person.IsActive)
+        {
+            return "I don't know you yet, so I can't let you act on evidence tasks. Please ask your compliance team to add you.";
+        }
+
+        if (command.ForLeads)
+        {
+            return person.Has(PersonRoles.ComplianceLead) ? null : "Only a compliance lead can do that.";
+        }
+
+        return task.OwnerId == person.Id || task.DelegateId == person.Id
+            ? null
+            : "Only the task's owner or their delegate can do that.";
+    }
+
+    /// <summary>Changes the tracked task, or says why the command does not apply; returns the outcome and the reason to record.</summary>
+    private async Task<(TaskOutcome Outcome, string? Reason)> ApplyAsync(EvidenceTask task, TaskActor actor, TaskCommand command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        switch (command)
+        {
+            case SubmitEvidence or MarkDone when task.Status == EvidenceTaskStatus.Submitted:
+                return (NotApplicable(task, "Evidence for this task is already with the compliance team."), null);
+            case SubmitEvidence or MarkDone or RequestExtension or Reassign when task.Status == EvidenceTaskStatus.Accepted:
+                return (NotApplicable(task, "This task is already accepted."), null);
+            case SubmitEvidence submit:
+                task.Status = EvidenceTaskStatus.Submitted;
+                task.EvidenceUrl = submit.Url.Trim();
+                task.EvidenceNote = Clean(submit.Note);
+                task.EvidenceEffectiveFrom = submit.EffectiveFrom;
+                task.EvidenceEffectiveTo = submit.EffectiveTo;
+                task.SubmittedAt = now;
+                return (Done(task, "Thanks: your evidence is with the compliance team."), submit.Note);
+            case MarkDone done:
+                task.Status = EvidenceTaskStatus.Submitted;
+                task.EvidenceUrl = null;
+                task.EvidenceNote = Clean(done.Comment);
+                task.SubmittedAt = now;
+                return (Done(task, "Thanks: the compliance team will check and close the task."), done.Comment);
+            case RequestExtension when task.RequestedDueDate is not null:
+                return (NotApplicable(task, "An extension request is already waiting for a decision."), null);
+            case RequestExtension extension when extension.NewDueDate <= task.DueDate:
+                return (new TaskOutcome(TaskOutcomeKind.Invalid, $"The new due date must be after the current one ({task.DueDate:yyyy-MM-dd}).", task), null);
+            case RequestExtension extension:
+                task.RequestedDueDate = extension.NewDueDate;
+                task.ExtensionReason = Clean(extension.Reason);
+                return (Done(task, $"Asked the compliance team to move the due date to {extension.NewDueDate:yyyy-MM-dd}."), extension.Reason);
+            case DecideExtension when task.RequestedDueDate is null:
+                return (NotApplicable(task, "There is no extension request waiting."), null);
+            case DecideExtension decision:
+                var requested = task.RequestedDueDate!.Value;
+                if (decision.Approve)
+                {
+                    task.DueDate = requested;
+                }
+
+                task.RequestedDueDate = null;
+                task.ExtensionReason = null;
+                return (Done(task, decision.Approve ? $"Extension approved: now due {requested:yyyy-MM-dd}." : "Extension declined."), decision.Reason);
+            case Reassign reassign:
+                var newOwner = await db.People.FirstOrDefaultAsync(p => p.Email == Person.NormaliseEmail(reassign.Email) && p.IsActive, cancellationToken);
+                if (newOwner is null)
+                {
+                    return (new TaskOutcome(TaskOutcomeKind.Invalid, $"I don't know anyone with the email {CardSafe(reassign.Email)}. Ask your compliance team to add them first.", task), null);
+                }
+
+                if (newOwner.Id == task.OwnerId)
+                {
+                    return (new TaskOutcome(TaskOutcomeKind.Invalid, $"{newOwner.DisplayName} already owns this task.", task), null);
+                }
+
+                if (options.Value.ReassignRequiresApproval)
+                {
+                    task.ProposedOwnerId = newOwner.Id;
+                    task.ReassignReason = Clean(reassign.Reason);
+                    return (Done(task, $"Asked the compliance team to approve handing the task to {newOwner.DisplayName}."), reassign.Reason);
+                }
+
+                Hand(task, newOwner);
+                return (Done(task, $"The task is now {newOwner.DisplayName}'s."), reassign.Reason);
+            case DecideReassignment when task.ProposedOwnerId is null:
+                return (NotApplicable(task, "There is no reassignment waiting."), null);
+            case DecideReassignment decision:
+                if (decision.Approve)
+                {
+                    var proposed = await db.People.SingleAsync(p => p.Id == task.ProposedOwnerId, cancellationToken);
+                    Hand(task, proposed);
+                }
+
+                task.ProposedOwnerId = null;
+                task.ReassignReason = null;
+                return (Done(task, decision.Approve ? "Reassignment approved." : "Reassignment declined."), decision.Reason);
+            case AcceptEvidence or RejectEvidence when task.Status != EvidenceTaskStatus.Submitted:
+                return (NotApplicable(task, task.Status == EvidenceTaskStatus.Accepted ? "This task is already accepted." : "There is no submitted evidence to decide on."), null);
+            case AcceptEvidence accept:
+                task.Status = EvidenceTaskStatus.Accepted;
+                task.DecidedById = actor.Person!.Id;
+                task.DecidedAt = now;
+                task.DecisionReason = Clean(accept.Comment);
+                return (Done(task, "Evidence accepted."), accept.Comment);
+            case RejectEvidence reject:
+                // Rejected evidence goes back to the owner: the task is open again, with the lead's reason.
+                task.Status = EvidenceTaskStatus.Open;
+                task.DecidedById = actor.Person!.Id;
+                task.DecidedAt = now;
+                task.DecisionReason = Clean(reject.Reason);
+                return (Done(task, "Evidence returned to the owner with your reason."), reject.Reason);
+            default:
+                return (NotApplicable(task, "That can't be done to this task."), null);
+        }
+    }
+
+    private static void Hand(EvidenceTask task, Person newOwner)
+    {
+        task.OwnerId = newOwner.Id;
+        task.Owner = newOwner;
+        task.DelegateId = null;
+        task.ProposedOwnerId = null;
+        task.ReassignReason = null;
+    }
+
+    private async Task<Person> PersonForAsync(string email, CancellationToken cancellationToken)
+    {
+        var normalised = Person.NormaliseEmail(email);
+        var person = await db.People.FirstOrDefaultAsync(p => p.Email == normalised, cancellationToken);
+        if (person is null)
+        {
+            person = new Person { Email = normalised, DisplayName = normalised.Split('@')[0], Roles = PersonRoles.Employee | PersonRoles.ControlOwner, CreatedAt = time.GetUtcNow() };
+            db.People.Add(person);
+        }
+        else if (!person.Has(PersonRoles.ControlOwner))
+        {
+            person.Roles |= PersonRoles.ControlOwner;
+        }
+
+        return person;
+    }
+
+    private static TaskOutcome Done(EvidenceTask task, string message) => new(TaskOutcomeKind.Done, message, task);
+
+    private static TaskOutcome NotApplicable(EvidenceTask task, string message) => new(TaskOutcomeKind.NotApplicable, message, task);
+
+    private static TaskOutcome Changed(EvidenceTask task) =>
+        new(TaskOutcomeKind.Changed, "This task changed since that card was shown (or someone acted first). Here is its current state.", task);
+
+    private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string CardSafe(string text) => Cards.CardText.Escape(text.Length > 200 ? text[..200] : text);
+
+    /// <summary>The task's state as the audit trail records it before and after a change.</summary>
+    public static string Snapshot(EvidenceTask task) => JsonSerializer.Serialize(new
+    {
+        status = task.Status.ToString(),
+        title = task.Title,
+        controlId = task.ControlId,
+        ownerId = task.OwnerId,
+        delegateId = task.DelegateId,
+        dueDate = task.DueDate,
+        periodStart = task.PeriodStart,
+        periodEnd = task.PeriodEnd,
+        evidenceUrl = task.EvidenceUrl,
+        evidenceNote = task.EvidenceNote,
+        evidenceEffectiveFrom = task.EvidenceEffectiveFrom,
+        evidenceEffectiveTo = task.EvidenceEffectiveTo,
+        requestedDueDate = task.RequestedDueDate,
+        proposedOwnerId = task.ProposedOwnerId,
+        decisionReason = task.DecisionReason,
+        version = task.Version,
+    }, SnapshotJson);
+}
+
+/// <summary>Checks on the links and addresses people type into cards.</summary>
+public static class EvidenceLink
+{
+    /// <summary>An absolute http(s) address with a host, at most 2,000 characters.</summary>
+    public static bool IsValid(string? url) =>
+        url is { Length: > 0 and <= 2000 }
+        && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+        && !string.IsNullOrEmpty(uri.Host);
+}
+
+/// <summary>A plausible email address (what mail systems accept is checked by sending, not here).</summary>
+public static class EmailAddress
+{
+    public static bool IsValid(string? email) =>
+        email is { Length: > 2 and <= 320 } && System.Net.Mail.MailAddress.TryCreate(email.Trim(), out var parsed) && parsed.Address == email.Trim();
+}

@@ -1,0 +1,118 @@
+using ChatCompliance.Core.Domain;
+
+namespace ChatCompliance.Core.Tasks;
+
+/// <summary>Who acts on a task, and from where. <see cref="Person"/> is null for someone the bot does not know.</summary>
+/// <param name="Person">The acting person, read from the database for this action.</param>
+/// <param name="Platform">Where the action came from.</param>
+/// <param name="PlatformUserId">The platform's id for the actor, recorded when the person is unknown.</param>
+public sealed record TaskActor(Person? Person, Platform Platform, string? PlatformUserId = null)
+{
+    /// <summary>How the audit trail names the actor.</summary>
+    public string Name => Person?.Email ?? $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}";
+}
+
+/// <summary>Something done to an evidence task. Each is allowed in some states and to some people.</summary>
+public abstract record TaskCommand
+{
+    /// <summary>The audit trail's action name.</summary>
+    public abstract string Action { get; }
+
+    /// <summary>Compliance leads only; otherwise the owner or delegate only.</summary>
+    public abstract bool ForLeads { get; }
+}
+
+/// <summary>The owner hands in an evidence link with a note and the date or period it is effective for.</summary>
+public sealed record SubmitEvidence(string Url, string? Note, DateOnly? EffectiveFrom, DateOnly? EffectiveTo) : TaskCommand
+{
+    public override string Action => "task.submitted";
+
+    public override bool ForLeads => false;
+}
+
+/// <summary>The owner marks the task done without a link, with a comment (for example "done in the HR system").</summary>
+public sealed record MarkDone(string Comment) : TaskCommand
+{
+    public override string Action => "task.marked_done";
+
+    public override bool ForLeads => false;
+}
+
+/// <summary>The owner asks for a later due date.</summary>
+public sealed record RequestExtension(DateOnly NewDueDate, string Reason) : TaskCommand
+{
+    public override string Action => "task.extension_requested";
+
+    public override bool ForLeads => false;
+}
+
+/// <summary>A compliance lead approves or declines the pending extension.</summary>
+public sealed record DecideExtension(bool Approve, string? Reason) : TaskCommand
+{
+    public override string Action => Approve ? "task.extension_approved" : "task.extension_declined";
+
+    public override bool ForLeads => true;
+}
+
+/// <summary>The owner hands the task to someone else (at once, or after a lead's approval when so configured).</summary>
+public sealed record Reassign(string Email, string? Reason) : TaskCommand
+{
+    public override string Action => "task.reassigned";
+
+    public override bool ForLeads => false;
+}
+
+/// <summary>A compliance lead approves or declines a pending reassignment.</summary>
+public sealed record DecideReassignment(bool Approve, string? Reason) : TaskCommand
+{
+    public override string Action => Approve ? "task.reassignment_approved" : "task.reassignment_declined";
+
+    public override bool ForLeads => true;
+}
+
+/// <summary>A compliance lead accepts the submitted evidence.</summary>
+public sealed record AcceptEvidence(string? Comment) : TaskCommand
+{
+    public override string Action => "task.accepted";
+
+    public override bool ForLeads => true;
+}
+
+/// <summary>A compliance lead rejects the submitted evidence; the task opens again with the reason.</summary>
+public sealed record RejectEvidence(string Reason) : TaskCommand
+{
+    public override string Action => "task.rejected";
+
+    public override bool ForLeads => true;
+}
+
+/// <summary>How an action on a task ended.</summary>
+public enum TaskOutcomeKind
+{
+    /// <summary>The task changed.</summary>
+    Done,
+    /// <summary>The actor may not do this; nothing changed (the attempt is in the audit trail).</summary>
+    Refused,
+    /// <summary>The input was not acceptable (a bad link, a date in the past); nothing changed.</summary>
+    Invalid,
+    /// <summary>The task changed since the card was shown, or someone else acted first; nothing changed.</summary>
+    Changed,
+    /// <summary>The action does not apply in the task's state; nothing changed.</summary>
+    NotApplicable,
+    NotFound,
+}
+
+/// <summary>The result of an action: what happened, a sentence for the actor, and the task as it now stands.</summary>
+public sealed record TaskOutcome(TaskOutcomeKind Kind, string Message, EvidenceTask? Task)
+{
+    public bool Succeeded => Kind == TaskOutcomeKind.Done;
+}
+
+/// <summary>Settings of evidence tasks.</summary>
+public sealed class TaskOptions
+{
+    public const string SectionName = "Tasks";
+
+    /// <summary>A reassignment waits for a compliance lead's approval.</summary>
+    public bool ReassignRequiresApproval { get; set; }
+}
