@@ -12,6 +12,7 @@ internal static partial class Startup
         await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
         LogStore(app.Logger, store.Provider, store.Location);
         app.Services.RegisterRecurringJobs();
+        Conversation.TaskGenerationJob.Register(app.Services);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]

@@ -11,6 +11,9 @@ public sealed class JobsOptions
     /// <summary>Cron expression of the heartbeat job.</summary>
     public string HeartbeatCron { get; set; } = "* * * * *";
 
+    /// <summary>Cron expression (UTC) of the job that creates each period's evidence tasks from the controls' frequencies.</summary>
+    public string TaskGenerationCron { get; set; } = "0 5 * * *";
+
     /// <summary>An ASP.NET Core authorisation policy guarding <c>/hangfire</c>; empty means loopback requests only.</summary>
     public string? DashboardPolicy { get; set; }
 }
