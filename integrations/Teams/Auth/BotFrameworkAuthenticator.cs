@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ChatCompliance.Integrations.Teams.Protocol;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -21,13 +22,20 @@ public sealed record AuthenticationResult(bool Succeeded, string? Failure, Claim
 /// issuer from a configurable list, audience equal to the app id, lifetime with a small skew; then, once the
 /// activity is parsed, the key's channel endorsements and the <c>serviceurl</c> claim against the activity.
 /// </summary>
-public sealed partial class BotFrameworkAuthenticator
+public sealed partial class BotFrameworkAuthenticator : IDisposable
 {
     private static readonly string[] Algorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512];
 
     private readonly TeamsOptions _options;
     private readonly ConfigurationManager<OpenIdConnectConfiguration> _metadata;
     private readonly JsonWebTokenHandler _handler = new();
+
+    /// <summary>
+    /// Tokens whose signature, issuer and audience already checked out. The Bot Framework sends the same token
+    /// with every activity for about an hour; checking its RSA signature once is enough. A cached token is still
+    /// held to its lifetime on every use, and dropped when its signing key leaves the published key set.
+    /// </summary>
+    private readonly MemoryCache _validated = new(new MemoryCacheOptions { SizeLimit = 10_000 });
     private readonly TimeProvider _time;
     private readonly ILogger<BotFrameworkAuthenticator> _logger;
 
@@ -56,6 +64,11 @@ public sealed partial class BotFrameworkAuthenticator
         }
 
         var token = authorization["Bearer ".Length..].Trim();
+        if (await FromCacheAsync(token, cancellationToken) is { } cached)
+        {
+            return cached;
+        }
+
         var result = await ValidateAsync(token, cancellationToken);
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
         {
@@ -71,8 +84,49 @@ public sealed partial class BotFrameworkAuthenticator
             return AuthenticationResult.Fail(reason);
         }
 
-        return new AuthenticationResult(true, null, result.ClaimsIdentity, (result.SecurityToken as JsonWebToken)?.Kid);
+        var authenticated = new AuthenticationResult(true, null, result.ClaimsIdentity, (result.SecurityToken as JsonWebToken)?.Kid);
+        if (result.SecurityToken is JsonWebToken { ValidTo: var expires } && expires > DateTime.MinValue)
+        {
+            var validTo = new DateTimeOffset(expires, TimeSpan.Zero);
+            var notBefore = result.SecurityToken.ValidFrom > DateTime.MinValue ? new DateTimeOffset(result.SecurityToken.ValidFrom, TimeSpan.Zero) : (DateTimeOffset?)null;
+            _validated.Set(token, new ValidatedToken(authenticated, notBefore, validTo), new MemoryCacheEntryOptions
+            {
+                Size = 1,
+                AbsoluteExpiration = validTo + _options.ClockSkew,
+            });
+        }
+
+        return authenticated;
     }
+
+    public void Dispose() => _validated.Dispose();
+
+    /// <summary>The earlier result for this exact token while it is within its lifetime and its key is still published.</summary>
+    private async Task<AuthenticationResult?> FromCacheAsync(string token, CancellationToken cancellationToken)
+    {
+        if (!_validated.TryGetValue(token, out ValidatedToken? known) || known is null)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        if (known.NotBefore - _options.ClockSkew > now || known.Expires + _options.ClockSkew < now)
+        {
+            _validated.Remove(token);
+            return null;
+        }
+
+        var configuration = await _metadata.GetConfigurationAsync(cancellationToken);
+        if (known.Result.KeyId is { } kid && !configuration.SigningKeys.Any(k => k.KeyId == kid))
+        {
+            _validated.Remove(token);
+            return null;
+        }
+
+        return known.Result;
+    }
+
+    private sealed record ValidatedToken(AuthenticationResult Result, DateTimeOffset? NotBefore, DateTimeOffset Expires);
 
     /// <summary>Checks what needs the parsed activity: the key's endorsements, the serviceurl claim and the tenant allow-list.</summary>
     public async Task<AuthenticationResult> AuthorizeActivityAsync(AuthenticationResult authenticated, Activity activity, CancellationToken cancellationToken = default)
