@@ -16,6 +16,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<OutboxMessage> Outbox => Set<OutboxMessage>();
     public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
     public DbSet<Question> Questions => Set<Question>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -96,6 +97,14 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         {
             e.Property(q => q.Text).HasMaxLength(4000);
             e.HasIndex(q => new { q.Status, q.AskedAt });
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.Property(k => k.Name).HasMaxLength(100);
+            e.Property(k => k.SecretHash).HasMaxLength(64);
+            e.Property(k => k.CreatedBy).HasMaxLength(320);
+            e.Ignore(k => k.IsRevoked);
         });
     }
 }
