@@ -1,4 +1,5 @@
 using ChatCompliance.Bot;
+using ChatCompliance.Bot.Api;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
@@ -32,15 +33,21 @@ try
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
 
+    // The admin REST API under /api/v1: Entra ID tokens or API keys, roles, ProblemDetails, OpenAPI.
+    builder.AddAdminApi();
+
     var app = builder.Build();
 
     // Create or migrate the store before anything touches it.
     await app.PrepareStoreAsync();
 
+    app.UseAdminApi();
+
     app.MapHealthEndpoints();
     app.MapTeamsEndpoints();
     app.MapSlackEndpoints();
     app.MapJobsDashboard();
+    app.MapAdminApi();
 
     await app.RunAsync();
     return 0;
