@@ -8,6 +8,7 @@ using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
+using Microsoft.Extensions.Options;
 
 try
 {
@@ -56,6 +57,11 @@ catch (StorageStartupException e)
 {
     // One clear line naming the setting, not a stack trace.
     await Console.Error.WriteLineAsync($"fail: ChatCompliance cannot start: {e.Message}");
+    return 1;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"fail: ChatCompliance cannot start: {string.Join(" ", e.Failures)}");
     return 1;
 }
 

@@ -153,20 +153,3 @@ public sealed class AdminApiAuthTests(EntraAdminApiFixture fixture) : IClassFixt
 
     private sealed record CreatedKey(Guid Id, string Key);
 }
-
-/// <summary>Without AdminApi:Authority the API takes API keys only.</summary>
-[Collection(AppCollection.Name)]
-public sealed class AdminApiKeysOnlyTests(SqliteAdminApiFixture fixture) : IClassFixture<SqliteAdminApiFixture>
-{
-    [Fact]
-    public async Task Without_jwt_settings_a_jwt_gets_401_and_an_api_key_works()
-    {
-        using var entra = new EntraFakes();
-
-        var jwt = await fixture.WithToken(entra.Token(["Compliance.Admin"])).GetAsync(new Uri("/api/v1/controls", UriKind.Relative));
-        var key = await fixture.Admin.GetAsync(new Uri("/api/v1/controls", UriKind.Relative));
-
-        await AssertProblemAsync(jwt, HttpStatusCode.Unauthorized);
-        Assert.Equal(HttpStatusCode.OK, key.StatusCode);
-    }
-}

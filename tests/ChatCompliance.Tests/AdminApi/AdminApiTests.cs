@@ -5,6 +5,7 @@ using System.Text.Json;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Tests.Controls;
 using ChatCompliance.Tests.Host;
+using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using static ChatCompliance.Tests.AdminApi.Problems;
 
@@ -312,6 +313,18 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         Assert.Equal("http", scheme.GetProperty("type").GetString());
         Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
         Assert.True(document.GetProperty("security")[0].TryGetProperty("Bearer", out _));
+    }
+
+    [Fact]
+    public async Task Without_jwt_settings_a_jwt_gets_401_and_an_api_key_works()
+    {
+        using var entra = new EntraFakes();
+
+        var jwt = await fixture.WithToken(entra.Token(["Compliance.Admin"])).GetAsync(new Uri("/api/v1/controls", UriKind.Relative));
+        var key = await Admin.GetAsync(new Uri("/api/v1/controls", UriKind.Relative));
+
+        await AssertProblemAsync(jwt, HttpStatusCode.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, key.StatusCode);
     }
 
     private async Task<Guid> CreatePersonAsync(Guid? manager = null)
