@@ -1,4 +1,5 @@
 using ChatCompliance.Bot;
+using ChatCompliance.Bot.Api;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
@@ -9,6 +10,7 @@ using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using ChatCompliance.Jobs;
+using Microsoft.Extensions.Options;
 
 try
 {
@@ -40,15 +42,21 @@ try
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
 
+    // The admin REST API under /api/v1: Entra ID tokens or API keys, roles, ProblemDetails, OpenAPI.
+    builder.AddAdminApi();
+
     var app = builder.Build();
 
     // Create or migrate the store before anything touches it.
     await app.PrepareStoreAsync();
 
+    app.UseAdminApi();
+
     app.MapHealthEndpoints();
     app.MapTeamsEndpoints();
     app.MapSlackEndpoints();
     app.MapJobsDashboard();
+    app.MapAdminApi();
 
     await app.RunAsync();
     return 0;
@@ -57,6 +65,11 @@ catch (StorageStartupException e)
 {
     // One clear line naming the setting, not a stack trace.
     await Console.Error.WriteLineAsync($"fail: ChatCompliance cannot start: {e.Message}");
+    return 1;
+}
+catch (OptionsValidationException e)
+{
+    await Console.Error.WriteLineAsync($"fail: ChatCompliance cannot start: {string.Join(" ", e.Failures)}");
     return 1;
 }
 

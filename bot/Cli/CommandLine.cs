@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using ChatCompliance.Bot.Api.ApiKeys;
 using ChatCompliance.Bot.Manifests;
+using ChatCompliance.Core.ApiKeys;
 using ChatCompliance.Core.Audit;
+using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Questions;
@@ -10,10 +13,13 @@ using ChatCompliance.Core.Storage;
 
 namespace ChatCompliance.Bot.Cli;
 
-/// <summary>The program's verbs: <c>ask</c>, <c>kb check</c>, <c>manifests pack</c>, <c>audit verify</c> and <c>audit export</c>. Anything else starts the web host.</summary>
+/// <summary>
+/// The program's verbs: <c>ask</c>, <c>kb check</c>, <c>manifests pack</c>, <c>controls import|export</c>,
+/// <c>apikey create|list|revoke</c>, <c>audit verify</c> and <c>audit export</c>. Anything else starts the web host.
+/// </summary>
 internal static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["ask", "kb", "manifests", "audit"];
+    private static readonly string[] Verbs = ["ask", "kb", "manifests", "controls", "apikey", "audit"];
 
     public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
 
@@ -38,7 +44,27 @@ internal static partial class CommandLine
         pack.SetAction((result, cancellationToken) => FailPolitelyAsync(() => PackAsync(result.GetValue(appId), result.GetValue(host), result.GetValue(output)!, cancellationToken)));
         var manifests = new Command("manifests", "Teams app manifest tools") { pack };
 
-        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests, AuditCommand() };
+        var file = new Argument<string>("file") { Description = $"The CSV file, with the columns {string.Join(",", ControlCsv.Columns)}" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and report what would change; import nothing" };
+        var import = new Command("import", "Import the control register from CSV: every row, or none when any row is bad") { file, dryRun };
+        import.SetAction((result, cancellationToken) => FailPolitelyAsync(() => ImportControlsAsync(result.GetValue(file)!, result.GetValue(dryRun), cancellationToken)));
+        var exportTo = new Option<string?>("--out") { Description = "Where to write the CSV (default: standard output)" };
+        var export = new Command("export", "Export the control register as CSV, in the import's columns") { exportTo };
+        export.SetAction((result, cancellationToken) => FailPolitelyAsync(() => ExportControlsAsync(result.GetValue(exportTo), cancellationToken)));
+        var controls = new Command("controls", "The control register") { import, export };
+
+        var keyName = new Option<string?>("--name") { Description = "What the key is for, e.g. ci or grc-sync" };
+        var keyRole = new Option<string?>("--role") { Description = "lead (reads; controls, tasks, audits) or admin (also people and keys)" };
+        var create = new Command("create", "Make an admin-API key and print it once") { keyName, keyRole };
+        create.SetAction((result, cancellationToken) => FailPolitelyAsync(() => CreateKeyAsync(result.GetValue(keyName), result.GetValue(keyRole), cancellationToken)));
+        var list = new Command("list", "List the keys (never their secrets)");
+        list.SetAction((_, cancellationToken) => FailPolitelyAsync(() => ListKeysAsync(cancellationToken)));
+        var keyId = new Argument<string>("id") { Description = "The key's id, as apikey list shows it" };
+        var revoke = new Command("revoke", "Revoke a key; it never authenticates again") { keyId };
+        revoke.SetAction((result, cancellationToken) => FailPolitelyAsync(() => RevokeKeyAsync(result.GetValue(keyId)!, cancellationToken)));
+        var apikey = new Command("apikey", "Admin-API keys") { create, list, revoke };
+
+        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests, controls, apikey, AuditCommand() };
         return await root.Parse(args).InvokeAsync();
     }
 
@@ -100,6 +126,133 @@ internal static partial class CommandLine
         }
 
         Console.WriteLine($"{Path.GetFullPath(output)}: {string.Join(", ", TeamsAppPackage.Files)} from {template}{(schema is null ? "" : ", manifest valid against " + schema)}");
+        return 0;
+    }
+
+    /// <summary>A host with the store (migrated) and what the store verbs need; logging off, so output is only the verb's.</summary>
+    private static async Task<IHost> StoreHostAsync(bool controls, CancellationToken cancellationToken)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.AddStorage();
+        builder.AddApiKeys();
+        if (controls)
+        {
+            builder.AddKnowledgeBase();
+            builder.AddControlRegister();
+        }
+
+        var host = builder.Build();
+        await StoreMigrator.MigrateAsync(host.Services, cancellationToken);
+        return host;
+    }
+
+    private static async Task<int> ImportControlsAsync(string file, bool dryRun, CancellationToken cancellationToken)
+    {
+        using var host = await StoreHostAsync(controls: true, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        ControlImportReport report;
+        await using (var input = File.OpenRead(file))
+        {
+            report = await scope.ServiceProvider.GetRequiredService<ControlRegister>().ImportAsync(input, dryRun, cancellationToken);
+        }
+
+        foreach (var error in report.Errors)
+        {
+            await Console.Error.WriteLineAsync($"error: {file}: {error}");
+        }
+
+        if (!report.IsValid)
+        {
+            await Console.Error.WriteLineAsync($"{file}: {report.Errors.Count} problem(s) in {report.Rows} row(s); nothing was imported");
+            return 1;
+        }
+
+        var people = report.PeopleCreated.Count == 0 ? "" : $"; new people: {string.Join(", ", report.PeopleCreated)}";
+        Console.WriteLine($"{file}: {report.Rows} row(s): {report.Created.Count} new, {report.Updated.Count} changed, {report.Unchanged.Count} unchanged{people}"
+            + (dryRun ? " (dry run: nothing was imported)" : ""));
+        return 0;
+    }
+
+    private static async Task<int> ExportControlsAsync(string? path, CancellationToken cancellationToken)
+    {
+        using var host = await StoreHostAsync(controls: true, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var register = scope.ServiceProvider.GetRequiredService<ControlRegister>();
+        if (path is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            await register.ExportAsync(stdout, cancellationToken);
+            return 0;
+        }
+
+        int count;
+        await using (var output = File.Create(path))
+        {
+            count = await register.ExportAsync(output, cancellationToken);
+        }
+
+        Console.WriteLine($"{Path.GetFullPath(path)}: {count} control(s)");
+        return 0;
+    }
+
+    private static async Task<int> CreateKeyAsync(string? name, string? role, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > ApiKeyService.MaxNameLength)
+        {
+            await Console.Error.WriteLineAsync($"error: --name is required (1 to {ApiKeyService.MaxNameLength} characters)");
+            return 2;
+        }
+
+        if (!ApiKeysApi.TryParseRole(role, out var parsed))
+        {
+            await Console.Error.WriteLineAsync("error: --role must be lead or admin");
+            return 2;
+        }
+
+        using var host = await StoreHostAsync(controls: false, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, parsed, "cli", cancellationToken);
+        Console.WriteLine($"API key '{created.Key.Name}' ({ApiKeysApi.RoleName(created.Key.Role)}), id {created.Key.Id:N}:");
+        Console.WriteLine(created.Token);
+        Console.WriteLine("Copy it now: it is not stored and cannot be shown again. Use it as Authorization: Bearer <key>.");
+        return 0;
+    }
+
+    private static async Task<int> ListKeysAsync(CancellationToken cancellationToken)
+    {
+        using var host = await StoreHostAsync(controls: false, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var keys = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().ListAsync(cancellationToken);
+        Console.WriteLine($"{"id",-32}  {"role",-5}  {"created",-20}  {"last used",-20}  {"revoked",-20}  name");
+        foreach (var key in keys)
+        {
+            Console.WriteLine($"{key.Id:N}  {ApiKeysApi.RoleName(key.Role),-5}  {Time(key.CreatedAt),-20}  {Time(key.LastUsedAt),-20}  {Time(key.RevokedAt),-20}  {key.Name}");
+        }
+
+        return 0;
+
+        static string Time(DateTimeOffset? at) => at?.UtcDateTime.ToString("yyyy-MM-dd HH:mm'Z'", System.Globalization.CultureInfo.InvariantCulture) ?? "-";
+    }
+
+    private static async Task<int> RevokeKeyAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var keyId))
+        {
+            await Console.Error.WriteLineAsync($"error: '{id}' is not a key id (apikey list shows them)");
+            return 2;
+        }
+
+        using var host = await StoreHostAsync(controls: false, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(keyId, cancellationToken);
+        if (key is null)
+        {
+            await Console.Error.WriteLineAsync($"error: no API key has the id {id}");
+            return 1;
+        }
+
+        Console.WriteLine($"API key '{key.Name}' ({key.Id:N}) revoked at {key.RevokedAt:u}");
         return 0;
     }
 

@@ -58,4 +58,18 @@ public sealed class Person
 
     /// <summary>The form in which emails are stored and compared.</summary>
     public static string NormaliseEmail(string email) => email.Trim().ToLowerInvariant();
+
+    /// <summary>The longest email address the store keeps.</summary>
+    public const int MaxEmailLength = 320;
+
+    /// <summary>True for a bare address (<c>name@example.com</c>): no display name, no spaces, a dotted domain.</summary>
+    public static bool IsValidEmail(string email)
+    {
+        if (email.Length is 0 or > MaxEmailLength || email.Any(char.IsWhiteSpace) || !System.Net.Mail.MailAddress.TryCreate(email, out var address))
+        {
+            return false;
+        }
+
+        return address.Address == email && address.DisplayName.Length == 0 && address.Host.Contains('.', StringComparison.Ordinal) && !address.Host.EndsWith('.');
+    }
 }

@@ -17,6 +17,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<ConversationReference> ConversationReferences => Set<ConversationReference>();
     public DbSet<Question> Questions => Set<Question>();
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -116,6 +117,14 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         {
             e.Property(q => q.Text).HasMaxLength(4000);
             e.HasIndex(q => new { q.Status, q.AskedAt });
+        });
+
+        modelBuilder.Entity<ApiKey>(e =>
+        {
+            e.Property(k => k.Name).HasMaxLength(100);
+            e.Property(k => k.SecretHash).HasMaxLength(64);
+            e.Property(k => k.CreatedBy).HasMaxLength(320);
+            e.Ignore(k => k.IsRevoked);
         });
     }
 }

@@ -42,6 +42,24 @@ public sealed class StartupFailureTests
         }
     }
 
+    [Fact]
+    public async Task An_admin_api_authority_without_an_audience_exits_non_zero_naming_the_setting()
+    {
+        var data = Directory.CreateTempSubdirectory("cc-start-").FullName;
+        try
+        {
+            var (exit, stderr) = await RunBotAsync(("Storage__DataDirectory", data), ("AdminApi__Authority", "https://login.microsoftonline.com/tenant/v2.0"));
+
+            Assert.NotEqual(0, exit);
+            Assert.Contains("AdminApi:Audience is required", stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
     private static async Task<(int Exit, string Stderr)> RunBotAsync(params (string Name, string Value)[] environment)
     {
         var result = await BotProcess.RunAsync(["--urls", "http://127.0.0.1:0"], environment.ToDictionary(e => e.Name, e => e.Value));

@@ -239,6 +239,22 @@ public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ApiKey_round_trips()
+    {
+        var key = new ApiKey
+        {
+            Name = "grc-sync",
+            Role = ApiKeyRole.Admin,
+            SecretHash = new string('f', 64),
+            CreatedBy = "cli",
+            CreatedAt = Now,
+            LastUsedAt = Now.AddMinutes(5),
+            RevokedAt = Now.AddDays(1),
+        };
+        await AssertRoundTripAsync(key, db => db.ApiKeys);
+    }
+
+    [Fact]
     public async Task Two_people_cannot_share_an_email()
     {
         var email = $"same-{Guid.NewGuid():N}@example.com";

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ChatCompliance.Bot.Api;
+
+/// <summary>The admin API's error answers, all <c>application/problem+json</c>, so every group says them the same way.</summary>
+internal static class ApiProblems
+{
+    public static ProblemHttpResult NotFound(string what, Guid id) =>
+        TypedResults.Problem($"No {what} has the id {id}.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    public static ProblemHttpResult Conflict(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
+
+    public static ProblemHttpResult UnsupportedMediaType(string expected) =>
+        TypedResults.Problem($"The body must be {expected}.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
+
+    public static ProblemHttpResult TooLarge(int limit) =>
+        TypedResults.Problem($"The request body is larger than {limit} bytes (AdminApi:MaxRequestBytes).", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+}
+
+/// <summary>Collects every field error of a request, then answers 400 with a <c>ValidationProblemDetails</c> naming them.</summary>
+internal sealed class ApiValidation
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool IsValid => _errors.Count == 0;
+
+    /// <summary>Adds <paramref name="reason"/> for <paramref name="field"/> (its JSON name); a null reason is no error.</summary>
+    public ApiValidation Add(string field, string? reason)
+    {
+        if (reason is not null)
+        {
+            if (!_errors.TryGetValue(field, out var list))
+            {
+                _errors[field] = list = [];
+            }
+
+            list.Add(reason);
+        }
+
+        return this;
+    }
+
+    public ApiValidation AddAll(string field, IEnumerable<string> reasons)
+    {
+        foreach (var reason in reasons)
+        {
+            Add(field, reason);
+        }
+
+        return this;
+    }
+
+    /// <summary>Reason when a required text is missing or too long; null when fine.</summary>
+    public static string? Text(string? value, string name, int max, bool required = true) =>
+        string.IsNullOrWhiteSpace(value) ? (required ? $"{name} is required" : null)
+        : value.Trim().Length > max ? $"{name} is longer than {max} characters"
+        : null;
+
+    public ValidationProblem Problem() => TypedResults.ValidationProblem(
+        _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),
+        detail: "See errors for each field.",
+        title: "The request has invalid fields.");
+}
