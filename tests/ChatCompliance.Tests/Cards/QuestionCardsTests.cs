@@ -78,7 +78,7 @@ public sealed class QuestionCardsTests
     {
         var labels = Assert.Single(QuestionCards.Help().Body.OfType<FactsElement>()).Facts.Select(f => f.Label);
 
-        Assert.Equal(["ask *question*", "my tasks", "my reviews", "help"], labels);
+        Assert.Equal(["ask *question*", "my tasks", "my reviews", "assign *control* *what* to *email* due *yyyy-mm-dd*", "help"], labels);
     }
 
     [Fact]
