@@ -3,6 +3,7 @@ using ChatCompliance.Bot.Api.Audits;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
 using ChatCompliance.Bot.Api.People;
+using ChatCompliance.Bot.Api.Tasks;
 using ChatCompliance.Core.Controls;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -89,6 +90,7 @@ internal static partial class AdminApi
         api.MapControlsApi();
         api.MapPeopleApi();
         api.MapAuditsApi();
+        api.MapTasksApi();
         api.MapApiKeysApi();
         return endpoints;
     }

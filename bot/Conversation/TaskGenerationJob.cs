@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Tasks;
 using ChatCompliance.Jobs;
 using Hangfire;
@@ -15,7 +16,10 @@ internal sealed class TaskGenerationJob(EvidenceTaskService tasks, TaskConversat
 {
     public const string RecurringJobId = "evidence-tasks-generate";
 
-    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    public async Task<int> RunAsync(CancellationToken cancellationToken) => (await GenerateAsync(cancellationToken)).Count;
+
+    /// <summary>Creates the period's missing tasks, sends each owner their card, and returns the new tasks.</summary>
+    public async Task<IReadOnlyList<EvidenceTask>> GenerateAsync(CancellationToken cancellationToken)
     {
         var created = await tasks.GenerateForCurrentPeriodAsync(DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), cancellationToken);
         foreach (var task in created)
@@ -23,7 +27,7 @@ internal sealed class TaskGenerationJob(EvidenceTaskService tasks, TaskConversat
             await conversation.NotifyAssignedAsync(task, cancellationToken);
         }
 
-        return created.Count;
+        return created;
     }
 
     /// <summary>Registers the job on its cron (<c>Jobs:TaskGenerationCron</c>).</summary>

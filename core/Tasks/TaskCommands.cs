@@ -8,8 +8,9 @@ namespace ChatCompliance.Core.Tasks;
 /// <param name="PlatformUserId">The platform's id for the actor, recorded when the person is unknown.</param>
 public sealed record TaskActor(Person? Person, Platform Platform, string? PlatformUserId = null)
 {
-    /// <summary>How the audit trail names the actor.</summary>
-    public string Name => Person?.Email ?? $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}";
+    /// <summary>How the audit trail names the actor: the person's email; for the API, the key or token's name.</summary>
+    public string Name => Person?.Email
+        ?? (Platform is Platform.Api ? $"api:{PlatformUserId}" : Platform is Platform.System ? "system" : $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}");
 }
 
 /// <summary>Something done to an evidence task. Each is allowed in some states and to some people.</summary>

@@ -327,6 +327,64 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         Assert.Equal(HttpStatusCode.OK, key.StatusCode);
     }
 
+    [Fact]
+    public async Task Evidence_tasks_are_assigned_listed_and_read_and_the_assignment_is_audited()
+    {
+        var code = Unique("EV");
+        await Json(await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Backups tested", soc2Refs = new[] { "A1.2" }, evidenceDescription = "Restore test record", frequency = "on-demand" }));
+        var owner = $"{Unique("owner").ToLowerInvariant()}@example.com";
+
+        var response = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = code, ownerEmail = owner, dueDate = "2099-01-15", title = "Q1 restore test" });
+
+        var task = await Json(response);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var id = task.GetProperty("id").GetGuid();
+        Assert.Equal($"/api/v1/tasks/{id}", response.Headers.Location?.ToString());
+        Assert.Equal(code, task.GetProperty("controlCode").GetString());
+        Assert.Equal(owner, task.GetProperty("ownerEmail").GetString());
+        Assert.Equal("open", task.GetProperty("status").GetString());
+        Assert.Equal("Q1 restore test", (await Json(await Lead.GetAsync(new Uri($"/api/v1/tasks/{id}", UriKind.Relative)))).GetProperty("title").GetString());
+        var listed = await Json(await Lead.GetAsync(new Uri($"/api/v1/tasks?owner={owner}&status=open", UriKind.Relative)));
+        Assert.Equal(id, Assert.Single(listed.EnumerateArray()).GetProperty("id").GetGuid());
+        var entry = await fixture.DbAsync(db => db.AuditTrail.SingleAsync(e => e.SubjectId == id.ToString()));
+        Assert.Equal("task.created", entry.Action);
+        Assert.StartsWith("api:", entry.Actor, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_task_gets_400_naming_each_field_and_nothing_is_stored()
+    {
+        var before = await fixture.DbAsync(db => db.EvidenceTasks.CountAsync());
+
+        var missing = await Lead.PostAsJsonAsync("/api/v1/tasks", new { ownerEmail = "not-an-email", dueDate = "2001-01-01" });
+        var unknownControl = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = "CC9.9", ownerEmail = "someone@example.com", dueDate = "2099-01-01" });
+
+        var problem = await AssertProblemAsync(missing, HttpStatusCode.BadRequest);
+        var errors = problem.GetProperty("errors");
+        Assert.True(errors.TryGetProperty("control", out _));
+        Assert.True(errors.TryGetProperty("ownerEmail", out _));
+        Assert.True(errors.TryGetProperty("dueDate", out _));
+        Assert.Contains("CC9.9", (await AssertProblemAsync(unknownControl, HttpStatusCode.BadRequest)).GetProperty("errors").GetProperty("control")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await fixture.DbAsync(db => db.EvidenceTasks.CountAsync()));
+        await AssertProblemAsync(await fixture.Anonymous.PostAsJsonAsync("/api/v1/tasks", new { control = "x" }), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Generating_creates_this_periods_task_for_each_control_with_a_frequency_once()
+    {
+        var code = Unique("GEN");
+        var owner = await CreatePersonAsync();
+        Assert.Equal(HttpStatusCode.Created, (await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Vulnerability scan review", ownerId = owner, frequency = "monthly" })).StatusCode);
+
+        var first = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/generate", UriKind.Relative), null));
+        var second = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/generate", UriKind.Relative), null));
+
+        var task = Assert.Single(first.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("controlCode").GetString() == code);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Equal(new DateOnly(today.Year, today.Month, 1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), task.GetProperty("periodStart").GetString());
+        Assert.DoesNotContain(second.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("controlCode").GetString() == code);
+    }
+
     private async Task<Guid> CreatePersonAsync(Guid? manager = null)
     {
         var response = await Admin.PostAsJsonAsync("/api/v1/people", new { email = $"{Unique("person").ToLowerInvariant()}@example.com", displayName = "Someone", managerId = manager });

@@ -1,0 +1,112 @@
+using System.Security.Claims;
+using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Bot.Api.Tasks;
+
+/// <summary>A new evidence task: <c>control</c> is a control id of the register or a SOC 2 / ISO 27001 reference one control maps to.</summary>
+internal sealed record TaskRequest(string? Control, string? OwnerEmail, DateOnly? DueDate, string? Title, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? DelegateEmail);
+
+internal sealed record TaskResponse(
+    Guid Id, string ControlCode, string ControlTitle, string Title, string OwnerEmail, string? DelegateEmail, DateOnly DueDate,
+    DateOnly? PeriodStart, DateOnly? PeriodEnd, string Status, string? EvidenceUrl, string? EvidenceNote, DateOnly? EvidenceEffectiveFrom,
+    DateOnly? EvidenceEffectiveTo, DateTimeOffset? SubmittedAt, DateTimeOffset? DecidedAt, string? DecisionReason, DateOnly? RequestedDueDate,
+    int Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static TaskResponse From(EvidenceTask t) => new(
+        t.Id, t.Control?.Code ?? "", t.Control?.Title ?? "", t.Title, t.Owner?.Email ?? "", t.Delegate?.Email, t.DueDate, t.PeriodStart, t.PeriodEnd,
+        t.Status.ToString().ToLowerInvariant(), t.EvidenceUrl, t.EvidenceNote, t.EvidenceEffectiveFrom, t.EvidenceEffectiveTo, t.SubmittedAt, t.DecidedAt,
+        t.DecisionReason, t.RequestedDueDate, t.Version, t.CreatedAt, t.UpdatedAt);
+}
+
+internal sealed record GenerateResponse(int Created, List<TaskResponse> Tasks);
+
+/// <summary><c>/api/v1/tasks</c>: evidence tasks, created here as in chat (audited, the owner gets their card), and read back.</summary>
+internal static class TasksApi
+{
+    public static RouteGroupBuilder MapTasksApi(this RouteGroupBuilder api)
+    {
+        var tasks = api.MapGroup("/tasks").WithTags("Evidence tasks");
+        tasks.MapGet("/", ListAsync).WithSummary("Evidence tasks, soonest due first; filter by status, owner email or control id");
+        tasks.MapGet("/{id:guid}", GetAsync).WithSummary("One evidence task");
+        tasks.MapPost("/", CreateAsync).WithSummary("Assign an evidence task; the owner gets its card in chat");
+        tasks.MapPost("/generate", GenerateAsync).WithSummary("Create this period's tasks from the controls' frequencies (what the daily job does)");
+        return api;
+    }
+
+    private static async Task<Results<Ok<List<TaskResponse>>, ValidationProblem>> ListAsync(
+        ComplianceDbContext db, string? status, string? owner, string? control, CancellationToken cancellationToken)
+    {
+        var query = db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking();
+        if (status is not null)
+        {
+            if (!Enum.TryParse<EvidenceTaskStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            {
+                return new ApiValidation().Add("status", "status is one of open, submitted, accepted, rejected").Problem();
+            }
+
+            query = query.Where(t => t.Status == parsed);
+        }
+
+        if (owner is not null)
+        {
+            var email = Person.NormaliseEmail(owner);
+            query = query.Where(t => t.Owner!.Email == email);
+        }
+
+        var list = await query.ToListAsync(cancellationToken);
+        if (control is not null)
+        {
+            list = [.. list.Where(t => string.Equals(t.Control?.Code, control.Trim(), StringComparison.OrdinalIgnoreCase))];
+        }
+
+        return TypedResults.Ok(list.OrderBy(t => t.DueDate).ThenBy(t => t.Title, StringComparer.Ordinal).Select(TaskResponse.From).ToList());
+    }
+
+    private static async Task<Results<Ok<TaskResponse>, ProblemHttpResult>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken cancellationToken)
+    {
+        var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking()
+            .SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+        return task is null ? ApiProblems.NotFound("evidence task", id) : TypedResults.Ok(TaskResponse.From(task));
+    }
+
+    private static async Task<Results<Created<TaskResponse>, ValidationProblem>> CreateAsync(
+        TaskRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,
+        TimeProvider time, CancellationToken cancellationToken)
+    {
+        var validation = new ApiValidation()
+            .Add("control", ApiValidation.Text(request.Control, "control", 64))
+            .Add("ownerEmail", string.IsNullOrWhiteSpace(request.OwnerEmail) ? "ownerEmail is required" : EmailAddress.IsValid(request.OwnerEmail) ? null : "ownerEmail is not an email address")
+            .Add("delegateEmail", request.DelegateEmail is null || EmailAddress.IsValid(request.DelegateEmail) ? null : "delegateEmail is not an email address")
+            .Add("dueDate", request.DueDate is null ? "dueDate is required" : request.DueDate < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) ? "dueDate is in the past" : null)
+            .Add("title", ApiValidation.Text(request.Title, "title", 300, required: false))
+            .Add("periodEnd", request.PeriodStart > request.PeriodEnd ? "periodEnd is before periodStart" : null);
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var actor = new TaskActor(null, Platform.Api, user.Identity?.Name ?? user.FindFirst("oid")?.Value ?? "unknown");
+        var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), actor, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return new ApiValidation().Add("control", outcome.Message).Problem();
+        }
+
+        await conversation.NotifyAssignedAsync(outcome.Task!, cancellationToken);
+        var created = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking()
+            .SingleAsync(t => t.Id == outcome.Task!.Id, cancellationToken);
+        return TypedResults.Created($"{AdminApi.Prefix}/tasks/{created.Id}", TaskResponse.From(created));
+    }
+
+    private static async Task<Ok<GenerateResponse>> GenerateAsync(TaskGenerationJob job, CancellationToken cancellationToken)
+    {
+        var created = await job.GenerateAsync(cancellationToken);
+        return TypedResults.Ok(new GenerateResponse(created.Count, [.. created.OrderBy(t => t.DueDate).ThenBy(t => t.Title, StringComparer.Ordinal).Select(TaskResponse.From)]));
+    }
+}
