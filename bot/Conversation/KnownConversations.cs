@@ -14,7 +14,7 @@ namespace ChatCompliance.Bot.Conversation;
 internal sealed class KnownConversations(TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan ConversationLifetime = TimeSpan.FromMinutes(5);
-    private static readonly TimeSpan UnlinkedLifetime = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan UnlinkedLifetime = TimeSpan.FromMinutes(2);
 
     private readonly MemoryCache _cache = new(new MemoryCacheOptions { SizeLimit = 200_000, Clock = new Clock(time) });
 
@@ -31,7 +31,7 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
 
     public void Forget(Platform platform, string conversationId) => _cache.Remove((platform, conversationId));
 
-    /// <summary>The person a chat user was found to be (or null for nobody) within the last minute, for recording who asked.</summary>
+    /// <summary>The person a chat user was found to be (or null for nobody) within the last minutes, for recording who asked.</summary>
     public bool TryFindPerson(ChatUser user, out Guid? personId)
     {
         var found = _cache.TryGetValue((user.Platform, "person", user.UserId), out PersonLookup? lookup);
@@ -43,7 +43,7 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
         _cache.Set((user.Platform, "person", user.UserId), new PersonLookup(personId), new MemoryCacheEntryOptions
         {
             Size = 1,
-            AbsoluteExpirationRelativeToNow = UnlinkedLifetime,
+            AbsoluteExpirationRelativeToNow = personId is null ? UnlinkedLifetime : ConversationLifetime,
         });
 
     public void Dispose() => _cache.Dispose();

@@ -14,6 +14,7 @@ namespace ChatCompliance.Bot.Conversation;
 internal sealed partial class QuestionWriter(IServiceScopeFactory scopes, ILogger<QuestionWriter> logger) : BackgroundService
 {
     private const int BatchSize = 500;
+    private static readonly TimeSpan GatherTime = TimeSpan.FromMilliseconds(20);
 
     private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -33,6 +34,8 @@ internal sealed partial class QuestionWriter(IServiceScopeFactory scopes, ILogge
         {
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                // A moment for more to arrive: under load one transaction then carries many questions.
+                await Task.Delay(GatherTime, stoppingToken);
                 await WriteAvailableAsync(CancellationToken.None);
             }
         }
