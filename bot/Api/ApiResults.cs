@@ -62,3 +62,44 @@ internal sealed class ApiValidation
         detail: "See errors for each field.",
         title: "The request has invalid fields.");
 }
+
+/// <summary>CSV uploads (<c>text/csv</c> bodies) and the answer listing their bad rows, for every import endpoint.</summary>
+internal static class CsvUpload
+{
+    /// <summary>The body, buffered, when it is <c>text/csv</c> within <paramref name="limit"/> bytes; else the problem to answer.</summary>
+    public static async Task<(MemoryStream Body, ProblemHttpResult? Refusal)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var body = new MemoryStream();
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            return (body, ApiProblems.UnsupportedMediaType("text/csv"));
+        }
+
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (body.Length + read > limit)
+            {
+                return (body, ApiProblems.TooLarge(limit));
+            }
+
+            body.Write(chunk, 0, read);
+        }
+
+        body.Position = 0;
+        return (body, null);
+    }
+
+    /// <summary>400 naming every bad row ("line 3, owner_email"): nothing was imported.</summary>
+    public static ValidationProblem RowProblems(IReadOnlyList<Core.Controls.ControlImportError> rows)
+    {
+        var errors = rows
+            .GroupBy(e => e.Column is null ? $"line {e.Line}" : $"line {e.Line}, {e.Column}", StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray(), StringComparer.Ordinal);
+        return TypedResults.ValidationProblem(errors,
+            detail: $"{rows.Count} problem(s) in the file; nothing was imported. Fix them and send the whole file again.",
+            title: "The file has invalid rows.",
+            extensions: new Dictionary<string, object?> { ["rows"] = rows });
+    }
+}

@@ -359,7 +359,9 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     private async Task<Person> PersonForAsync(string email, CancellationToken cancellationToken)
     {
         var normalised = Person.NormaliseEmail(email);
-        var person = await db.People.FirstOrDefaultAsync(p => p.Email == normalised, cancellationToken);
+        // Several tasks in one transaction (a CSV import) may name a person added by an earlier row, not yet saved.
+        var person = db.People.Local.FirstOrDefault(p => p.Email == normalised)
+            ?? await db.People.FirstOrDefaultAsync(p => p.Email == normalised, cancellationToken);
         if (person is null)
         {
             person = new Person { Email = normalised, DisplayName = normalised.Split('@')[0], Roles = PersonRoles.Employee | PersonRoles.ControlOwner, CreatedAt = time.GetUtcNow() };

@@ -10,6 +10,7 @@ public static class TaskExtensions
     {
         builder.Services.AddOptions<TaskOptions>().BindConfiguration(TaskOptions.SectionName);
         builder.Services.AddScoped<EvidenceTaskService>();
+        builder.Services.AddScoped<TaskImport>();
         return builder;
     }
 }

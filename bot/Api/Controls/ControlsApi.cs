@@ -5,7 +5,6 @@ using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace ChatCompliance.Bot.Api.Controls;
 
@@ -129,39 +128,20 @@ internal static class ControlsApi
     private static async Task<Results<Ok<ImportReportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         HttpRequest request, ControlRegister register, IOptions<AdminApiOptions> options, bool? dryRun, CancellationToken cancellationToken)
     {
-        if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) || !type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        if (refusal is not null)
         {
-            return ApiProblems.UnsupportedMediaType("text/csv");
+            return refusal;
         }
 
-        var limit = options.Value.MaxRequestBytes;
-        using var body = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
-        {
-            if (body.Length + read > limit)
-            {
-                return ApiProblems.TooLarge(limit);
-            }
-
-            body.Write(chunk, 0, read);
-        }
-
-        body.Position = 0;
+        await using var _ = body;
         var report = await register.ImportAsync(body, dryRun ?? false, cancellationToken);
         if (report.IsValid || report.DryRun)
         {
             return TypedResults.Ok(ImportReportResponse.From(report));
         }
 
-        var errors = report.Errors
-            .GroupBy(e => e.Column is null ? $"line {e.Line}" : $"line {e.Line}, {e.Column}", StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray(), StringComparer.Ordinal);
-        return TypedResults.ValidationProblem(errors,
-            detail: $"{report.Errors.Count} problem(s) in the file; nothing was imported. Fix them and send the whole file again.",
-            title: "The file has invalid rows.",
-            extensions: new Dictionary<string, object?> { ["rows"] = report.Errors });
+        return CsvUpload.RowProblems(report.Errors);
     }
 
     private static async Task ExportAsync(HttpContext context, ControlRegister register, CancellationToken cancellationToken)

@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot.Api.Tasks;
 
@@ -25,6 +27,8 @@ internal sealed record TaskResponse(
 
 internal sealed record GenerateResponse(int Created, List<TaskResponse> Tasks);
 
+internal sealed record TaskImportResponse(bool DryRun, bool Imported, int Rows, List<TaskResponse> Created, IReadOnlyList<ControlImportError> Errors);
+
 /// <summary><c>/api/v1/tasks</c>: evidence tasks, created here as in chat (audited, the owner gets their card), and read back.</summary>
 internal static class TasksApi
 {
@@ -34,6 +38,9 @@ internal static class TasksApi
         tasks.MapGet("/", ListAsync).WithSummary("Evidence tasks, soonest due first; filter by status, owner email or control id");
         tasks.MapGet("/{id:guid}", GetAsync).WithSummary("One evidence task");
         tasks.MapPost("/", CreateAsync).WithSummary("Assign an evidence task; the owner gets its card in chat");
+        tasks.MapPost("/import", ImportAsync)
+            .Accepts<string>("text/csv")
+            .WithSummary($"Assign tasks from CSV (columns {string.Join(",", TaskImport.Columns)}; the first three required); dryRun=true only checks");
         tasks.MapPost("/generate", GenerateAsync).WithSummary("Create this period's tasks from the controls' frequencies (what the daily job does)");
         return api;
     }
@@ -90,9 +97,8 @@ internal static class TasksApi
             return validation.Problem();
         }
 
-        var actor = new TaskActor(null, Platform.Api, user.Identity?.Name ?? user.FindFirst("oid")?.Value ?? "unknown");
         var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
-            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), actor, cancellationToken);
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), Actor(user), cancellationToken);
         if (!outcome.Succeeded)
         {
             return new ApiValidation().Add("control", outcome.Message).Problem();
@@ -103,6 +109,33 @@ internal static class TasksApi
             .SingleAsync(t => t.Id == outcome.Task!.Id, cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/tasks/{created.Id}", TaskResponse.From(created));
     }
+
+    private static async Task<Results<Ok<TaskImportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
+        HttpRequest request, ClaimsPrincipal user, TaskImport import, TaskConversation conversation, IOptions<AdminApiOptions> options, bool? dryRun,
+        CancellationToken cancellationToken)
+    {
+        var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        await using var _ = body;
+        var report = await import.ImportAsync(body, dryRun ?? false, Actor(user), cancellationToken);
+        if (!report.IsValid && !report.DryRun)
+        {
+            return CsvUpload.RowProblems(report.Errors);
+        }
+
+        foreach (var task in report.Created)
+        {
+            await conversation.NotifyAssignedAsync(task, cancellationToken);
+        }
+
+        return TypedResults.Ok(new TaskImportResponse(report.DryRun, report.Imported, report.Rows, [.. report.Created.Select(TaskResponse.From)], report.Errors));
+    }
+
+    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, user.Identity?.Name ?? user.FindFirst("oid")?.Value ?? "unknown");
 
     private static async Task<Ok<GenerateResponse>> GenerateAsync(TaskGenerationJob job, CancellationToken cancellationToken)
     {

@@ -370,6 +370,35 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
     }
 
     [Fact]
+    public async Task Tasks_import_from_csv_all_or_nothing_with_every_bad_row_named()
+    {
+        var code = Unique("IMP");
+        await Json(await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Change approvals", frequency = "on-demand" }));
+        var owner = $"{Unique("imp").ToLowerInvariant()}@example.com";
+        var before = await fixture.DbAsync(db => db.EvidenceTasks.CountAsync());
+        var bad = $"control,owner_email,due_date,title\n{code},{owner},2099-03-01,Sample of changes\nCC9.9,{owner},2099-03-01,x\n{code},not-an-email,2001-01-01,y\n";
+
+        var refused = await Lead.PostAsync(new Uri("/api/v1/tasks/import", UriKind.Relative), Csv(bad));
+        var dryRun = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/import?dryRun=true", UriKind.Relative), Csv(bad)));
+
+        var errors = (await AssertProblemAsync(refused, HttpStatusCode.BadRequest)).GetProperty("errors");
+        Assert.True(errors.TryGetProperty("line 3, control", out _));
+        Assert.True(errors.TryGetProperty("line 4, owner_email", out _));
+        Assert.True(errors.TryGetProperty("line 4, due_date", out _));
+        Assert.Equal(3, dryRun.GetProperty("errors").GetArrayLength());
+        Assert.Equal(before, await fixture.DbAsync(db => db.EvidenceTasks.CountAsync()));
+
+        var good = $"control,owner_email,due_date,title,period_start,period_end\n{code},{owner},2099-03-01,Sample of changes,2099-01-01,2099-02-28\n{code},{owner},2099-04-01,Emergency changes,,\n";
+        var imported = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/import", UriKind.Relative), Csv(good)));
+
+        Assert.True(imported.GetProperty("imported").GetBoolean());
+        Assert.Equal(["Emergency changes", "Sample of changes"], imported.GetProperty("created").EnumerateArray().Select(t => t.GetProperty("title").GetString()!).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(before + 2, await fixture.DbAsync(db => db.EvidenceTasks.CountAsync()));
+        var ids = imported.GetProperty("created").EnumerateArray().Select(t => t.GetProperty("id").GetGuid().ToString()).ToList();
+        Assert.Equal(2, await fixture.DbAsync(db => db.AuditTrail.CountAsync(e => ids.Contains(e.SubjectId) && e.Action == "task.created")));
+    }
+
+    [Fact]
     public async Task Generating_creates_this_periods_task_for_each_control_with_a_frequency_once()
     {
         var code = Unique("GEN");
