@@ -2,6 +2,7 @@ using ChatCompliance.Bot.Api.ApiKeys;
 using ChatCompliance.Bot.Api.Audits;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
+using ChatCompliance.Bot.Api.Evidence;
 using ChatCompliance.Bot.Api.People;
 using ChatCompliance.Bot.Api.Tasks;
 using ChatCompliance.Core.Controls;
@@ -91,6 +92,7 @@ internal static partial class AdminApi
         api.MapPeopleApi();
         api.MapAuditsApi();
         api.MapTasksApi();
+        api.MapEvidenceExportApi();
         api.MapApiKeysApi();
         return endpoints;
     }
