@@ -112,7 +112,7 @@ internal sealed partial class TaskConversation(
         {
             case TaskOutcomeKind.Done:
                 var task = outcome.Task!;
-                await AfterChangeAsync(task, command, chat.MessageId, cancellationToken);
+                await AfterChangeAsync(task, command, chat.ConversationReferenceId, chat.MessageId, cancellationToken);
                 var card = command.ForLeads ? TaskCards.Lead(task, Today) : TaskCards.Owner(task, Today);
                 return new CardReply(WithNotice(card, outcome.Message), ReplacesCard: true);
             case TaskOutcomeKind.Changed or TaskOutcomeKind.NotApplicable when outcome.Task is { } current:
@@ -194,13 +194,14 @@ internal sealed partial class TaskConversation(
     };
 
     /// <summary>Updates every posted copy of the task's card and sends a card to whoever must act next.</summary>
-    private async Task AfterChangeAsync(EvidenceTask task, TaskCommand command, string? clickedMessage, CancellationToken cancellationToken)
+    private async Task AfterChangeAsync(EvidenceTask task, TaskCommand command, Guid clickedConversation, string? clickedMessage, CancellationToken cancellationToken)
     {
         var subject = AuditSubjects.Id(task.Id);
         var copies = await db.CardMessages.Include(m => m.Conversation).AsNoTracking()
             .Where(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject)
             .ToListAsync(cancellationToken);
-        foreach (var copy in copies.Where(c => c.MessageId != clickedMessage && c.Conversation is not null))
+        // A message id is unique only within its conversation (Teams activity id, Slack ts): the clicked copy is both.
+        foreach (var copy in copies.Where(c => !(c.ConversationReferenceId == clickedConversation && c.MessageId == clickedMessage) && c.Conversation is not null))
         {
             var card = copy.Audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
             try
@@ -272,7 +273,8 @@ internal sealed partial class TaskConversation(
     {
         var subject = AuditSubjects.Id(taskId);
         if (chat.MessageId is not { } messageId
-            || await db.CardMessages.AnyAsync(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject && m.MessageId == messageId, cancellationToken))
+            || await db.CardMessages.AnyAsync(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject
+                && m.ConversationReferenceId == chat.ConversationReferenceId && m.MessageId == messageId, cancellationToken))
         {
             return;
         }

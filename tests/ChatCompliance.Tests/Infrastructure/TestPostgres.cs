@@ -35,6 +35,18 @@ public sealed class TestPostgres : IAsyncLifetime
         await using var connection = new NpgsqlConnection(_server);
         await connection.OpenAsync();
         await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await drop.ExecuteNonQueryAsync();
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege && attempt < 20)
+            {
+                // A backend of another role in the database (an autovacuum worker) is not ours to terminate; it leaves within moments.
+                await Task.Delay(250);
+            }
+        }
     }
 }
