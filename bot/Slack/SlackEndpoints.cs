@@ -158,7 +158,7 @@ internal static class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackResponseUrl responses, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
 {
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
@@ -230,8 +230,15 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference,
                 Verb: BlockKitRenderer.VerbOf(actionId), Data: data, MessageId: ts),
             cancellationToken);
+        var ephemeral = (bool?)payload["container"]?["is_ephemeral"] == true;
+        var responseUrl = (string?)payload["response_url"];
         switch (reply)
         {
+            case CardReply { ReplacesCard: true } replacedEphemeral when ephemeral && responses.IsAllowed(responseUrl):
+                // An ephemeral message (a slash command's answer) can only be replaced through its response_url.
+                var replacement = BlockKitRenderer.Render(replacedEphemeral.Card);
+                await responses.ReplaceOriginalAsync(responseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
+                break;
             case CardReply { ReplacesCard: true } replaced when ts is not null:
                 var updated = BlockKitRenderer.Render(replaced.Card);
                 await slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);

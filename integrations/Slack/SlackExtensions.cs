@@ -49,6 +49,9 @@ public static class SlackExtensions
         services.TryAddSingleton<SlackRateLimiter>();
         services.TryAddTransient<SlackTokenHandler>();
 
+        // Interaction response URLs: a plain client, no bot token.
+        services.AddHttpClient<SlackResponseUrl>(http => http.Timeout = TimeSpan.FromSeconds(10));
+
         // Handlers run in the order added: the resilience handler wraps the token handler.
         var client = services.AddHttpClient<ISlackWebApi, SlackWebApiClient>((sp, http) =>
         {

@@ -114,6 +114,31 @@ public sealed class SlackTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_button_on_the_ephemeral_my_tasks_answer_replaces_it_through_its_response_url_only_on_slacks_host()
+    {
+        var task = await CreateTaskAsync("Q4 access review", DateOnly.FromDateTime(DateTime.UtcNow).AddDays(5));
+        _slack.Given(Request.Create().WithPath("/hooks/*").UsingPost()).RespondWith(Response.Create().WithStatusCode(200).WithBody("ok"));
+        var answer = await SlashAsync(Owner, "my tasks");
+        var open = answer["blocks"]!.AsArray().First(b => (string?)b!["type"] == "actions")!["elements"]!.AsArray().Last()!.AsObject();
+
+        await PostActionAsync(Owner, open, null, ephemeralResponseUrl: $"{_slack.Urls[0]}/hooks/T1/B1/xyz");
+        await PostActionAsync(Owner, open, null, ephemeralResponseUrl: "https://attacker.example.com/hooks/steal");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!_slack.LogEntries.Any(e => e.RequestMessage.Path == "/hooks/T1/B1/xyz") && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        var replaced = Assert.Single(_slack.LogEntries, e => e.RequestMessage.Path == "/hooks/T1/B1/xyz");
+        var body = JsonNode.Parse(replaced.RequestMessage.Body!)!;
+        Assert.True((bool)body["replace_original"]!);
+        Assert.Contains("Submit evidence", body["blocks"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.False(replaced.RequestMessage.Headers!.ContainsKey("Authorization")); // never the bot token
+        Assert.Equal(task, (await TaskAsync()).Id);
+    }
+
+    [Fact]
     public async Task An_owner_submits_evidence_and_a_leads_acceptance_updates_the_owners_message()
     {
         var ownerCard = await AssignToOwnerAsync();
@@ -287,7 +312,7 @@ public sealed class SlackTaskTests : IAsyncLifetime
         return (answer.RequestMessage.Path["/api/".Length..], Body(answer));
     }
 
-    private async Task PostActionAsync(SlackUser user, JsonObject button, JsonObject? state)
+    private async Task PostActionAsync(SlackUser user, JsonObject button, JsonObject? state, string? ephemeralResponseUrl = null)
     {
         var payload = new JsonObject
         {
@@ -309,6 +334,14 @@ public sealed class SlackTaskTests : IAsyncLifetime
         if (state is not null)
         {
             payload["state"] = new JsonObject { ["values"] = state.DeepClone() };
+        }
+
+        if (ephemeralResponseUrl is not null)
+        {
+            // A slash command's answer is ephemeral: no message ts to update, only a response_url.
+            payload["container"] = new JsonObject { ["type"] = "message", ["is_ephemeral"] = true, ["channel_id"] = user.Channel };
+            payload.Remove("message");
+            payload["response_url"] = ephemeralResponseUrl;
         }
 
         var response = await PostAsync("/slack/interactivity", "payload=" + Uri.EscapeDataString(payload.ToJsonString()), form: true);
