@@ -31,3 +31,37 @@ public static class ControlCsv
     public static string Unescape(string value) =>
         value.Length >= 2 && value[0] == '\'' && FormulaCharacters.Contains(value[1], StringComparison.Ordinal) ? value[1..] : value;
 }
+
+/// <summary>What every CSV import shares: reading the header against the columns it knows.</summary>
+public static class CsvImportHeader
+{
+    /// <summary>
+    /// The index of each known column (names trimmed, any case, a byte-order mark ignored); unknown, repeated and
+    /// missing required columns are errors on line 1, and then the result is null.
+    /// </summary>
+    public static Dictionary<string, int>? Read(IReadOnlyList<string> headers, IReadOnlyList<string> known, IReadOnlyList<string> required, List<ControlImportError> errors)
+    {
+        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
+        var before = errors.Count;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var name = headers[i].Trim().TrimStart('\uFEFF').ToLowerInvariant();
+            if (!known.Contains(name, StringComparer.Ordinal))
+            {
+                errors.Add(new(1, headers[i], $"unknown column; the columns are {string.Join(",", known)}"));
+            }
+            else if (!columns.TryAdd(name, i))
+            {
+                errors.Add(new(1, name, "the column appears twice"));
+            }
+        }
+
+        foreach (var missing in required.Where(c => !columns.ContainsKey(c)))
+        {
+            errors.Add(new(1, missing, headers.Count == 0 ? "the file is empty: the first line must be the header" : "missing column"));
+        }
+
+        return errors.Count > before ? null : columns;
+    }
+}
+

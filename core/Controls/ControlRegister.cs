@@ -180,7 +180,7 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
         try
         {
             await csv.ReadHeaderAsync(cancellationToken);
-            var columns = ReadColumns(csv.Headers, errors);
+            var columns = CsvImportHeader.Read(csv.Headers, ControlCsv.Columns, ControlCsv.Columns, errors);
             if (columns is null)
             {
                 return (rows, 0, errors);
@@ -220,31 +220,6 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
         }
 
         return (rows, count, errors);
-    }
-
-    private static Dictionary<string, int>? ReadColumns(IReadOnlyList<string> headers, List<ControlImportError> errors)
-    {
-        var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-        var before = errors.Count;
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var name = headers[i].Trim().TrimStart('\uFEFF').ToLowerInvariant();
-            if (!ControlCsv.Columns.Contains(name, StringComparer.Ordinal))
-            {
-                errors.Add(new(1, headers[i], $"unknown column; the columns are {string.Join(",", ControlCsv.Columns)}"));
-            }
-            else if (!columns.TryAdd(name, i))
-            {
-                errors.Add(new(1, name, "the column appears twice"));
-            }
-        }
-
-        foreach (var missing in ControlCsv.Columns.Where(c => !columns.ContainsKey(c)))
-        {
-            errors.Add(new(1, missing, headers.Count == 0 ? "the file is empty: the first line must be the header" : "missing column"));
-        }
-
-        return errors.Count > before ? null : columns;
     }
 
     private Row? ParseRow(int line, Func<string, string> field, List<ControlImportError> errors)

@@ -77,22 +77,8 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
         try
         {
             await csv.ReadHeaderAsync(cancellationToken);
-            var columns = new Dictionary<string, int>(StringComparer.Ordinal);
-            for (var i = 0; i < csv.Headers.Count; i++)
-            {
-                var name = csv.Headers[i].Trim().TrimStart('\uFEFF').ToLowerInvariant();
-                if (!Columns.Contains(name, StringComparer.Ordinal))
-                {
-                    errors.Add(new(1, csv.Headers[i], $"unknown column; the columns are {string.Join(",", Columns)}"));
-                }
-                else if (!columns.TryAdd(name, i))
-                {
-                    errors.Add(new(1, name, "the column appears twice"));
-                }
-            }
-
-            errors.AddRange(Required.Where(c => !columns.ContainsKey(c)).Select(c => new ControlImportError(1, c, csv.Headers.Count == 0 ? "the file is empty: the first line must be the header" : "missing column")));
-            if (errors.Count > 0)
+            var columns = CsvImportHeader.Read(csv.Headers, Columns, Required, errors);
+            if (columns is null)
             {
                 return (rows, 0, errors);
             }
