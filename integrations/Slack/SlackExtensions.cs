@@ -61,6 +61,8 @@ public static class SlackExtensions
         });
         client.AddResilienceHandler(ResiliencePipelineName, ConfigurePipeline);
         client.AddHttpMessageHandler<SlackTokenHandler>();
+        // The client logs each call's outcome itself; the factory's per-request start/end lines would only repeat it.
+        client.RemoveAllLoggers();
         return builder;
     }
 

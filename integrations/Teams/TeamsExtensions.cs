@@ -53,6 +53,8 @@ public static class TeamsExtensions
             http.Timeout = sp.GetRequiredService<IOptions<BotConnectorOptions>>().Value.TotalTimeout);
         connector.AddResilienceHandler(ResiliencePipelineName, ConfigureConnectorPipeline);
         connector.AddHttpMessageHandler<BotTokenHandler>();
+        // The client logs its own failures and retries; the factory's per-request start/end lines cost more than the call itself.
+        connector.RemoveAllLoggers();
         return builder;
     }
 
