@@ -158,8 +158,13 @@ internal static class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, ISlackWebApi slack, SlackResponseUrl responses, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
+internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, IServiceProvider services, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
 {
+    // Typed HTTP clients, built when first used: a slash command answered in its acknowledgement needs neither.
+    private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
+
+    private SlackResponseUrl Responses => field ??= services.GetRequiredService<SlackResponseUrl>();
+
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
         // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
@@ -191,7 +196,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
         if (type == "app_home_opened")
         {
-            await slack.PublishViewAsync(user, BlockKitRenderer.RenderView(QuestionCards.Welcome(), "home"), cancellationToken: cancellationToken);
+            await Slack.PublishViewAsync(user, BlockKitRenderer.RenderView(QuestionCards.Welcome(), "home"), cancellationToken: cancellationToken);
             return;
         }
 
@@ -207,7 +212,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
         if (Render(reply) is { } message)
         {
-            await slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : (string?)slackEvent["ts"], cancellationToken);
+            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : (string?)slackEvent["ts"], cancellationToken);
         }
     }
 
@@ -234,22 +239,22 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var responseUrl = (string?)payload["response_url"];
         switch (reply)
         {
-            case CardReply { ReplacesCard: true } replacedEphemeral when ephemeral && responses.IsAllowed(responseUrl):
+            case CardReply { ReplacesCard: true } replacedEphemeral when ephemeral && Responses.IsAllowed(responseUrl):
                 // An ephemeral message (a slash command's answer) can only be replaced through its response_url.
                 var replacement = BlockKitRenderer.Render(replacedEphemeral.Card);
-                await responses.ReplaceOriginalAsync(responseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
+                await Responses.ReplaceOriginalAsync(responseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
                 break;
             case CardReply { ReplacesCard: true } replaced when ts is not null:
                 var updated = BlockKitRenderer.Render(replaced.Card);
-                await slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
+                await Slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
                 break;
             case TextReply text:
-                await slack.PostEphemeralAsync(channel, user, text.Text, cancellationToken: cancellationToken);
+                await Slack.PostEphemeralAsync(channel, user, text.Text, cancellationToken: cancellationToken);
                 break;
             default:
                 if (Render(reply) is { } message)
                 {
-                    await slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
+                    await Slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
                 }
 
                 break;
@@ -271,7 +276,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         SlackUser profile;
         try
         {
-            profile = await slack.GetUserInfoAsync(user, cancellationToken);
+            profile = await Slack.GetUserInfoAsync(user, cancellationToken);
         }
         catch (SlackApiException)
         {
@@ -322,14 +327,14 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
 
         var team = (string?)payload["team"]?["id"];
-        var channel = await slack.OpenConversationAsync([user], cancellationToken);
+        var channel = await Slack.OpenConversationAsync([user], cancellationToken);
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
             cancellationToken);
         if (Render(reply) is { } message)
         {
-            await slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
+            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
         }
 
         return null;

@@ -7,20 +7,27 @@ using ChatCompliance.Integrations.Teams.Connector;
 
 namespace ChatCompliance.Bot.Teams;
 
-/// <summary>Sends cards into stored conversations, on whichever platform they live.</summary>
-internal sealed class ProactiveMessenger(IBotConnector teams, ISlackWebApi slack) : IProactiveMessenger
+/// <summary>
+/// Sends cards into stored conversations, on whichever platform they live. The platform clients are typed HTTP
+/// clients, built when first used: most requests (a question answered) never send proactively.
+/// </summary>
+internal sealed class ProactiveMessenger(IServiceProvider services) : IProactiveMessenger
 {
+    private IBotConnector Teams => field ??= services.GetRequiredService<IBotConnector>();
+
+    private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
+
     public async Task<string?> SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default)
     {
         if (conversation.Platform == Platform.Teams && conversation.ServiceUrl is { } serviceUrl)
         {
-            return (await teams.SendAsync(serviceUrl, conversation.ConversationId, TeamsAdapter.ToActivity(card), cancellationToken)).Id;
+            return (await Teams.SendAsync(serviceUrl, conversation.ConversationId, TeamsAdapter.ToActivity(card), cancellationToken)).Id;
         }
 
         if (conversation.Platform == Platform.Slack)
         {
             var message = BlockKitRenderer.Render(card);
-            return (await slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken)).Ts;
+            return (await Slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken)).Ts;
         }
 
         return null;
@@ -30,12 +37,12 @@ internal sealed class ProactiveMessenger(IBotConnector teams, ISlackWebApi slack
     {
         if (conversation.Platform == Platform.Teams && conversation.ServiceUrl is { } serviceUrl)
         {
-            await teams.UpdateAsync(serviceUrl, conversation.ConversationId, messageId, TeamsAdapter.ToActivity(card), cancellationToken);
+            await Teams.UpdateAsync(serviceUrl, conversation.ConversationId, messageId, TeamsAdapter.ToActivity(card), cancellationToken);
         }
         else if (conversation.Platform == Platform.Slack)
         {
             var message = BlockKitRenderer.Render(card);
-            await slack.UpdateMessageAsync(conversation.ConversationId, messageId, message.Text, message.Blocks, cancellationToken);
+            await Slack.UpdateMessageAsync(conversation.ConversationId, messageId, message.Text, message.Blocks, cancellationToken);
         }
     }
 }
