@@ -39,7 +39,7 @@ internal sealed partial class TaskConversation(
             return new TextReply("You have no open evidence tasks.");
         }
 
-        var first = await open.Include(t => t.Control).Include(t => t.Owner).OrderBy(t => t.DueDate).ThenBy(t => t.Title)
+        var first = await open.WithControlAndPeople().OrderBy(t => t.DueDate).ThenBy(t => t.Title)
             .Take(TaskCards.ListLimit).AsNoTracking().ToListAsync(cancellationToken);
         return new CardReply(TaskCards.List(first, total, Today));
     }
@@ -125,7 +125,7 @@ internal sealed partial class TaskConversation(
 
     private async Task<ChatReply> ShowAsync(ChatEvent chat, Person? actor, Guid taskId, CancellationToken cancellationToken)
     {
-        var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+        var task = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
         if (task is null)
         {
             return new TextReply("I can't find that evidence task any more.");

@@ -2,6 +2,7 @@ using System.Data;
 using System.Globalization;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,7 +23,7 @@ public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
         {
             var controls = await db.Controls.AsNoTracking().ToListAsync(ct);
             var (scope, selected) = Select(controls, request);
-            var query = db.EvidenceTasks.AsNoTracking().Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsQueryable();
+            var query = db.EvidenceTasks.AsNoTracking().WithControlAndPeople().AsQueryable();
             if (selected is not null)
             {
                 var controlIds = selected.Select(c => c.Id).ToList();

@@ -36,7 +36,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         {
             return await AuditTrail.RunInTransactionAsync(db, async ct =>
             {
-                var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).SingleOrDefaultAsync(t => t.Id == taskId, ct);
+                var task = await db.EvidenceTasks.WithControlAndPeople().SingleOrDefaultAsync(t => t.Id == taskId, ct);
                 if (task is null)
                 {
                     return new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null);
@@ -73,7 +73,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         {
             // Someone else changed the task between our read and our write: theirs stands.
             db.ChangeTracker.Clear();
-            var current = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
+            var current = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);
             return current is null ? new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null) : Changed(current);
         }
     }
@@ -330,21 +330,23 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             case AcceptEvidence or RejectEvidence when task.Status != EvidenceTaskStatus.Submitted:
                 return (NotApplicable(task, task.Status == EvidenceTaskStatus.Accepted ? "This task is already accepted." : "There is no submitted evidence to decide on."), null);
             case AcceptEvidence accept:
-                task.Status = EvidenceTaskStatus.Accepted;
-                task.DecidedById = actor.Person!.Id;
-                task.DecidedAt = now;
-                task.DecisionReason = Clean(accept.Comment);
+                Decide(task, EvidenceTaskStatus.Accepted, actor, now, accept.Comment);
                 return (Done(task, "Evidence accepted."), accept.Comment);
             case RejectEvidence reject:
                 // Rejected evidence goes back to the owner: the task is open again, with the lead's reason.
-                task.Status = EvidenceTaskStatus.Open;
-                task.DecidedById = actor.Person!.Id;
-                task.DecidedAt = now;
-                task.DecisionReason = Clean(reject.Reason);
+                Decide(task, EvidenceTaskStatus.Open, actor, now, reject.Reason);
                 return (Done(task, "Evidence returned to the owner with your reason."), reject.Reason);
             default:
                 return (NotApplicable(task, "That can't be done to this task."), null);
         }
+    }
+
+    private static void Decide(EvidenceTask task, EvidenceTaskStatus status, TaskActor lead, DateTimeOffset now, string? reason)
+    {
+        task.Status = status;
+        task.DecidedById = lead.Person!.Id;
+        task.DecidedAt = now;
+        task.DecisionReason = Clean(reason);
     }
 
     private static void Hand(EvidenceTask task, Person newOwner)

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -13,4 +14,11 @@ public static class TaskExtensions
         builder.Services.AddScoped<TaskImport>();
         return builder;
     }
+}
+
+public static class EvidenceTaskQueries
+{
+    /// <summary>Tasks with what a card, an API answer or an export shows: the control, the owner and the delegate.</summary>
+    public static IQueryable<Domain.EvidenceTask> WithControlAndPeople(this IQueryable<Domain.EvidenceTask> tasks) =>
+        tasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate);
 }

@@ -48,7 +48,7 @@ internal static class TasksApi
     private static async Task<Results<Ok<List<TaskResponse>>, ValidationProblem>> ListAsync(
         ComplianceDbContext db, string? status, string? owner, string? control, CancellationToken cancellationToken)
     {
-        var query = db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking();
+        var query = db.EvidenceTasks.WithControlAndPeople().AsNoTracking();
         if (status is not null)
         {
             if (!Enum.TryParse<EvidenceTaskStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
@@ -76,7 +76,7 @@ internal static class TasksApi
 
     private static async Task<Results<Ok<TaskResponse>, ProblemHttpResult>> GetAsync(Guid id, ComplianceDbContext db, CancellationToken cancellationToken)
     {
-        var task = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking()
+        var task = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking()
             .SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
         return task is null ? ApiProblems.NotFound("evidence task", id) : TypedResults.Ok(TaskResponse.From(task));
     }
@@ -105,7 +105,7 @@ internal static class TasksApi
         }
 
         await conversation.NotifyAssignedAsync(outcome.Task!, cancellationToken);
-        var created = await db.EvidenceTasks.Include(t => t.Control).Include(t => t.Owner).Include(t => t.Delegate).AsNoTracking()
+        var created = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking()
             .SingleAsync(t => t.Id == outcome.Task!.Id, cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/tasks/{created.Id}", TaskResponse.From(created));
     }
