@@ -36,4 +36,16 @@ public sealed class OutboxMessage
     public string? LastError { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>What the card shows (an audit-trail subject type), so the sent copy is remembered as a <see cref="CardMessage"/> and updated later.</summary>
+    public string? SubjectType { get; set; }
+
+    public string? SubjectId { get; set; }
+
+    public CardAudience? Audience { get; set; }
+
+    /// <summary>The dispatcher instance sending it now; another instance leaves it alone until <see cref="ClaimedUntil"/>.</summary>
+    public string? ClaimedBy { get; set; }
+
+    public DateTimeOffset? ClaimedUntil { get; set; }
 }

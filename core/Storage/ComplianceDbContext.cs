@@ -102,6 +102,10 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         modelBuilder.Entity<OutboxMessage>(e =>
         {
             e.Property(o => o.IdempotencyKey).HasMaxLength(200);
+            e.Property(o => o.Kind).HasMaxLength(64);
+            e.Property(o => o.SubjectType).HasMaxLength(64);
+            e.Property(o => o.SubjectId).HasMaxLength(64);
+            e.Property(o => o.ClaimedBy).HasMaxLength(200);
             e.HasIndex(o => o.IdempotencyKey).IsUnique();
             e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
         });

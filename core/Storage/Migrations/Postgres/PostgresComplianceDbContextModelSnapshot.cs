@@ -569,6 +569,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<int?>("Audience")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ClaimedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("ConversationReferenceId")
                         .HasColumnType("uuid");
 
@@ -585,7 +595,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<string>("Kind")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text");
@@ -608,6 +619,14 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<string>("SentMessageId")
                         .HasColumnType("text");
+
+                    b.Property<string>("SubjectId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("SubjectType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
 

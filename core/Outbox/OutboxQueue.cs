@@ -1,0 +1,61 @@
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Core.Outbox;
+
+/// <summary>The thing a queued card shows, so that the sent message is remembered and later changes update it.</summary>
+public sealed record CardSubject(string SubjectType, string SubjectId, CardAudience Audience);
+
+/// <summary>
+/// Queues outgoing cards in the outbox. Rows are added to the caller's context, so they are written in the same
+/// transaction as the state change that causes them; the dispatcher sends each idempotency key once.
+/// </summary>
+public static class OutboxQueue
+{
+    /// <summary>Queues <paramref name="card"/> for one conversation; false when the key was queued before (nothing is added).</summary>
+    public static async Task<bool> EnqueueAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        ConversationReference conversation, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        if (db.Outbox.Local.Any(o => o.IdempotencyKey == idempotencyKey)
+            || await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
+        {
+            return false;
+        }
+
+        db.Outbox.Add(new OutboxMessage
+        {
+            IdempotencyKey = idempotencyKey,
+            Kind = kind,
+            Platform = conversation.Platform,
+            ConversationReferenceId = conversation.Id,
+            Payload = CardJson.Serialize(card),
+            NextAttemptAt = now,
+            CreatedAt = now,
+            SubjectType = subject?.SubjectType,
+            SubjectId = subject?.SubjectId,
+            Audience = subject?.Audience,
+        });
+        return true;
+    }
+
+    /// <summary>
+    /// Queues <paramref name="card"/> for every personal conversation the person has with the bot (one row each, keyed
+    /// <c>{key}:{conversation}</c>); returns how many conversations reach the person (0: they can't be reached yet).
+    /// </summary>
+    public static async Task<int> EnqueueForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
+    {
+        var conversations = await db.ConversationReferences.AsNoTracking()
+            .Where(c => c.PersonId == personId && c.Scope == ConversationScope.Personal)
+            .ToListAsync(cancellationToken);
+        foreach (var conversation in conversations)
+        {
+            await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken);
+        }
+
+        return conversations.Count;
+    }
+}
