@@ -7,6 +7,7 @@ using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Knowledge;
+using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using ChatCompliance.Jobs;
@@ -33,6 +34,9 @@ try
 
     // Evidence tasks: register, transitions, audit trail.
     builder.AddEvidenceTasks();
+
+    // Access reviews: campaigns, decisions, completion, the auditor's report.
+    builder.AddAccessReviews();
 
     // The conversation (platform-neutral) and the two chat platforms.
     builder.AddConversation();

@@ -17,6 +17,7 @@ internal static class ConversationExtensions
         builder.Services.AddSingleton<KnownConversations>();
         builder.Services.AddScoped<ConversationService>();
         builder.Services.AddScoped<TaskConversation>();
+        builder.Services.AddScoped<ReviewConversation>();
         builder.Services.AddScoped<TaskGenerationJob>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
         builder.Services.AddScoped<Slack.SlackAdapter>();

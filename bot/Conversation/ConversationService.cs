@@ -18,6 +18,7 @@ internal sealed partial class ConversationService(
     KnownConversations known,
     IProactiveMessenger messenger,
     TaskConversation tasks,
+    ReviewConversation reviews,
     TimeProvider time)
 {
     private const int MaximumAnswerLength = 4000;
@@ -51,7 +52,12 @@ internal sealed partial class ConversationService(
 
         if (command is "my reviews" or "reviews")
         {
-            return await MyReviewsAsync(chat, cancellationToken);
+            return await reviews.MyReviewsAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+        }
+
+        if (command.StartsWith("review ", StringComparison.Ordinal) || command == "review")
+        {
+            return await reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command.StartsWith("ask ", StringComparison.Ordinal))
@@ -90,6 +96,8 @@ internal sealed partial class ConversationService(
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
             case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
                 return await tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            case { } verb when verb.StartsWith("review.", StringComparison.Ordinal):
+                return await reviews.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             default:
                 return new TextReply("Sorry, I don't recognise that button any more. Type **help** to see what I can do.");
         }
@@ -163,27 +171,6 @@ internal sealed partial class ConversationService(
         }
 
         return new TextReply("Thanks: your answer was sent to the person who asked.");
-    }
-
-    private async Task<ChatReply> MyReviewsAsync(ChatEvent chat, CancellationToken cancellationToken)
-    {
-        var person = await FindPersonAsync(chat.User, cancellationToken);
-        if (person is null)
-        {
-            return new TextReply("You have no access reviews waiting for you.");
-        }
-
-        var pending = await db.AccessReviewItems
-            .Where(i => i.ReviewerId == person.Id && i.Decision == ReviewDecision.Undecided && i.Campaign!.Status == CampaignStatus.Running)
-            .GroupBy(i => i.Campaign!.Name)
-            .Select(g => new { Campaign = g.Key, Count = g.Count() })
-            .ToListAsync(cancellationToken);
-        return pending.Count == 0
-            ? new TextReply("You have no access reviews waiting for you.")
-            : new CardReply(new Card(
-                new CardHeader("Access reviews waiting for you"),
-                [new FactsElement([.. pending.Select(p => new Fact(p.Campaign, $"{p.Count} to decide"))])],
-                $"You have access reviews waiting in {pending.Count} campaign(s)."));
     }
 
     private async Task<Person?> FindPersonAsync(ChatUser user, CancellationToken cancellationToken) => user.Platform switch

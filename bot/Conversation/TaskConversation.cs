@@ -47,7 +47,7 @@ internal sealed partial class TaskConversation(
     /// <summary><c>assign CC6.2 quarterly access review to alice@example.com due 2027-01-15</c>, for compliance leads.</summary>
     public async Task<ChatReply> AssignAsync(ChatEvent chat, Person? actor, string text, CancellationToken cancellationToken)
     {
-        var match = AssignCommand().Match(PlainText(text));
+        var match = AssignCommand().Match(ChatText.Plain(text));
         if (!match.Success)
         {
             return new TextReply("To assign a task, type: **assign** *control* *what is wanted* **to** *email* **due** *yyyy-mm-dd*, " +
@@ -293,17 +293,8 @@ internal sealed partial class TaskConversation(
 
     private static Card WithNotice(Card card, string notice) => card with { Body = [new TextElement(notice, TextStyle.Emphasis), .. card.Body] };
 
-    /// <summary>Slack writes emails as &lt;mailto:a@b|a@b&gt; and Teams may send HTML: the plain words.</summary>
-    private static string PlainText(string text) => Tags().Replace(SlackMailto().Replace(text, "$1"), " ").Replace("&nbsp;", " ", StringComparison.Ordinal).Trim();
-
     [GeneratedRegex(@"^assign\s+(?<control>\S+)\s+(?:(?<title>.+?)\s+)?to\s+(?<email>[^\s@]+@[^\s@]+)(?:\s+due\s+(?<due>\S+))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex AssignCommand();
-
-    [GeneratedRegex(@"<mailto:[^|>]+\|([^>]+)>")]
-    private static partial Regex SlackMailto();
-
-    [GeneratedRegex(@"<[^>]+>")]
-    private static partial Regex Tags();
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Updating a copy of task {TaskId}'s card (message {MessageId}) failed")]
     private static partial void LogUpdateFailed(ILogger logger, Guid taskId, string messageId, Exception exception);

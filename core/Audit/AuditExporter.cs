@@ -1,9 +1,7 @@
-using System.Data;
 using System.Globalization;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Core.Audit;
@@ -19,7 +17,7 @@ public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
     {
         Validate(request);
         var generatedAt = time.GetUtcNow();
-        return await ReadSnapshotAsync(async ct =>
+        return await StoreSnapshot.ReadAsync(db, async ct =>
         {
             var controls = await db.Controls.AsNoTracking().ToListAsync(ct);
             var (scope, selected) = Select(controls, request);
@@ -121,41 +119,6 @@ public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
         t.DecisionReason,
         t.CreatedAt,
         t.UpdatedAt);
-
-    /// <summary>Runs the reads in one snapshot (or the caller's transaction), so the tasks, their entries and the chain's head agree.</summary>
-    private async Task<T> ReadSnapshotAsync<T>(Func<CancellationToken, Task<T>> read, CancellationToken cancellationToken)
-    {
-        if (db.Database.CurrentTransaction is not null)
-        {
-            return await read(cancellationToken);
-        }
-
-        if (db.Database.IsNpgsql())
-        {
-            await using var snapshot = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-            return await read(cancellationToken);
-        }
-
-        // A deferred SQLite transaction reads one snapshot without taking the write lock from appenders.
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var transaction = ((SqliteConnection)db.Database.GetDbConnection()).BeginTransaction(deferred: true);
-            await db.Database.UseTransactionAsync(transaction, cancellationToken);
-            try
-            {
-                return await read(cancellationToken);
-            }
-            finally
-            {
-                await db.Database.UseTransactionAsync(null, cancellationToken);
-            }
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -47,6 +47,30 @@ public static class CardVerbs
 
     /// <summary>Lead: decide a pending reassignment; data <see cref="CardDataKeys.Decision"/> = approve or decline.</summary>
     public const string TaskReassignment = "task.reassignment";
+
+    /// <summary>Show a page of the reviewer's accounts; data <see cref="CardDataKeys.Campaign"/>, <see cref="CardDataKeys.Page"/>.</summary>
+    public const string ReviewPage = "review.page";
+
+    /// <summary>Reviewer: decide one account; data <see cref="CardDataKeys.Item"/>, <see cref="CardDataKeys.Version"/>, <see cref="CardDataKeys.Decision"/> (keep, revoke, not_sure), input <see cref="CardDataKeys.Justification"/>.</summary>
+    public const string ReviewDecide = "review.decide";
+
+    /// <summary>Reviewer: show what a bulk decision would do; data <see cref="CardDataKeys.Bulk"/> (accept or keep).</summary>
+    public const string ReviewBulk = "review.bulk";
+
+    /// <summary>Reviewer: apply the bulk decision shown; input <see cref="CardDataKeys.Justification"/>.</summary>
+    public const string ReviewBulkConfirm = "review.bulk_confirm";
+
+    /// <summary>Reviewer: show the hand-over form.</summary>
+    public const string ReviewDelegateForm = "review.delegate_form";
+
+    /// <summary>Reviewer: hand undecided accounts to someone else; inputs <see cref="CardDataKeys.Email"/>, <see cref="CardDataKeys.Reason"/>.</summary>
+    public const string ReviewDelegate = "review.delegate";
+
+    /// <summary>Resource owner: revoked access was removed; data <see cref="CardDataKeys.Item"/>, input <see cref="CardDataKeys.Note"/>.</summary>
+    public const string ReviewRemediated = "review.remediated";
+
+    /// <summary>Resource owner: another page of access to remove.</summary>
+    public const string ReviewRemediationPage = "review.remediation_page";
 }
 
 /// <summary>The keys of <see cref="CardAction.Data"/> and the ids of inputs.</summary>
@@ -86,4 +110,19 @@ public static class CardDataKeys
     public const string Reason = "reason";
 
     public const string Email = "email";
+
+    /// <summary>An access-review campaign id (a GUID).</summary>
+    public const string Campaign = "campaign";
+
+    /// <summary>An access-review item id (a GUID).</summary>
+    public const string Item = "item";
+
+    /// <summary>A zero-based page number.</summary>
+    public const string Page = "page";
+
+    /// <summary>A reviewer's justification.</summary>
+    public const string Justification = "justification";
+
+    /// <summary><c>accept</c> (all recommendations) or <c>keep</c> (all remaining).</summary>
+    public const string Bulk = "bulk";
 }

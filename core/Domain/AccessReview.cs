@@ -86,6 +86,15 @@ public sealed class AccessReviewCampaign
 
     public Guid? FallbackReviewerId { get; set; }
 
+    /// <summary>For <see cref="ReviewerRule.NamedPeople"/>: the reviewers' emails, comma-separated; the population is shared out between them.</summary>
+    public string? NamedReviewers { get; set; }
+
+    /// <summary>Days without a sign-in after which revoking is recommended (fixed when the campaign is created).</summary>
+    public int InactiveDays { get; set; } = 90;
+
+    /// <summary>Why the last launch failed, in words a compliance lead can act on; null once launched.</summary>
+    public string? LaunchError { get; set; }
+
     public DateOnly PeriodStart { get; set; }
 
     public DateOnly PeriodEnd { get; set; }
@@ -142,17 +151,30 @@ public sealed class AccessReviewItem
 
     public DateTimeOffset? LastSignInAt { get; set; }
 
+    /// <summary>Whether the source gives sign-in activity at all; when it does, a null <see cref="LastSignInAt"/> means never.</summary>
+    public bool SignInKnown { get; set; }
+
+    /// <summary>The app role assignment's id in Graph, needed to remove it.</summary>
+    public string? AssignmentId { get; set; }
+
     public ReviewRecommendation Recommendation { get; set; }
 
     public string? RecommendationReason { get; set; }
 
     public Guid? ReviewerId { get; set; }
 
+    public Person? Reviewer { get; set; }
+
+    /// <summary>The reviewer who handed this item to <see cref="ReviewerId"/>, when it was delegated.</summary>
+    public Guid? DelegatedFromId { get; set; }
+
     public ReviewDecision Decision { get; set; } = ReviewDecision.Undecided;
 
     public string? Justification { get; set; }
 
     public Guid? DecidedById { get; set; }
+
+    public Person? DecidedBy { get; set; }
 
     public DateTimeOffset? DecidedAt { get; set; }
 

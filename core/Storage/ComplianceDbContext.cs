@@ -74,15 +74,29 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         {
             e.Property(c => c.Name).HasMaxLength(200);
             e.Property(c => c.ResourceId).HasMaxLength(200);
+            e.Property(c => c.ResourceName).HasMaxLength(300);
+            e.Property(c => c.NamedReviewers).HasMaxLength(4000);
+            e.Property(c => c.LaunchError).HasMaxLength(2000);
             e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasIndex(c => new { c.Status, c.DueDate });
             e.HasMany(c => c.Items).WithOne(i => i.Campaign).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 
         modelBuilder.Entity<AccessReviewItem>(e =>
         {
             e.Property(i => i.SubjectId).HasMaxLength(200);
+            e.Property(i => i.SubjectDisplayName).HasMaxLength(300);
+            e.Property(i => i.SubjectEmail).HasMaxLength(320);
+            e.Property(i => i.Access).HasMaxLength(300);
+            e.Property(i => i.AssignmentId).HasMaxLength(200);
+            e.Property(i => i.RecommendationReason).HasMaxLength(300);
+            e.Property(i => i.Justification).HasMaxLength(2000);
+            e.Property(i => i.RemediationNote).HasMaxLength(2000);
             e.Property(i => i.Version).IsConcurrencyToken();
+            e.HasOne(i => i.Reviewer).WithMany().HasForeignKey(i => i.ReviewerId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne(i => i.DecidedBy).WithMany().HasForeignKey(i => i.DecidedById).OnDelete(DeleteBehavior.SetNull);
             e.HasIndex(i => new { i.CampaignId, i.ReviewerId, i.Decision });
+            e.HasIndex(i => new { i.ReviewerId, i.Decision });
             e.HasIndex(i => new { i.CampaignId, i.SubjectId, i.Access }).IsUnique();
         });
 

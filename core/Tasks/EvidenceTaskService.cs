@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -358,24 +359,8 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         task.ReassignReason = null;
     }
 
-    private async Task<Person> PersonForAsync(string email, CancellationToken cancellationToken)
-    {
-        var normalised = Person.NormaliseEmail(email);
-        // Several tasks in one transaction (a CSV import) may name a person added by an earlier row, not yet saved.
-        var person = db.People.Local.FirstOrDefault(p => p.Email == normalised)
-            ?? await db.People.FirstOrDefaultAsync(p => p.Email == normalised, cancellationToken);
-        if (person is null)
-        {
-            person = new Person { Email = normalised, DisplayName = normalised.Split('@')[0], Roles = PersonRoles.Employee | PersonRoles.ControlOwner, CreatedAt = time.GetUtcNow() };
-            db.People.Add(person);
-        }
-        else if (!person.Has(PersonRoles.ControlOwner))
-        {
-            person.Roles |= PersonRoles.ControlOwner;
-        }
-
-        return person;
-    }
+    private Task<Person> PersonForAsync(string email, CancellationToken cancellationToken) =>
+        db.FindOrAddAsync(email, PersonRoles.ControlOwner, time.GetUtcNow(), cancellationToken: cancellationToken);
 
     private static TaskOutcome Done(EvidenceTask task, string message) => new(TaskOutcomeKind.Done, message, task);
 

@@ -44,10 +44,21 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<Guid?>("FallbackReviewerId")
                         .HasColumnType("uuid");
 
+                    b.Property<int>("InactiveDays")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("LaunchError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
+
+                    b.Property<string>("NamedReviewers")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)");
 
                     b.Property<DateOnly>("PeriodEnd")
                         .HasColumnType("date");
@@ -70,7 +81,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("ResourceName")
-                        .HasColumnType("text");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<Guid?>("ResourceOwnerId")
                         .HasColumnType("uuid");
@@ -93,6 +105,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Status", "DueDate");
+
                     b.ToTable("AccessReviewCampaigns");
                 });
 
@@ -104,10 +118,15 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<string>("Access")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<bool>("AccountEnabled")
                         .HasColumnType("boolean");
+
+                    b.Property<string>("AssignmentId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
 
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("uuid");
@@ -121,6 +140,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<int>("Decision")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("DelegatedFromId")
+                        .HasColumnType("uuid");
+
                     b.Property<bool?>("HasSponsor")
                         .HasColumnType("boolean");
 
@@ -128,7 +150,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("boolean");
 
                     b.Property<string>("Justification")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<DateTimeOffset?>("LastSignInAt")
                         .HasColumnType("timestamp with time zone");
@@ -137,13 +160,15 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.Property<string>("RecommendationReason")
-                        .HasColumnType("text");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<DateTimeOffset?>("RemediatedAt")
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("RemediationNote")
-                        .HasColumnType("text");
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
 
                     b.Property<int>("RemediationStatus")
                         .HasColumnType("integer");
@@ -151,12 +176,17 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<Guid?>("ReviewerId")
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("SignInKnown")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("SubjectDisplayName")
                         .IsRequired()
-                        .HasColumnType("text");
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)");
 
                     b.Property<string>("SubjectEmail")
-                        .HasColumnType("text");
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
 
                     b.Property<string>("SubjectId")
                         .IsRequired()
@@ -168,6 +198,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("ReviewerId", "Decision");
 
                     b.HasIndex("CampaignId", "ReviewerId", "Decision");
 
@@ -758,7 +792,21 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "DecidedBy")
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "Reviewer")
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Campaign");
+
+                    b.Navigation("DecidedBy");
+
+                    b.Navigation("Reviewer");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>

@@ -38,9 +38,20 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<Guid?>("FallbackReviewerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("InactiveDays")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LaunchError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NamedReviewers")
+                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<DateOnly>("PeriodEnd")
@@ -64,6 +75,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ResourceName")
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ResourceOwnerId")
@@ -87,6 +99,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("Status", "DueDate");
+
                     b.ToTable("AccessReviewCampaigns");
                 });
 
@@ -98,10 +112,15 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.Property<string>("Access")
                         .IsRequired()
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("AccountEnabled")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("AssignmentId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
 
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
@@ -115,6 +134,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<int>("Decision")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("DelegatedFromId")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool?>("HasSponsor")
                         .HasColumnType("INTEGER");
 
@@ -122,6 +144,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("Justification")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("LastSignInAt")
@@ -131,12 +154,14 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("RecommendationReason")
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<long?>("RemediatedAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("RemediationNote")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("RemediationStatus")
@@ -145,11 +170,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<Guid?>("ReviewerId")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("SignInKnown")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("SubjectDisplayName")
                         .IsRequired()
+                        .HasMaxLength(300)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubjectEmail")
+                        .HasMaxLength(320)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("SubjectId")
@@ -162,6 +192,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DecidedById");
+
+                    b.HasIndex("ReviewerId", "Decision");
 
                     b.HasIndex("CampaignId", "ReviewerId", "Decision");
 
@@ -752,7 +786,21 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "DecidedBy")
+                        .WithMany()
+                        .HasForeignKey("DecidedById")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("ChatCompliance.Core.Domain.Person", "Reviewer")
+                        .WithMany()
+                        .HasForeignKey("ReviewerId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.Navigation("Campaign");
+
+                    b.Navigation("DecidedBy");
+
+                    b.Navigation("Reviewer");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
