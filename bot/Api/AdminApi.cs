@@ -4,6 +4,7 @@ using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
 using ChatCompliance.Bot.Api.Evidence;
 using ChatCompliance.Bot.Api.People;
+using ChatCompliance.Bot.Api.Reviews;
 using ChatCompliance.Bot.Api.Tasks;
 using ChatCompliance.Core.Controls;
 using Microsoft.AspNetCore.Http.Features;
@@ -92,6 +93,7 @@ internal static partial class AdminApi
         api.MapPeopleApi();
         api.MapAuditsApi();
         api.MapTasksApi();
+        api.MapReviewsApi();
         api.MapEvidenceExportApi();
         api.MapApiKeysApi();
         return endpoints;
