@@ -9,6 +9,7 @@ using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using ChatCompliance.Integrations.Graph;
 using ChatCompliance.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,9 @@ try
     builder.AddConversation();
     builder.AddTeamsChannel();
     builder.AddSlackChannel();
+
+    // The directory access reviews read: Microsoft Graph when Graph:TenantId, ClientId and ClientSecret are set.
+    builder.AddGraphDirectory();
 
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
