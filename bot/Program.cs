@@ -10,6 +10,7 @@ using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using ChatCompliance.Integrations.Graph;
 using ChatCompliance.Jobs;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,9 @@ try
     builder.AddConversation();
     builder.AddTeamsChannel();
     builder.AddSlackChannel();
+
+    // The directory access reviews read: Microsoft Graph when Graph:TenantId, ClientId and ClientSecret are set.
+    builder.AddGraphDirectory();
 
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();

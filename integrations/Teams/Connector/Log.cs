@@ -24,15 +24,6 @@ internal static partial class Log
     [LoggerMessage(EventId = 3106, Level = LogLevel.Information, Message = "Bot Connector {Method} {Uri}: {Outcome}; retry {Attempt} in {DelayMs} ms")]
     public static partial void Retrying(ILogger logger, HttpMethod? method, Uri? uri, string outcome, int attempt, long delayMs);
 
-    [LoggerMessage(EventId = 3111, Level = LogLevel.Debug, Message = "Bot Framework token acquired from {Endpoint}, valid until {ExpiresAt:O}")]
-    public static partial void TokenAcquired(ILogger logger, string endpoint, DateTimeOffset expiresAt);
-
-    [LoggerMessage(EventId = 3112, Level = LogLevel.Warning, Message = "Bot Framework token request to {Endpoint} failed with {StatusCode}")]
-    public static partial void TokenFailed(ILogger logger, string endpoint, HttpStatusCode statusCode);
-
-    [LoggerMessage(EventId = 3113, Level = LogLevel.Warning, Message = "Bot Framework token request to {Endpoint} could not be completed")]
-    public static partial void TokenUnreachable(ILogger logger, Exception exception, string endpoint);
-
     [LoggerMessage(EventId = 3114, Level = LogLevel.Information, Message = "The Bot Connector refused the bot's token at {Uri}; the next call fetches a new one")]
     public static partial void TokenRefused(ILogger logger, Uri? uri);
 }

@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using ChatCompliance.Integrations.Teams;
 using ChatCompliance.Integrations.Teams.Connector;
 using ChatCompliance.Integrations.Teams.Protocol;
+using ChatCompliance.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +15,6 @@ using WireMock.Logging;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-using WireMock.Settings;
 
 namespace ChatCompliance.Tests.Connector;
 
@@ -123,41 +122,12 @@ public sealed class ConnectorHarness : IAsyncDisposable
         Connector.Dispose();
     }
 
-    private static WireMockServer StartServer() =>
-        WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreeLoopbackPort()}"] });
+    private static WireMockServer StartServer() => LoopbackWireMock.Start();
 
-    // The server reports "localhost"; the address it is bound to avoids a detour through ::1.
-    private static string LoopbackUrl(WireMockServer server) => $"http://127.0.0.1:{server.Port}";
+    private static string LoopbackUrl(WireMockServer server) => LoopbackWireMock.Url(server);
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private void ServeTokens(TimeSpan delay)
-    {
-        TokenServer
-            .Given(Request.Create().WithPath("/*/oauth2/v2.0/token").UsingPost())
-            .AtPriority(100)
-            .RespondWith(Response.Create()
-                .WithDelay(delay)
-                .WithCallback(_ =>
-                {
-                    var n = Interlocked.Increment(ref _tokensIssued);
-                    return new ResponseMessage
-                    {
-                        StatusCode = 200,
-                        Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
-                        BodyData = new WireMock.Util.BodyData
-                        {
-                            BodyAsString = $$"""{"token_type":"Bearer","expires_in":3600,"ext_expires_in":3600,"access_token":"{{TokenPrefix}}{{n}}"}""",
-                            DetectedBodyType = WireMock.Types.BodyType.String,
-                        },
-                    };
-                }));
-    }
+    private void ServeTokens(TimeSpan delay) =>
+        LoopbackWireMock.ServeTokens(TokenServer, TokenPrefix, () => Interlocked.Increment(ref _tokensIssued), delay);
 
     private void ServeConnectorDefaults()
     {

@@ -1,0 +1,623 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Reviews;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Users.Item.CheckMemberGroups;
+using Microsoft.Kiota.Abstractions;
+using Microsoft.Kiota.Abstractions.Authentication;
+using Microsoft.Kiota.Abstractions.Serialization;
+
+namespace ChatCompliance.Integrations.Graph;
+
+/// <summary>
+/// The access directory on Microsoft Graph (application permissions, client credentials). Pages are followed
+/// through <c>@odata.nextLink</c> with the SDK's <see cref="PageIterator{TEntity, TCollectionPage}"/>; only the
+/// needed fields are selected. Per-user facts (sign-in, sponsors, manager) are read with bounded concurrency.
+/// App role assignments to a group are expanded into the group's transitive users, each with the Access text
+/// "app role X through group G" and no assignment id (removing one of them means removing them from that group);
+/// assignments to service principals are skipped (they are not people).
+/// </summary>
+internal sealed class GraphAccessDirectory : IAccessDirectory
+{
+    /// <summary>The named <see cref="HttpClient"/> carrying the Graph SDK's handlers.</summary>
+    public const string HttpClientName = "ChatCompliance.Graph";
+
+    private static readonly string[] UserFields = ["id", "displayName", "mail", "userPrincipalName", "accountEnabled", "userType"];
+    private static readonly string[] UserFieldsWithSignIns = [.. UserFields, "signInActivity"];
+    private static readonly string[] SignInFields = ["id", "signInActivity"];
+    private static readonly string[] ContactFields = ["id", "mail", "userPrincipalName"];
+    private static readonly string[] NameFields = ["id", "displayName"];
+    private const int PageSize = 999;
+    private const int ManagerCacheSweepAt = 10_000;
+
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly GraphTokenProvider _tokens;
+    private readonly BaseBearerTokenAuthenticationProvider _authentication;
+    private readonly GraphOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<GraphAccessDirectory> _logger;
+    private readonly ConcurrentDictionary<string, CachedManager> _managers = new(StringComparer.OrdinalIgnoreCase);
+
+    public GraphAccessDirectory(IHttpClientFactory httpClientFactory, GraphTokenProvider tokens, IOptions<GraphOptions> options, TimeProvider time, ILogger<GraphAccessDirectory> logger)
+    {
+        _httpClientFactory = httpClientFactory;
+        _tokens = tokens;
+        _authentication = new BaseBearerTokenAuthenticationProvider(tokens);
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public bool IsConfigured => true;
+
+    /// <inheritdoc />
+    public async Task<DirectoryResource> ReadResourceAsync(ReviewResourceKind kind, string resourceId, CancellationToken cancellationToken = default)
+    {
+        using var client = CreateClient();
+        switch (kind)
+        {
+            case ReviewResourceKind.EntraGroup:
+            {
+                var group = await ReadGroupAsync(client, resourceId, cancellationToken);
+                var name = group.DisplayName ?? resourceId;
+                var owners = await ReadAllAsync<User, UserCollectionResponse>(
+                    client,
+                    new GraphOperation($"read the owners of group {name}", "GroupMember.Read.All", GroupGone(resourceId)),
+                    () => client.Groups[resourceId].Owners.GraphUser.GetAsync(r => r.QueryParameters.Select = ContactFields, cancellationToken),
+                    cancellationToken);
+                return new DirectoryResource(group.Id ?? resourceId, name, EmailsOf(owners));
+            }
+
+            case ReviewResourceKind.EnterpriseApplication:
+            {
+                var app = await ReadApplicationAsync(client, resourceId, NameFields, cancellationToken);
+                var name = app.DisplayName ?? resourceId;
+                var owners = await ReadAllAsync<User, UserCollectionResponse>(
+                    client,
+                    new GraphOperation($"read the owners of the enterprise application {name}", "Application.Read.All", ApplicationGone(resourceId)),
+                    () => client.ServicePrincipals[resourceId].Owners.GraphUser.GetAsync(r => r.QueryParameters.Select = ContactFields, cancellationToken),
+                    cancellationToken);
+                return new DirectoryResource(app.Id ?? resourceId, name, EmailsOf(owners));
+            }
+
+            default:
+                throw NotInGraph(kind);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DirectoryAccount>> ReadPopulationAsync(ReviewResourceKind kind, string resourceId, bool includeManagers, CancellationToken cancellationToken = default)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var client = CreateClient();
+        var grants = kind switch
+        {
+            ReviewResourceKind.EntraGroup => await ReadGroupGrantsAsync(client, resourceId, cancellationToken),
+            ReviewResourceKind.EnterpriseApplication => await ReadApplicationGrantsAsync(client, resourceId, cancellationToken),
+            _ => throw NotInGraph(kind),
+        };
+
+        var listed = new Dictionary<string, User>(StringComparer.OrdinalIgnoreCase);
+        foreach (var grant in grants)
+        {
+            if (grant.Listed is { } user)
+            {
+                listed.TryAdd(grant.UserId, user);
+            }
+        }
+
+        var signIns = new SignInAvailability();
+        var facts = new ConcurrentDictionary<string, UserFacts>(StringComparer.OrdinalIgnoreCase);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(grants.Select(g => g.UserId).Distinct(StringComparer.OrdinalIgnoreCase), parallel, async (userId, token) =>
+        {
+            var (user, signInKnown, lastSignIn) = await ReadUserAsync(client, userId, listed.GetValueOrDefault(userId), signIns, token);
+            bool? hasSponsor = IsGuest(user) ? await HasSponsorAsync(client, userId, token) : null;
+            var manager = includeManagers && user is not null ? await ManagerOfAsync(client, userId, token) : null;
+            facts[userId] = new UserFacts(user, signInKnown, lastSignIn, hasSponsor, manager);
+        });
+
+        var accounts = grants.Select(grant =>
+        {
+            var fact = facts[grant.UserId];
+            var user = fact.User;
+            return new DirectoryAccount(
+                grant.UserId,
+                user?.DisplayName ?? grant.DisplayName ?? grant.UserId,
+                EmailOf(user),
+                grant.Access,
+                grant.AssignmentId,
+                // A user who vanished while the population was read can't sign in.
+                user?.AccountEnabled ?? false,
+                IsGuest(user),
+                fact.HasSponsor,
+                fact.LastSignIn,
+                fact.SignInKnown,
+                fact.ManagerEmail);
+        }).ToList();
+
+        Log.PopulationRead(_logger, kind.ToString(), resourceId, accounts.Count, signIns.Refused is false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return accounts;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> FindManagerEmailAsync(string userIdOrEmail, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userIdOrEmail);
+        if (TryCachedManager(userIdOrEmail, out var cached))
+        {
+            return cached;
+        }
+
+        using var client = CreateClient();
+        var userId = userIdOrEmail;
+        if (userIdOrEmail.Contains('@', StringComparison.Ordinal))
+        {
+            // An email isn't always the user principal name: find the user by either.
+            var quoted = userIdOrEmail.Replace("'", "''", StringComparison.Ordinal);
+            var found = await CallAsync(
+                new GraphOperation($"look up the user {userIdOrEmail}", "User.Read.All", $"No user {userIdOrEmail} was found in Entra ID."),
+                () => client.Users.GetAsync(
+                    r =>
+                    {
+                        r.QueryParameters.Filter = $"mail eq '{quoted}' or userPrincipalName eq '{quoted}'";
+                        r.QueryParameters.Select = ["id"];
+                        r.QueryParameters.Top = 1;
+                    },
+                    cancellationToken),
+                cancellationToken);
+            if (found?.Value is not [{ Id: { } id }, ..])
+            {
+                Remember(userIdOrEmail, null);
+                return null;
+            }
+
+            userId = id;
+        }
+
+        var manager = await ManagerOfAsync(client, userId, cancellationToken);
+        Remember(userIdOrEmail, manager);
+        return manager;
+    }
+
+    /// <inheritdoc />
+    public async Task<DirectoryRemoval> RemoveAccessAsync(ReviewResourceKind kind, string resourceId, string subjectId, string? assignmentId, CancellationToken cancellationToken = default)
+    {
+        using var client = CreateClient();
+        var removal = kind switch
+        {
+            ReviewResourceKind.EntraGroup => await RemoveMemberAsync(client, resourceId, subjectId, cancellationToken),
+            ReviewResourceKind.EnterpriseApplication => await RemoveAssignmentAsync(client, resourceId, subjectId, assignmentId, cancellationToken),
+            _ => throw NotInGraph(kind),
+        };
+        Log.Removal(_logger, kind.ToString(), resourceId, subjectId, removal.Detail);
+        return removal;
+    }
+
+    private async Task<DirectoryRemoval> RemoveMemberAsync(GraphServiceClient client, string groupId, string userId, CancellationToken cancellationToken)
+    {
+        var group = await ReadGroupAsync(client, groupId, cancellationToken);
+        var name = group.DisplayName ?? groupId;
+        var remove = new GraphOperation($"remove {userId} from group {name}", "GroupMember.ReadWrite.All", GroupGone(groupId));
+        try
+        {
+            await CallAsync(remove, () => client.Groups[groupId].Members[userId].Ref.DeleteAsync(cancellationToken: cancellationToken), cancellationToken);
+            return new DirectoryRemoval(true, $"Removed {userId} from group {name}.");
+        }
+        catch (DirectoryException e) when (IsNotAMember(e.InnerException))
+        {
+            // Not a direct member: either gone already, or a member through a nested group.
+        }
+
+        var check = new GraphOperation($"check the group memberships of {userId}", "GroupMember.Read.All", "");
+        IReadOnlyCollection<string> memberOf;
+        try
+        {
+            var answer = await CallAsync(
+                check,
+                () => client.Users[userId].CheckMemberGroups.PostAsCheckMemberGroupsPostResponseAsync(new CheckMemberGroupsPostRequestBody { GroupIds = [groupId] }, cancellationToken: cancellationToken),
+                cancellationToken);
+            memberOf = answer?.Value ?? [];
+        }
+        catch (DirectoryException e) when (e.Problem == DirectoryProblem.NotFound)
+        {
+            return new DirectoryRemoval(true, $"{userId} no longer exists in Entra ID: nothing to remove from group {name}.");
+        }
+
+        return memberOf.Contains(groupId, StringComparer.OrdinalIgnoreCase)
+            ? new DirectoryRemoval(false, $"{userId} is a member of group {name} through a nested group; remove them there.")
+            : new DirectoryRemoval(true, $"{userId} was no longer a member of group {name}: nothing to remove.");
+    }
+
+    private async Task<DirectoryRemoval> RemoveAssignmentAsync(GraphServiceClient client, string servicePrincipalId, string userId, string? assignmentId, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(assignmentId))
+        {
+            return new DirectoryRemoval(
+                false,
+                $"{userId} has this application's app role through a group's assignment, not one of their own; remove them from that group, or remove the group's assignment.");
+        }
+
+        var app = await ReadApplicationAsync(client, servicePrincipalId, NameFields, cancellationToken);
+        var name = app.DisplayName ?? servicePrincipalId;
+        var remove = new GraphOperation($"remove the app role assignment of {userId} to {name}", "AppRoleAssignment.ReadWrite.All", "");
+        try
+        {
+            await CallAsync(remove, () => client.ServicePrincipals[servicePrincipalId].AppRoleAssignedTo[assignmentId].DeleteAsync(cancellationToken: cancellationToken), cancellationToken);
+            return new DirectoryRemoval(true, $"Removed the app role assignment of {userId} to {name}.");
+        }
+        catch (DirectoryException e) when (e.Problem == DirectoryProblem.NotFound)
+        {
+            return new DirectoryRemoval(true, $"The app role assignment of {userId} to {name} was already gone: nothing to remove.");
+        }
+    }
+
+    private async Task<List<Grant>> ReadGroupGrantsAsync(GraphServiceClient client, string groupId, CancellationToken cancellationToken)
+    {
+        var group = await ReadGroupAsync(client, groupId, cancellationToken);
+        var name = group.DisplayName ?? groupId;
+        var members = await ReadGroupUsersAsync(client, groupId, name, cancellationToken);
+        var direct = await ReadAllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(
+            client,
+            MembersOperation(groupId, name),
+            () => client.Groups[groupId].Members.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = ["id"];
+                    r.QueryParameters.Top = PageSize;
+                },
+                cancellationToken),
+            cancellationToken);
+        var directIds = direct.Select(d => d.Id).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        return members
+            .Where(u => u.Id is not null)
+            .Select(u => new Grant(
+                u.Id!,
+                u.DisplayName,
+                directIds.Contains(u.Id!) ? $"member of {name}" : $"member of {name} through a nested group",
+                null,
+                u))
+            .ToList();
+    }
+
+    private async Task<List<Grant>> ReadApplicationGrantsAsync(GraphServiceClient client, string servicePrincipalId, CancellationToken cancellationToken)
+    {
+        var app = await ReadApplicationAsync(client, servicePrincipalId, ["id", "displayName", "appRoles"], cancellationToken);
+        var name = app.DisplayName ?? servicePrincipalId;
+        var roles = (app.AppRoles ?? [])
+            .Where(r => r.Id is not null)
+            .ToDictionary(r => r.Id!.Value, r => r.DisplayName ?? r.Value ?? r.Id!.Value.ToString());
+        var assignments = await ReadAllAsync<AppRoleAssignment, AppRoleAssignmentCollectionResponse>(
+            client,
+            new GraphOperation($"read the app role assignments of the enterprise application {name}", "Application.Read.All", ApplicationGone(servicePrincipalId)),
+            () => client.ServicePrincipals[servicePrincipalId].AppRoleAssignedTo.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = ["id", "appRoleId", "principalId", "principalType", "principalDisplayName"];
+                    r.QueryParameters.Top = PageSize;
+                },
+                cancellationToken),
+            cancellationToken);
+
+        var grants = new List<Grant>();
+        var groups = new Dictionary<string, List<User>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var assignment in assignments)
+        {
+            var role = RoleName(roles, assignment.AppRoleId);
+            var principalId = assignment.PrincipalId?.ToString();
+            switch (assignment.PrincipalType)
+            {
+                case "User" when principalId is not null:
+                    grants.Add(new Grant(principalId, assignment.PrincipalDisplayName, $"app role {role}", assignment.Id, null));
+                    break;
+
+                case "Group" when principalId is not null:
+                    var groupName = assignment.PrincipalDisplayName ?? principalId;
+                    if (!groups.TryGetValue(principalId, out var members))
+                    {
+                        members = await ReadGroupUsersAsync(client, principalId, groupName, cancellationToken);
+                        groups[principalId] = members;
+                    }
+
+                    grants.AddRange(members
+                        .Where(u => u.Id is not null)
+                        .Select(u => new Grant(u.Id!, u.DisplayName, $"app role {role} through group {groupName}", null, u)));
+                    break;
+
+                default:
+                    Log.AssignmentSkipped(_logger, assignment.Id, servicePrincipalId, assignment.PrincipalType);
+                    break;
+            }
+        }
+
+        return grants;
+    }
+
+    private Task<List<User>> ReadGroupUsersAsync(GraphServiceClient client, string groupId, string name, CancellationToken cancellationToken) =>
+        ReadAllAsync<User, UserCollectionResponse>(
+            client,
+            MembersOperation(groupId, name),
+            () => client.Groups[groupId].TransitiveMembers.GraphUser.GetAsync(
+                r =>
+                {
+                    r.QueryParameters.Select = UserFields;
+                    r.QueryParameters.Top = PageSize;
+                },
+                cancellationToken),
+            cancellationToken);
+
+    /// <summary>
+    /// The user with sign-in activity while the tenant gives it; after the first refusal (no AuditLog.Read.All, or no
+    /// Entra ID P1) without it, from what the listing already had where it had the user.
+    /// </summary>
+    private async Task<(User? User, bool SignInKnown, DateTimeOffset? LastSignIn)> ReadUserAsync(
+        GraphServiceClient client, string userId, User? listed, SignInAvailability signIns, CancellationToken cancellationToken)
+    {
+        var read = new GraphOperation($"read the user {userId}", "User.Read.All", "");
+        if (signIns.Refused is not true)
+        {
+            try
+            {
+                // A listed user only lacks the sign-ins; anyone else is read whole.
+                var user = await client.Users[userId].GetAsync(r => r.QueryParameters.Select = listed is null ? UserFieldsWithSignIns : SignInFields, cancellationToken);
+                signIns.Refused = false;
+                return (listed ?? user, true, LastSignIn(user?.SignInActivity));
+            }
+            catch (ApiException e) when (e.ResponseStatusCode == 403)
+            {
+                if (signIns.Refuse())
+                {
+                    Log.SignInsUnavailable(_logger, e.ResponseStatusCode, GraphErrors.Code(e));
+                }
+            }
+            catch (ApiException e) when (e.ResponseStatusCode == 404)
+            {
+                Log.UserVanished(_logger, userId);
+                return (listed, false, null);
+            }
+            catch (Exception e) when (GraphErrors.Translate(e, read, _options.MaxRetries) is { } translated)
+            {
+                throw Fail(e, read, translated);
+            }
+        }
+
+        if (listed is not null)
+        {
+            return (listed, false, null);
+        }
+
+        try
+        {
+            return (await CallAsync(read, () => client.Users[userId].GetAsync(r => r.QueryParameters.Select = UserFields, cancellationToken), cancellationToken), false, null);
+        }
+        catch (DirectoryException e) when (e.Problem == DirectoryProblem.NotFound)
+        {
+            Log.UserVanished(_logger, userId);
+            return (null, false, null);
+        }
+    }
+
+    /// <summary>Whether the guest has a sponsor; null when Graph wouldn't say.</summary>
+    private async Task<bool?> HasSponsorAsync(GraphServiceClient client, string userId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sponsors = await client.Users[userId].Sponsors.GetAsync(r => r.QueryParameters.Select = ["id"], cancellationToken);
+            return sponsors?.Value is { Count: > 0 };
+        }
+        catch (ApiException e)
+        {
+            Log.SponsorsUnknown(_logger, userId, e.ResponseStatusCode);
+            return null;
+        }
+    }
+
+    /// <summary>The manager's email of the user with this object id (or user principal name); null when they have none.</summary>
+    private async Task<string?> ManagerOfAsync(GraphServiceClient client, string userId, CancellationToken cancellationToken)
+    {
+        if (TryCachedManager(userId, out var cached))
+        {
+            return cached;
+        }
+
+        string? email;
+        try
+        {
+            var manager = await CallAsync(
+                new GraphOperation($"read the manager of {userId}", "User.Read.All", ""),
+                () => client.Users[userId].Manager.GetAsync(r => r.QueryParameters.Select = ContactFields, cancellationToken),
+                cancellationToken);
+            email = EmailOf(manager);
+        }
+        catch (DirectoryException e) when (e.Problem == DirectoryProblem.NotFound)
+        {
+            // Graph answers 404 both for "no manager" and for a user who doesn't exist.
+            email = null;
+        }
+
+        Remember(userId, email);
+        return email;
+    }
+
+    private Task<Group> ReadGroupAsync(GraphServiceClient client, string groupId, CancellationToken cancellationToken) =>
+        CallAsync(
+            new GraphOperation($"read the group {groupId}", "GroupMember.Read.All", GroupGone(groupId)),
+            async () => await client.Groups[groupId].GetAsync(r => r.QueryParameters.Select = NameFields, cancellationToken) ?? new Group { Id = groupId },
+            cancellationToken);
+
+    private Task<ServicePrincipal> ReadApplicationAsync(GraphServiceClient client, string servicePrincipalId, string[] fields, CancellationToken cancellationToken) =>
+        CallAsync(
+            new GraphOperation($"read the enterprise application {servicePrincipalId}", "Application.Read.All", ApplicationGone(servicePrincipalId)),
+            async () => await client.ServicePrincipals[servicePrincipalId].GetAsync(r => r.QueryParameters.Select = fields, cancellationToken) ?? new ServicePrincipal { Id = servicePrincipalId },
+            cancellationToken);
+
+    /// <summary>Every item of a paged collection: the first page from <paramref name="firstPage"/>, the rest by <c>@odata.nextLink</c>.</summary>
+    private Task<List<T>> ReadAllAsync<T, TPage>(GraphServiceClient client, GraphOperation operation, Func<Task<TPage?>> firstPage, CancellationToken cancellationToken)
+        where TPage : IParsable, IAdditionalDataHolder, new() =>
+        CallAsync(
+            operation,
+            async () =>
+            {
+                var items = new List<T>();
+                if (await firstPage() is { } page)
+                {
+                    var iterator = PageIterator<T, TPage>.CreatePageIterator(client, page, item =>
+                    {
+                        items.Add(item);
+                        return true;
+                    });
+                    await iterator.IterateAsync(cancellationToken);
+                }
+
+                return items;
+            },
+            cancellationToken);
+
+    private async Task<T> CallAsync<T>(GraphOperation operation, Func<Task<T>> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && GraphErrors.Translate(e, operation, _options.MaxRetries) is { } translated)
+        {
+            throw Fail(e, operation, translated);
+        }
+    }
+
+    private async Task CallAsync(GraphOperation operation, Func<Task> call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && GraphErrors.Translate(e, operation, _options.MaxRetries) is { } translated)
+        {
+            throw Fail(e, operation, translated);
+        }
+    }
+
+    private DirectoryException Fail(Exception e, GraphOperation operation, DirectoryException translated)
+    {
+        if (GraphErrors.Status(e) is { } status)
+        {
+            Log.Failed(_logger, operation.Action, status, GraphErrors.Code(e));
+            if (status == 401)
+            {
+                _tokens.InvalidateLast();
+            }
+        }
+        else
+        {
+            Log.Unreachable(_logger, e, operation.Action);
+        }
+
+        return translated;
+    }
+
+    private GraphServiceClient CreateClient() =>
+        new(_httpClientFactory.CreateClient(HttpClientName), _authentication, _options.BaseUrl.TrimEnd('/'));
+
+    private bool TryCachedManager(string key, out string? email)
+    {
+        if (_managers.TryGetValue(key, out var entry) && _time.GetUtcNow() < entry.Until)
+        {
+            email = entry.Email;
+            return true;
+        }
+
+        email = null;
+        return false;
+    }
+
+    private void Remember(string key, string? email)
+    {
+        if (_options.ManagerCacheMinutes <= 0)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        if (_managers.Count >= ManagerCacheSweepAt)
+        {
+            foreach (var (stale, _) in _managers.Where(e => e.Value.Until <= now))
+            {
+                _managers.TryRemove(stale, out _);
+            }
+        }
+
+        _managers[key] = new CachedManager(email, now.AddMinutes(_options.ManagerCacheMinutes));
+    }
+
+    private static bool IsNotAMember(Exception? e) =>
+        e is ApiException { ResponseStatusCode: 404 }
+        || (e is Microsoft.Graph.Models.ODataErrors.ODataError { ResponseStatusCode: 400 } odata
+            && odata.Error?.Message?.Contains("do not exist", StringComparison.OrdinalIgnoreCase) == true);
+
+    private static DateTimeOffset? LastSignIn(SignInActivity? activity) =>
+        (activity?.LastSignInDateTime, activity?.LastNonInteractiveSignInDateTime) switch
+        {
+            ({ } interactive, { } other) => interactive > other ? interactive : other,
+            (var interactive, var other) => interactive ?? other,
+        };
+
+    private static string RoleName(Dictionary<Guid, string> roles, Guid? roleId) =>
+        roleId is not { } id ? "unknown"
+        : id == Guid.Empty ? "Default Access"
+        : roles.GetValueOrDefault(id) ?? id.ToString();
+
+    private static bool IsGuest(User? user) => string.Equals(user?.UserType, "Guest", StringComparison.OrdinalIgnoreCase);
+
+    private static string? EmailOf(DirectoryObject? entry) => entry switch
+    {
+        User user => NonEmpty(user.Mail) ?? NonEmpty(user.UserPrincipalName),
+        { AdditionalData: { } data } => NonEmpty(Text(data, "mail")) ?? NonEmpty(Text(data, "userPrincipalName")),
+        _ => null,
+    };
+
+    private static string? Text(IDictionary<string, object> data, string key) => data.TryGetValue(key, out var value) ? value as string : null;
+
+    private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    private static List<string> EmailsOf(IEnumerable<User> users) => users.Select(EmailOf).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static GraphOperation MembersOperation(string groupId, string name) =>
+        new($"read the members of group {name}", "GroupMember.Read.All and User.Read.All", GroupGone(groupId));
+
+    private static string GroupGone(string groupId) =>
+        $"The group {groupId} no longer exists in Entra ID (or the id is wrong): check the review's group, or review the access elsewhere.";
+
+    private static string ApplicationGone(string servicePrincipalId) =>
+        $"The enterprise application {servicePrincipalId} no longer exists in Entra ID (or the id isn't its service principal's object id): check the review's application.";
+
+    private static ArgumentOutOfRangeException NotInGraph(ReviewResourceKind kind) =>
+        new(nameof(kind), kind, "Only Entra ID groups and enterprise applications are read from Microsoft Graph.");
+
+    /// <summary>One account's access before the per-user facts are read; <see cref="Listed"/> is the user as a listing gave it.</summary>
+    private sealed record Grant(string UserId, string? DisplayName, string Access, string? AssignmentId, User? Listed);
+
+    private sealed record UserFacts(User? User, bool SignInKnown, DateTimeOffset? LastSignIn, bool? HasSponsor, string? ManagerEmail);
+
+    private sealed record CachedManager(string? Email, DateTimeOffset Until);
+
+    /// <summary>Whether the tenant gives sign-in activity: null until the first answer, shared by the concurrent reads.</summary>
+    private sealed class SignInAvailability
+    {
+        private int _state;
+
+        public bool? Refused
+        {
+            get => Volatile.Read(ref _state) switch { 0 => null, 1 => false, _ => true };
+            set => Interlocked.CompareExchange(ref _state, value is true ? 2 : 1, 0);
+        }
+
+        /// <summary>Marks sign-ins refused; true for the first caller only (who logs it).</summary>
+        public bool Refuse() => Interlocked.Exchange(ref _state, 2) != 2;
+    }
+}
