@@ -1,5 +1,6 @@
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Heartbeat;
+using ChatCompliance.Jobs.Reviews;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -46,6 +47,7 @@ public static class JobsExtensions
             server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
         });
         builder.Services.AddTransient<HeartbeatJob>();
+        builder.Services.AddScoped<ReviewCompletionJob>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -56,6 +58,7 @@ public static class JobsExtensions
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
+        jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
     }
 
     /// <summary>Maps the Hangfire dashboard at <c>/hangfire</c>: loopback only, unless a policy is configured.</summary>

@@ -70,8 +70,9 @@ public static class QuestionCards
                 [
                     new Fact("ask *question*", "Answer a question about SOC 2 or ISO 27001"),
                     new Fact("my tasks", "Your open evidence tasks, with buttons to submit evidence, mark done, ask for more time or reassign"),
-                    new Fact("my reviews", "Your access reviews waiting for a decision"),
+                    new Fact("my reviews", "Your access reviews: keep or revoke each account, or hand the review to someone else"),
                     new Fact("assign *control* *what* to *email* due *yyyy-mm-dd*", "Compliance leads: send someone an evidence task"),
+                    new Fact("review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "Compliance leads: start an access review of an Entra ID group or enterprise application"),
                     new Fact("help", "This list"),
                 ]),
                 new TextElement("When I can't answer, I offer to pass your question to the compliance team.", TextStyle.Subtle),

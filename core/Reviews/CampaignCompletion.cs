@@ -20,16 +20,16 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
 {
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Closes every running campaign whose due date has come; returns how many closed.</summary>
+    /// <summary>Closes every running campaign whose due date has passed (reviewers have all of the due day); returns how many closed.</summary>
     public async Task<int> CompleteDueAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
         var due = await db.AccessReviewCampaigns.AsNoTracking()
-            .Where(c => c.Status == CampaignStatus.Running && c.DueDate <= today)
+            .Where(c => c.Status == CampaignStatus.Running && c.DueDate < today)
             .Select(c => c.Id).ToListAsync(cancellationToken);
         var closed = 0;
         foreach (var id in due)
         {
-            closed += (await CompleteAsync(id, "the due date was reached", new TaskActor(null, Platform.System), cancellationToken)).Succeeded ? 1 : 0;
+            closed += (await CompleteAsync(id, "the due date passed", new TaskActor(null, Platform.System), cancellationToken)).Succeeded ? 1 : 0;
         }
 
         return closed;

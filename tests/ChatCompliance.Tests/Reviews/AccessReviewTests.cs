@@ -310,9 +310,9 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
 
         await using (var db = _store.NewContext())
         {
-            Assert.Equal(0, await Completion(db).CompleteDueAsync(Due.AddDays(-1)));
-            Assert.Equal(1, await Completion(db).CompleteDueAsync(Due));
-            Assert.Equal(0, await Completion(db).CompleteDueAsync(Due)); // once
+            Assert.Equal(0, await Completion(db).CompleteDueAsync(Due)); // the reviewers have all of the due day
+            Assert.Equal(1, await Completion(db).CompleteDueAsync(Due.AddDays(1)));
+            Assert.Equal(0, await Completion(db).CompleteDueAsync(Due.AddDays(1))); // once
         }
 
         Assert.Equal(["id-bob", "id-dave", "id-fay"], _directory.Removed.Order());
