@@ -1,4 +1,7 @@
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Announcements;
+using ChatCompliance.Core.Digests;
+using ChatCompliance.Jobs.Announcements;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
 using Hangfire;
@@ -19,7 +22,9 @@ public static class JobsExtensions
     /// <summary>Adds the job storage, this instance's job server and the jobs' health check.</summary>
     public static IHostApplicationBuilder AddComplianceJobs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName);
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName)
+            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Jobs:TimeZone is not a time zone this machine knows (use an IANA id such as Europe/Berlin).")
+            .ValidateOnStart();
         builder.Services.TryAddTimeProvider();
         var store = StorageExtensions.Describe(builder.Configuration, builder.Environment.ContentRootPath);
         var identity = new JobServerIdentity(
@@ -48,6 +53,11 @@ public static class JobsExtensions
         });
         builder.Services.AddTransient<HeartbeatJob>();
         builder.Services.AddScoped<ReviewCompletionJob>();
+        builder.Services.AddSingleton<CompanyClock>();
+        builder.Services.AddScoped<AuditAnnouncer>();
+        builder.Services.AddScoped<WeeklyDigest>();
+        builder.Services.AddScoped<AuditAnnouncementJob>();
+        builder.Services.AddScoped<WeeklyDigestJob>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -59,6 +69,9 @@ public static class JobsExtensions
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
         jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
+        var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
+        jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
+        jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
     }
 
     /// <summary>Maps the Hangfire dashboard at <c>/hangfire</c>: loopback only, unless a policy is configured.</summary>

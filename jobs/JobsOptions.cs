@@ -17,6 +17,26 @@ public sealed class JobsOptions
     /// <summary>Cron expression (UTC) of the job that closes access reviews whose due date has passed.</summary>
     public string ReviewCompletionCron { get; set; } = "15 0 * * *";
 
+    /// <summary>The company's IANA time zone: the digest's and announcements' schedules and "today" are in it.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Cron expression (in <see cref="TimeZone"/>) of the weekly digest; default Monday 09:00.</summary>
+    public string DigestCron { get; set; } = "0 9 * * 1";
+
+    /// <summary>Cron expression (in <see cref="TimeZone"/>) of the daily audit announcements.</summary>
+    public string AnnouncementCron { get; set; } = "0 8 * * *";
+
+    /// <summary>Links shown under the weekly digest (your GRC tool, the evidence folder …).</summary>
+    public List<DigestLink> DigestLinks { get; set; } = [];
+
     /// <summary>An ASP.NET Core authorisation policy guarding <c>/hangfire</c>; empty means loopback requests only.</summary>
     public string? DashboardPolicy { get; set; }
+}
+
+/// <summary>A titled http(s) link for the weekly digest.</summary>
+public sealed class DigestLink
+{
+    public string Title { get; set; } = "";
+
+    public string Url { get; set; } = "";
 }

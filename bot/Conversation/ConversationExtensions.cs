@@ -18,6 +18,7 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<ConversationService>();
         builder.Services.AddScoped<TaskConversation>();
         builder.Services.AddScoped<ReviewConversation>();
+        builder.Services.AddScoped<SubscriptionConversation>();
         builder.Services.AddScoped<TaskGenerationJob>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
         builder.Services.AddScoped<Slack.SlackAdapter>();

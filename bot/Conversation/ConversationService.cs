@@ -19,6 +19,7 @@ internal sealed partial class ConversationService(
     IProactiveMessenger messenger,
     TaskConversation tasks,
     ReviewConversation reviews,
+    SubscriptionConversation subscriptions,
     TimeProvider time)
 {
     private const int MaximumAnswerLength = 4000;
@@ -58,6 +59,11 @@ internal sealed partial class ConversationService(
         if (command.StartsWith("review ", StringComparison.Ordinal) || command == "review")
         {
             return await reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+        }
+
+        if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")
+        {
+            return await subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
         }
 
         if (command.StartsWith("ask ", StringComparison.Ordinal))

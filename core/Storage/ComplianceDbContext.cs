@@ -18,6 +18,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<Question> Questions => Set<Question>();
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ChannelSubscription> ChannelSubscriptions => Set<ChannelSubscription>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -135,6 +136,13 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         {
             e.Property(q => q.Text).HasMaxLength(4000);
             e.HasIndex(q => new { q.Status, q.AskedAt });
+        });
+
+        modelBuilder.Entity<ChannelSubscription>(e =>
+        {
+            e.HasOne(s => s.Conversation).WithMany().HasForeignKey(s => s.ConversationReferenceId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(s => new { s.ConversationReferenceId, s.Topic }).IsUnique();
+            e.HasIndex(s => s.Topic);
         });
 
         modelBuilder.Entity<ApiKey>(e =>

@@ -394,6 +394,34 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.ToTable("CardMessages");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.ChannelSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationReferenceId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SubscribedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Topic")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Topic");
+
+                    b.HasIndex("ConversationReferenceId", "Topic")
+                        .IsUnique();
+
+                    b.ToTable("ChannelSubscriptions");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.Property<Guid>("Id")
@@ -810,6 +838,17 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("ChatCompliance.Core.Domain.ChannelSubscription", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
                         .WithMany()

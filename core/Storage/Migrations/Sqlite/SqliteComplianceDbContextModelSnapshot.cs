@@ -388,6 +388,34 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.ToTable("CardMessages");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.ChannelSubscription", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationReferenceId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SubscribedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Topic")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Topic");
+
+                    b.HasIndex("ConversationReferenceId", "Topic")
+                        .IsUnique();
+
+                    b.ToTable("ChannelSubscriptions");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Control", b =>
                 {
                     b.Property<Guid>("Id")
@@ -804,6 +832,17 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.CardMessage", b =>
+                {
+                    b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
+                        .WithMany()
+                        .HasForeignKey("ConversationReferenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Conversation");
+                });
+
+            modelBuilder.Entity("ChatCompliance.Core.Domain.ChannelSubscription", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.ConversationReference", "Conversation")
                         .WithMany()
