@@ -1,5 +1,6 @@
 using ChatCompliance.Bot;
 using ChatCompliance.Bot.Api;
+using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
@@ -63,7 +64,7 @@ try
     app.MapHealthEndpoints();
     app.MapTeamsEndpoints();
     app.MapSlackEndpoints();
-    app.MapJobsDashboard();
+    app.MapJobsDashboard(AdminPolicies.Lead);
     app.MapAdminApi();
 
     await app.RunAsync();

@@ -74,17 +74,23 @@ public static class JobsExtensions
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
     }
 
-    /// <summary>Maps the Hangfire dashboard at <c>/hangfire</c>: loopback only, unless a policy is configured.</summary>
-    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps the Hangfire dashboard at <c>/hangfire</c>: behind <c>Jobs:DashboardPolicy</c> when set, else open to
+    /// loopback requests in Development and behind <paramref name="defaultPolicy"/> (compliance lead or admin) elsewhere.
+    /// </summary>
+    public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints, string defaultPolicy)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<JobsOptions>>().Value;
-        if (string.IsNullOrWhiteSpace(options.DashboardPolicy))
+        var development = endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment();
+        if (string.IsNullOrWhiteSpace(options.DashboardPolicy) && development)
         {
             endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
         }
         else
         {
-            endpoints.MapHangfireDashboardWithAuthorizationPolicy(options.DashboardPolicy, "/hangfire");
+            // The policy decides; Hangfire's own filter would otherwise refuse every remote request.
+            endpoints.MapHangfireDashboardWithAuthorizationPolicy(string.IsNullOrWhiteSpace(options.DashboardPolicy) ? defaultPolicy : options.DashboardPolicy, "/hangfire",
+                new DashboardOptions { Authorization = [], AsyncAuthorization = [] });
         }
 
         return endpoints;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using ChatCompliance.Core.ApiKeys;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Tests.Infrastructure;
@@ -40,6 +41,27 @@ public sealed class SqliteBootTests : IDisposable
         var response = await client.GetAsync(new Uri("/hangfire", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Dashboard_opens_for_a_compliance_lead_and_not_for_anyone_else()
+    {
+        await using var app = ComplianceApp.OnSqlite(_data);
+        using var anonymous = app.CreateClient();
+        await anonymous.GetAsync(new Uri("/healthz", UriKind.Relative)); // the store is ready
+        string lead;
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            lead = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("ops", ApiKeyRole.ComplianceLead, "test")).Token;
+        }
+
+        using var withKey = app.CreateClient();
+        withKey.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", lead);
+        using var withBadKey = app.CreateClient();
+        withBadKey.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", lead[..^4] + "AAAA");
+
+        Assert.Equal(HttpStatusCode.OK, (await withKey.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await withBadKey.GetAsync(new Uri("/hangfire", UriKind.Relative))).StatusCode);
     }
 
     public void Dispose()
