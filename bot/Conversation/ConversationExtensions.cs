@@ -19,6 +19,7 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<TaskConversation>();
         builder.Services.AddScoped<ReviewConversation>();
         builder.Services.AddScoped<SubscriptionConversation>();
+        builder.Services.AddScoped<AuditConversation>();
         builder.Services.AddScoped<TaskGenerationJob>();
         builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
         builder.Services.AddScoped<Slack.SlackAdapter>();

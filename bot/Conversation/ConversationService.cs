@@ -20,6 +20,7 @@ internal sealed partial class ConversationService(
     TaskConversation tasks,
     ReviewConversation reviews,
     SubscriptionConversation subscriptions,
+    AuditConversation audits,
     TimeProvider time)
 {
     private const int MaximumAnswerLength = 4000;
@@ -59,6 +60,16 @@ internal sealed partial class ConversationService(
         if (command.StartsWith("review ", StringComparison.Ordinal) || command == "review")
         {
             return await reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+        }
+
+        if (command is "audits" or "audit calendar")
+        {
+            return await audits.ListAsync(cancellationToken);
+        }
+
+        if (command.StartsWith("audit add", StringComparison.Ordinal))
+        {
+            return await audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")

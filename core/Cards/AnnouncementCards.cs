@@ -48,6 +48,14 @@ public static class AnnouncementCards
             $"{audit.Name} starts {when} ({Day(audit.StartsOn)}): {openBeforeAudit} evidence task(s) open, {overdue} overdue.");
     }
 
+    /// <summary>The audits coming up, soonest first (<c>audits</c>).</summary>
+    public static Card Calendar(IReadOnlyList<Domain.Audit> audits, DateOnly today) =>
+        new(new CardHeader("Audits coming up"),
+        [
+            new FactsElement([.. audits.Select(a => new Fact(CardText.Escape(a.Name),
+                $"{KindName(a.Kind)}, {Day(a.StartsOn)} (in {a.StartsOn.DayNumber - today.DayNumber} days)"))]),
+        ], $"{audits.Count} audit(s) coming up; the next is {audits[0].Name} on {Day(audits[0].StartsOn)}.");
+
     /// <summary>An ISO/IEC 27001 certificate expires soon and no recertification audit is booked before it.</summary>
     public static Card CertificateExpiring(Domain.Audit audit, int days) =>
         new(new CardHeader("ISO/IEC 27001 certificate expiring", $"in {days} day(s)"),

@@ -73,6 +73,7 @@ public static class QuestionCards
                     new Fact("my reviews", "Your access reviews: keep or revoke each account, or hand the review to someone else"),
                     new Fact("assign *control* *what* to *email* due *yyyy-mm-dd*", "Compliance leads: send someone an evidence task"),
                     new Fact("review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "Compliance leads: start an access review of an Entra ID group or enterprise application"),
+                    new Fact("audits", "The audits coming up; compliance leads book one with audit add *kind* *yyyy-mm-dd* *name*"),
                     new Fact("subscribe digests|audits", "Compliance leads: send the weekly digest or audit announcements to this channel (unsubscribe … stops them)"),
                     new Fact("help", "This list"),
                 ]),

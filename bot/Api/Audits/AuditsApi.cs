@@ -3,6 +3,8 @@ using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
+using ChatCompliance.Core.Announcements;
+
 namespace ChatCompliance.Bot.Api.Audits;
 
 /// <summary>An audit as the API takes it: the kind (which implies the framework), its name and dates.</summary>
@@ -22,24 +24,9 @@ internal sealed record AuditResponse(
 /// <summary><c>/api/v1/audits</c>: the external audits on the calendar, which drive the announcements and countdowns.</summary>
 internal static class AuditsApi
 {
-    private const int MaxName = 200;
-    private const int MaxAuditor = 200;
+    public static IReadOnlyDictionary<AuditKind, string> KindNames => AuditCalendar.KindNames;
 
-    public static readonly IReadOnlyDictionary<AuditKind, string> KindNames = new Dictionary<AuditKind, string>
-    {
-        [AuditKind.Soc2Type1] = "soc2-type1",
-        [AuditKind.Soc2Type2] = "soc2-type2",
-        [AuditKind.Iso27001Stage1] = "iso27001-stage1",
-        [AuditKind.Iso27001Stage2] = "iso27001-stage2",
-        [AuditKind.Iso27001Surveillance] = "iso27001-surveillance",
-        [AuditKind.Iso27001Recertification] = "iso27001-recertification",
-    };
-
-    public static readonly IReadOnlyDictionary<Framework, string> FrameworkNames = new Dictionary<Framework, string>
-    {
-        [Framework.Soc2] = "soc2",
-        [Framework.Iso27001] = "iso27001",
-    };
+    public static IReadOnlyDictionary<Framework, string> FrameworkNames => AuditCalendar.FrameworkNames;
 
     public static RouteGroupBuilder MapAuditsApi(this RouteGroupBuilder api)
     {
@@ -109,63 +96,22 @@ internal static class AuditsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Checks the request as a whole (dates in order, fields that fit the kind) and copies it on; null when applied.</summary>
+    /// <summary>Checks the request with the calendar's rules and copies it on; null when applied.</summary>
     private static ValidationProblem? Apply(AuditRequest request, Audit audit)
     {
+        var errors = AuditCalendar.Apply(new AuditSpec(request.Kind, request.Framework, request.Name, request.StartsOn, request.EndsOn, request.PeriodStart,
+            request.PeriodEnd, request.FieldworkStart, request.FieldworkEnd, request.CertificateExpiresOn, request.Auditor), audit);
+        if (errors.Count == 0)
+        {
+            return null;
+        }
+
         var validation = new ApiValidation();
-        var kind = KindNames.FirstOrDefault(k => string.Equals(k.Value, request.Kind?.Trim(), StringComparison.OrdinalIgnoreCase)).Key;
-        var knownKind = request.Kind is not null && KindNames.Values.Contains(request.Kind.Trim(), StringComparer.OrdinalIgnoreCase);
-        validation.Add("kind", string.IsNullOrWhiteSpace(request.Kind) ? $"kind is required: one of {string.Join(", ", KindNames.Values)}"
-            : knownKind ? null : $"'{request.Kind.Trim()}' is not an audit kind: use one of {string.Join(", ", KindNames.Values)}");
-        var framework = kind is AuditKind.Soc2Type1 or AuditKind.Soc2Type2 ? Framework.Soc2 : Framework.Iso27001;
-        if (knownKind && !string.IsNullOrWhiteSpace(request.Framework) && !string.Equals(request.Framework.Trim(), FrameworkNames[framework], StringComparison.OrdinalIgnoreCase))
+        foreach (var (field, reason) in errors)
         {
-            validation.Add("framework", $"a {KindNames[kind]} audit belongs to {FrameworkNames[framework]} (the framework may be left out)");
+            validation.Add(field, reason);
         }
 
-        validation.Add("name", ApiValidation.Text(request.Name, "name", MaxName));
-        validation.Add("auditor", ApiValidation.Text(request.Auditor, "auditor", MaxAuditor, required: false));
-        validation.Add("startsOn", request.StartsOn is null ? "startsOn is required: the as-of date, or the first day of fieldwork or of the audit" : null);
-        validation.Add("endsOn", NotBefore(request.EndsOn, request.StartsOn, "endsOn", "startsOn"));
-        validation.Add("fieldworkEnd", NotBefore(request.FieldworkEnd, request.FieldworkStart, "fieldworkEnd", "fieldworkStart"));
-
-        var hasPeriod = request.PeriodStart is not null || request.PeriodEnd is not null;
-        if (knownKind && kind == AuditKind.Soc2Type2)
-        {
-            validation.Add("periodStart", request.PeriodStart is null ? "a SOC 2 Type 2 audit needs its observation period (periodStart and periodEnd)" : null);
-            validation.Add("periodEnd", request.PeriodEnd is null ? "a SOC 2 Type 2 audit needs its observation period (periodStart and periodEnd)" : null);
-            validation.Add("periodEnd", NotBefore(request.PeriodEnd, request.PeriodStart, "periodEnd", "periodStart"));
-        }
-        else if (knownKind && hasPeriod)
-        {
-            validation.Add("periodStart", "only a SOC 2 Type 2 audit has an observation period");
-        }
-
-        if (knownKind && framework == Framework.Soc2 && request.CertificateExpiresOn is not null)
-        {
-            validation.Add("certificateExpiresOn", "a SOC 2 report is not a certificate: only ISO/IEC 27001 audits have a certificate expiry");
-        }
-
-        validation.Add("certificateExpiresOn", NotBefore(request.CertificateExpiresOn, request.StartsOn, "certificateExpiresOn", "startsOn"));
-        if (!validation.IsValid)
-        {
-            return validation.Problem();
-        }
-
-        audit.Kind = kind;
-        audit.Framework = framework;
-        audit.Name = request.Name!.Trim();
-        audit.StartsOn = request.StartsOn!.Value;
-        audit.EndsOn = request.EndsOn;
-        audit.PeriodStart = request.PeriodStart;
-        audit.PeriodEnd = request.PeriodEnd;
-        audit.FieldworkStart = request.FieldworkStart;
-        audit.FieldworkEnd = request.FieldworkEnd;
-        audit.CertificateExpiresOn = request.CertificateExpiresOn;
-        audit.Auditor = string.IsNullOrWhiteSpace(request.Auditor) ? null : request.Auditor.Trim();
-        return null;
+        return validation.Problem();
     }
-
-    private static string? NotBefore(DateOnly? later, DateOnly? earlier, string laterName, string earlierName) =>
-        later is not null && earlier is not null && later < earlier ? $"{laterName} is before {earlierName}" : null;
 }

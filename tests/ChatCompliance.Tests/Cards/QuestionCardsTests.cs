@@ -79,7 +79,7 @@ public sealed class QuestionCardsTests
         var labels = Assert.Single(QuestionCards.Help().Body.OfType<FactsElement>()).Facts.Select(f => f.Label);
 
         Assert.Equal(["ask *question*", "my tasks", "my reviews", "assign *control* *what* to *email* due *yyyy-mm-dd*",
-            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "subscribe digests|audits", "help"], labels);
+            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "audits", "subscribe digests|audits", "help"], labels);
     }
 
     [Fact]

@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ChatCompliance.Core.Announcements;
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Bot.Conversation;
+
+/// <summary>The audit calendar in chat: <c>audits</c> lists what is coming; a lead's <c>audit add …</c> books one.</summary>
+internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProvider time)
+{
+    private const string Usage = "To book an audit, type: **audit add** *kind* *yyyy-mm-dd* *name* [**period** *yyyy-mm-dd* **to** *yyyy-mm-dd*] [**expires** *yyyy-mm-dd*], " +
+        "for example: audit add soc2-type2 2027-02-01 SOC 2 Type 2 2026 period 2026-01-01 to 2026-12-31. Kinds: soc2-type1, soc2-type2, iso27001-stage1, " +
+        "iso27001-stage2, iso27001-surveillance, iso27001-recertification.";
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    public async Task<ChatReply> ListAsync(CancellationToken cancellationToken)
+    {
+        var audits = await db.Audits.AsNoTracking().Where(a => a.StartsOn >= Today).OrderBy(a => a.StartsOn).Take(10).ToListAsync(cancellationToken);
+        return audits.Count == 0
+            ? new TextReply("No audits are booked. A compliance lead can add one: " + Usage)
+            : new CardReply(AnnouncementCards.Calendar(audits, Today));
+    }
+
+    public async Task<ChatReply> AddAsync(Person? actor, string text, CancellationToken cancellationToken)
+    {
+        if (actor is not { IsActive: true } || !actor.Has(PersonRoles.ComplianceLead))
+        {
+            return new TextReply("Only a compliance lead can change the audit calendar.");
+        }
+
+        var match = AddCommand().Match(ChatText.Plain(text));
+        if (!match.Success)
+        {
+            return new TextReply(Usage);
+        }
+
+        DateOnly? Date(string group) => match.Groups[group].Success
+            && DateOnly.TryParseExact(match.Groups[group].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        var dates = new[] { "date", "start", "end", "expires" };
+        if (dates.Any(g => match.Groups[g].Success && Date(g) is null))
+        {
+            return new TextReply("Please give dates as yyyy-mm-dd. " + Usage);
+        }
+
+        var audit = new Core.Domain.Audit { Name = "", CreatedAt = time.GetUtcNow() };
+        var errors = AuditCalendar.Apply(new AuditSpec(match.Groups["kind"].Value, null, match.Groups["name"].Value, Date("date"),
+            PeriodStart: Date("start"), PeriodEnd: Date("end"), CertificateExpiresOn: Date("expires")), audit);
+        if (errors.Count > 0)
+        {
+            return new TextReply(CardText.Escape(string.Join("; ", errors.Select(e => e.Reason)) + "."));
+        }
+
+        db.Audits.Add(audit);
+        await db.SaveChangesAsync(cancellationToken);
+        return new TextReply($"Booked **{CardText.Escape(audit.Name)}** on {audit.StartsOn:yyyy-MM-dd}; subscribed channels get the countdown at 90, 60, 30, 14, 7 and 1 days.");
+    }
+
+    [GeneratedRegex(@"^audit\s+add\s+(?<kind>\S+)\s+(?<date>\S+)\s+(?<name>.+?)(?:\s+period\s+(?<start>\S+)\s+to\s+(?<end>\S+))?(?:\s+expires\s+(?<expires>\S+))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex AddCommand();
+}
