@@ -4,6 +4,7 @@ using ChatCompliance.Benchmarks;
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- latency [rounds]
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- rankers
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- teams-load|slack-load [connections] [seconds]   (after: dotnet build -c Release bot)
+// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- review-launch [accounts=10000] [reviewers=200] [sqlite|postgres]
 
 if (args.Length > 0 && args[0] == "teams-load")
 {
@@ -18,6 +19,15 @@ if (args.Length > 0 && args[0] == "slack-load")
     await TeamsLoadRun.RunSlackAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 20);
+    return;
+}
+
+if (args.Length > 0 && args[0] == "review-launch")
+{
+    await ReviewLaunchRun.RunAsync(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200,
+        args.Length > 3 ? args[3] : "sqlite");
     return;
 }
 
