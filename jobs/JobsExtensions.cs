@@ -1,5 +1,6 @@
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Heartbeat;
+using ChatCompliance.Jobs.Outbox;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -46,6 +47,7 @@ public static class JobsExtensions
             server.WorkerCount = services.GetRequiredService<IOptions<JobsOptions>>().Value.WorkerCount;
         });
         builder.Services.AddTransient<HeartbeatJob>();
+        builder.AddOutbox();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -56,6 +58,7 @@ public static class JobsExtensions
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
+        jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     /// <summary>Maps the Hangfire dashboard at <c>/hangfire</c>: loopback only, unless a policy is configured.</summary>
@@ -72,6 +75,20 @@ public static class JobsExtensions
         }
 
         return endpoints;
+    }
+
+    /// <summary>The outbox dispatcher (its loop and options); the sender is the host's (<see cref="IOutboxSender"/>).</summary>
+    private static void AddOutbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.SendTimeout * 2 <= o.ClaimDuration, "Outbox:ClaimDuration must be at least twice Outbox:SendTimeout.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddTransient<OutboxDispatchJob>();
+        builder.Services.AddHostedService<OutboxDispatchService>();
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)
