@@ -76,9 +76,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 if (wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
                 {
                     await RecoverCutOffSendsAsync(cancellationToken);
-                    var rows = await ClaimAsync(wanted, cancellationToken);
+                    var (rows, conversations) = await ClaimAsync(wanted, cancellationToken);
                     claimed = rows.Count;
-                    inFlight.AddRange(rows.Select(row => ProcessAsync(row, cancellationToken)));
+                    inFlight.AddRange(rows.Select(row => ProcessAsync(row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), cancellationToken)));
                     if (claimed == wanted)
                     {
                         continue; // more may be due: claim again straight away
@@ -121,8 +121,8 @@ internal sealed partial class OutboxDispatcher : IDisposable
         return handled + inFlight.Count;
     }
 
-    /// <summary>Claims up to <paramref name="count"/> due rows for this instance: one atomic statement per provider.</summary>
-    internal async Task<List<OutboxMessage>> ClaimAsync(int count, CancellationToken cancellationToken)
+    /// <summary>Claims up to <paramref name="count"/> due rows for this instance (one atomic statement per provider), with their conversations.</summary>
+    internal async Task<(List<OutboxMessage> Rows, Dictionary<Guid, ConversationReference> Conversations)> ClaimAsync(int count, CancellationToken cancellationToken)
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
@@ -150,14 +150,19 @@ internal sealed partial class OutboxDispatcher : IDisposable
             var candidates = await Claimable(db.Outbox, now).OrderBy(o => o.NextAttemptAt).Select(o => o.Id).Take(count).ToListAsync(cancellationToken);
             if (candidates.Count == 0)
             {
-                return [];
+                return ([], []);
             }
 
             await Claimable(db.Outbox, now).Where(o => candidates.Contains(o.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, token).SetProperty(o => o.ClaimedUntil, until), cancellationToken);
         }
 
-        return await db.Outbox.AsNoTracking().Where(o => o.ClaimedBy == token).OrderBy(o => o.NextAttemptAt).ToListAsync(cancellationToken);
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.ClaimedBy == token).OrderBy(o => o.NextAttemptAt).ToListAsync(cancellationToken);
+        var ids = rows.Where(r => r.ConversationReferenceId is not null).Select(r => r.ConversationReferenceId!.Value).Distinct().ToList();
+        var conversations = ids.Count == 0
+            ? []
+            : await db.ConversationReferences.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return (rows, conversations);
     }
 
     private static IQueryable<OutboxMessage> Claimable(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
@@ -165,7 +170,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             && (o.ClaimedUntil == null || o.ClaimedUntil <= now) && (o.ClaimedBy == null || !o.ClaimedBy.EndsWith(SendingSuffix)));
 
     /// <summary>One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting).</summary>
-    private async Task ProcessAsync(OutboxMessage row, CancellationToken cancellationToken)
+    private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var claim = row.ClaimedBy!;
@@ -173,9 +178,6 @@ internal sealed partial class OutboxDispatcher : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
         try
         {
-            var conversation = row.ConversationReferenceId is { } id
-                ? await db.ConversationReferences.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, CancellationToken.None)
-                : null;
             if (conversation is null)
             {
                 await RecordFailureAsync(db, row, claim, OutboxFailure.Permanently("The conversation to send to is not stored (any more)."));
