@@ -396,16 +396,22 @@ internal sealed partial class OutboxDispatcher : IDisposable
         return (capped / 2) + (capped / 2 * Random.Shared.NextDouble());
     }
 
-    /// <summary>Teams: the conversation's windows, then the tenant's second. Slack: the channel, then the workspace.</summary>
+    /// <summary>
+    /// Teams: the conversation's windows, then the tenant's second. Slack: the channel, then the workspace. Each key's
+    /// shortest window is also spread evenly (50 per second: one every 21 ms, not 50 at once and then none), so sends
+    /// that a busy machine delays unevenly still do not bunch into more than the limit in any window where they arrive.
+    /// </summary>
     private IReadOnlyList<PacingKey> PacingKeys(ConversationReference conversation)
     {
         var margin = _options.PacingMargin;
         PacingLimit Limit(int count, TimeSpan window) => new(count, window + margin);
+        PacingLimit Even(int count, TimeSpan window) => new(1, (window + margin) / count);
         return conversation.Platform == Platform.Slack
             ?
             [
                 new($"slack|channel|{conversation.ConversationId}", [Limit(1, _options.SlackChannelInterval)]),
-                new($"slack|workspace|{conversation.TenantId}", [Limit(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1))]),
+                new($"slack|workspace|{conversation.TenantId}",
+                    [Limit(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1)), Even(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1))]),
             ]
             :
             [
@@ -414,8 +420,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
                     Limit(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
                     Limit(_options.TeamsConversationPerTwoSeconds, TimeSpan.FromSeconds(2)),
                     Limit(_options.TeamsConversationPerThirtySeconds, TimeSpan.FromSeconds(30)),
+                    Even(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
                 ]),
-                new($"teams|tenant|{conversation.TenantId ?? conversation.ServiceUrl}", [Limit(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1))]),
+                new($"teams|tenant|{conversation.TenantId ?? conversation.ServiceUrl}",
+                    [Limit(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1)), Even(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1))]),
             ];
     }
 
