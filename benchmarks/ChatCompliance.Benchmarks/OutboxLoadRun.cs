@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
@@ -29,7 +27,12 @@ internal static partial class OutboxLoadRun
 
     public static async Task RunAsync(int count)
     {
-        var fakePort = FreePort();
+        if (Environment.GetEnvironmentVariable("CHATCOMPLIANCE_LOAD_POSTGRES") is { Length: > 0 })
+        {
+            throw new InvalidOperationException("outbox-load queues into the SQLite default store: unset CHATCOMPLIANCE_LOAD_POSTGRES.");
+        }
+
+        var fakePort = TeamsLoadRun.FreePort();
         var fakeUrl = $"http://127.0.0.1:{fakePort}";
         var received = new ConcurrentDictionary<int, int>();
         var throttled = 0L;
@@ -37,7 +40,7 @@ internal static partial class OutboxLoadRun
         await using var fake = StartFake(fakePort, received, admitted, () => Interlocked.Increment(ref throttled));
 
         var data = Directory.CreateTempSubdirectory("cc-outbox-load-").FullName;
-        var bot = StartBot(FreePort(), data, fakeUrl);
+        var bot = TeamsLoadRun.StartBot(TeamsLoadRun.FreePort(), data, fakeUrl);
         try
         {
             var store = new DbContextOptionsBuilder<SqliteComplianceDbContext>()
@@ -47,6 +50,8 @@ internal static partial class OutboxLoadRun
             Console.WriteLine($"queueing {count} reminders in one transaction…");
             await using (var db = new SqliteComplianceDbContext(store))
             {
+                // Only added entities: without it every enqueue's look at the tracked rows would scan them all for changes.
+                db.ChangeTracker.AutoDetectChangesEnabled = false;
                 var now = DateTimeOffset.UtcNow;
                 var conversations = Enumerable.Range(0, count).Select(i => new ConversationReference
                 {
@@ -166,42 +171,6 @@ internal static partial class OutboxLoadRun
         });
         app.StartAsync().GetAwaiter().GetResult();
         return app;
-    }
-
-    private static Process StartBot(int port, string data, string fakeUrl)
-    {
-        var bot = Path.Combine(KnowledgeSets.RepositoryRoot(), "bot", "bin", "Release", "net10.0", "ChatCompliance.Bot.dll");
-        if (!File.Exists(bot))
-        {
-            throw new FileNotFoundException($"build the bot first: dotnet build -c Release bot ({bot})");
-        }
-
-        var start = new ProcessStartInfo("dotnet", [bot, "--urls", $"http://127.0.0.1:{port}"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(bot)!,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Logging__LogLevel__Default"] = "Warning";
-        start.Environment["Storage__DataDirectory"] = data;
-        start.Environment["MicrosoftAppId"] = "11111111-2222-3333-4444-555555555555";
-        start.Environment["MicrosoftAppPassword"] = "load-test-only";
-        start.Environment["MicrosoftAppTenantId"] = "tenant-1";
-        start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"bot: {e.Data}"); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"reminder #(\d+)#")]

@@ -19,8 +19,8 @@ namespace ChatCompliance.Jobs.Outbox;
 /// or dead-lettered with an alert card to the compliance leads.
 /// </summary>
 /// <remarks>
-/// Guarantee: a message is sent at most once. The only window in which its fate is unknown is between the
-/// platform accepting it and the outcome's commit (milliseconds): a process that dies there leaves the row marked
+/// Guarantee: a message is sent at most once. The only window in which its fate is unknown is from the fence (then the
+/// wait for the tenant's slot, under a second) to the outcome's commit: a process that dies there leaves the row marked
 /// "sending"; when its lease runs out the row is dead-lettered as "may or may not have arrived" and the leads are
 /// told (or, with <see cref="OutboxOptions.ResendAfterCrash"/>, sent again: at least once instead).
 /// </remarks>
@@ -198,7 +198,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             var keys = PacingKeys(conversation);
             try
             {
-                await _pacer.WaitAsync(keys, cancellationToken);
+                await _pacer.WaitAsync([.. keys.Take(keys.Count - 1)], cancellationToken);
                 await _sends.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
@@ -235,6 +235,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
             LogClaimLost(_logger, row.Id);
             return;
         }
+
+        // The tenant's (workspace's) slot is taken after the fence's write, so a slow store cannot bunch the sends the
+        // platform counts; a crash in this wait (under a second) leaves the row "sending": unknown, on the safe side.
+        await _pacer.WaitAsync([keys[^1]], CancellationToken.None);
 
         string? messageId;
         try
