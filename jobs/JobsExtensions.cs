@@ -4,6 +4,7 @@ using ChatCompliance.Core.Digests;
 using ChatCompliance.Jobs.Announcements;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
+using ChatCompliance.Jobs.Outbox;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
@@ -58,6 +59,7 @@ public static class JobsExtensions
         builder.Services.AddScoped<WeeklyDigest>();
         builder.Services.AddScoped<AuditAnnouncementJob>();
         builder.Services.AddScoped<WeeklyDigestJob>();
+        builder.AddOutbox();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -72,6 +74,7 @@ public static class JobsExtensions
         var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
         jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
+        jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
     }
 
     /// <summary>
@@ -94,6 +97,20 @@ public static class JobsExtensions
         }
 
         return endpoints;
+    }
+
+    /// <summary>The outbox dispatcher (its loop and options); the sender is the host's (<see cref="IOutboxSender"/>).</summary>
+    private static void AddOutbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OutboxOptions>()
+            .BindConfiguration(OutboxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.SendTimeout * 2 <= o.ClaimDuration, "Outbox:ClaimDuration must be at least twice Outbox:SendTimeout.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddTransient<OutboxDispatchJob>();
+        builder.Services.AddHostedService<OutboxDispatchService>();
     }
 
     private static void TryAddTimeProvider(this IServiceCollection services)

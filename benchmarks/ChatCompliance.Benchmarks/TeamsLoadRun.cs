@@ -190,7 +190,8 @@ internal static class TeamsLoadRun
         return app;
     }
 
-    private static Process StartBot(int port, string data, string fakeUrl)
+    /// <summary>The Release bot on <paramref name="port"/>, its store in <paramref name="data"/>, every outside API at the fake.</summary>
+    internal static Process StartBot(int port, string data, string fakeUrl)
     {
         var bot = Path.Combine(KnowledgeSets.RepositoryRoot(), "bot", "bin", "Release", "net10.0", "ChatCompliance.Bot.dll");
         if (!File.Exists(bot))
@@ -258,7 +259,7 @@ internal static class TeamsLoadRun
         SigningCredentials = new SigningCredentials(new RsaSecurityKey(rsa) { KeyId = "load-key" }, SecurityAlgorithms.RsaSha256),
     });
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

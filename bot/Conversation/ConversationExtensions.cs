@@ -21,7 +21,9 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<SubscriptionConversation>();
         builder.Services.AddScoped<AuditConversation>();
         builder.Services.AddScoped<TaskGenerationJob>();
-        builder.Services.AddScoped<IProactiveMessenger, ProactiveMessenger>();
+        builder.Services.AddScoped<ProactiveMessenger>();
+        builder.Services.AddScoped<IProactiveMessenger>(services => services.GetRequiredService<ProactiveMessenger>());
+        builder.Services.AddScoped<Jobs.Outbox.IOutboxSender>(services => services.GetRequiredService<ProactiveMessenger>());
         builder.Services.AddScoped<Slack.SlackAdapter>();
         return builder;
     }

@@ -1,8 +1,10 @@
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Questions;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Bot.Conversation;
@@ -16,7 +18,7 @@ internal sealed partial class ConversationService(
     QuestionAnswerer answerer,
     QuestionWriter questions,
     KnownConversations known,
-    IProactiveMessenger messenger,
+    OutboxSignal outbox,
     TaskConversation tasks,
     ReviewConversation reviews,
     SubscriptionConversation subscriptions,
@@ -138,14 +140,15 @@ internal sealed partial class ConversationService(
 
         question.Status = QuestionStatus.HandedOff;
         question.HandedOffAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-
-        var leads = await LeadConversationsAsync(cancellationToken);
+        // The leads' cards are queued in the same SaveChanges as the hand-off.
         var card = QuestionCards.LeadQuestion(question.Id, chat.User.Name ?? "a colleague", question.Text);
-        foreach (var lead in leads)
+        foreach (var lead in await LeadConversationsAsync(cancellationToken))
         {
-            await messenger.SendAsync(lead, card, cancellationToken);
+            await db.EnqueueAsync($"question:{question.Id:N}:hand-off:{lead.Id:N}", "question.hand-off", card, lead, question.HandedOffAt.Value, cancellationToken: cancellationToken);
         }
+
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Nudge();
 
         return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
     }
@@ -180,12 +183,15 @@ internal sealed partial class ConversationService(
         question.Answer = text.Length > MaximumAnswerLength ? text[..MaximumAnswerLength] : text;
         question.AnsweredById = lead.Id;
         question.AnsweredAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
-
+        // The answer to the asker is queued in the same SaveChanges as the question's new state.
         if (question.ConversationReferenceId is { } askerConversation && await db.ConversationReferences.FindAsync([askerConversation], cancellationToken) is { } reference)
         {
-            await messenger.SendAsync(reference, QuestionCards.LeadAnswer(lead.DisplayName, question.Answer), cancellationToken);
+            await db.EnqueueAsync($"question:{question.Id:N}:answer", "question.answer", QuestionCards.LeadAnswer(lead.DisplayName, question.Answer), reference,
+                question.AnsweredAt.Value, cancellationToken: cancellationToken);
         }
+
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Nudge();
 
         return new TextReply("Thanks: your answer was sent to the person who asked.");
     }
@@ -208,12 +214,9 @@ internal sealed partial class ConversationService(
     }
 }
 
-/// <summary>Sends a card into a stored conversation, on whichever platform it lives.</summary>
-internal interface IProactiveMessenger
+/// <summary>Sends a card into a stored conversation, on whichever platform it lives (sends of new cards go through the outbox).</summary>
+internal interface IProactiveMessenger : IOutboxSender
 {
-    /// <summary>Posts the card; returns the new message's id (Teams activity id, Slack ts) when the platform gives one.</summary>
-    Task<string?> SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default);
-
     /// <summary>Replaces a posted message with the card.</summary>
     Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default);
 }

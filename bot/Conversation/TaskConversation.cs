@@ -3,8 +3,10 @@ using System.Text.RegularExpressions;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Bot.Conversation;
@@ -18,6 +20,7 @@ internal sealed partial class TaskConversation(
     EvidenceTaskService tasks,
     AuditTrail audit,
     IProactiveMessenger messenger,
+    OutboxSignal outbox,
     TimeProvider time,
     ILogger<TaskConversation> logger)
 {
@@ -231,41 +234,20 @@ internal sealed partial class TaskConversation(
         }
     }
 
-    /// <summary>Posts the task's card to the person's personal conversations and remembers each copy; returns how many were posted.</summary>
+    /// <summary>
+    /// Queues the task's card for the person's personal conversations (the dispatcher sends it and remembers each copy, so
+    /// later changes update it); returns how many conversations reach the person. Queued right after the change's own
+    /// transaction, in a SaveChanges of its own; keyed by the task's version, so a retry queues nothing twice.
+    /// </summary>
     private async Task<int> PostAsync(EvidenceTask task, Guid personId, CardAudience audience, CancellationToken cancellationToken)
     {
-        var conversations = await db.ConversationReferences.AsNoTracking()
-            .Where(c => c.PersonId == personId && c.Scope == ConversationScope.Personal)
-            .ToListAsync(cancellationToken);
         var card = audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
-        var posted = 0;
-        foreach (var conversation in conversations)
-        {
-            try
-            {
-                if (await messenger.SendAsync(conversation, card, cancellationToken) is { } messageId)
-                {
-                    db.CardMessages.Add(new CardMessage
-                    {
-                        SubjectType = AuditSubjects.EvidenceTask,
-                        SubjectId = AuditSubjects.Id(task.Id),
-                        ConversationReferenceId = conversation.Id,
-                        MessageId = messageId,
-                        Audience = audience,
-                        CreatedAt = time.GetUtcNow(),
-                    });
-                    await db.SaveChangesAsync(cancellationToken);
-                }
-
-                posted++;
-            }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Integrations.Slack.SlackApiException)
-            {
-                LogSendFailed(logger, task.Id, conversation.Id, e);
-            }
-        }
-
-        return posted;
+        var subject = new Core.Outbox.CardSubject(AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), audience);
+        var reached = await db.EnqueueForPersonAsync($"task:{task.Id:N}:v{task.Version}:{audience}:{personId:N}", $"task.{audience}".ToLowerInvariant(),
+            card, personId, time.GetUtcNow(), subject, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        outbox.Nudge();
+        return reached;
     }
 
     /// <summary>Remembers the clicked message as a copy of the task's card, so later changes update it too.</summary>
@@ -298,7 +280,4 @@ internal sealed partial class TaskConversation(
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Updating a copy of task {TaskId}'s card (message {MessageId}) failed")]
     private static partial void LogUpdateFailed(ILogger logger, Guid taskId, string messageId, Exception exception);
-
-    [LoggerMessage(EventId = 1501, Level = LogLevel.Warning, Message = "Sending task {TaskId}'s card to conversation {ConversationId} failed")]
-    private static partial void LogSendFailed(ILogger logger, Guid taskId, Guid conversationId, Exception exception);
 }

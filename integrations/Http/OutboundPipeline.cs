@@ -17,6 +17,8 @@ internal sealed record OutboundRetry(int MaxAttempts, TimeSpan BaseDelay, TimeSp
 /// </summary>
 internal static class OutboundPipeline
 {
+    private static readonly RateLimiter NoLimit = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = int.MaxValue, QueueLimit = 0 });
+
     /// <param name="pipeline">The pipeline to configure.</param>
     /// <param name="retry">Attempts and delays.</param>
     /// <param name="isTransient">Which responses are worth another attempt.</param>
@@ -39,7 +41,8 @@ internal static class OutboundPipeline
             Delay = retry.BaseDelay,
             MaxDelay = retry.MaxDelay,
             ShouldRetryAfterHeader = true,
-            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            // The outbox dispatcher's sends get one attempt: it owns their retry schedule.
+            ShouldHandle = args => ValueTask.FromResult(!DispatchedCall.IsMarked(args.Context.GetRequestMessage()) && args.Outcome switch
             {
                 { Result: { } response } => isTransient(response),
                 { Exception: HttpRequestException or TimeoutRejectedException } => true,
@@ -58,11 +61,22 @@ internal static class OutboundPipeline
 
         pipeline.AddRateLimiter(new RateLimiterStrategyOptions
         {
-            RateLimiter = args => acquire(
-                args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
-                args.Context.CancellationToken),
+            // The outbox dispatcher paces its own sends (per conversation and tenant, to the published limits exactly).
+            RateLimiter = args => DispatchedCall.IsMarked(args.Context.GetRequestMessage())
+                ? ValueTask.FromResult(NoLimit.AttemptAcquire())
+                : acquire(
+                    args.Context.GetRequestMessage() ?? throw new InvalidOperationException("The resilience context carries no request."),
+                    args.Context.CancellationToken),
         });
 
         pipeline.AddTimeout(retry.AttemptTimeout);
     }
+
+    /// <summary>The <c>Retry-After</c> header as a delay (seconds or a date), when there is one.</summary>
+    internal static TimeSpan? RetryAfterOf(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - DateTimeOffset.UtcNow is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero,
+        _ => null,
+    };
 }

@@ -45,6 +45,9 @@ public sealed class SlackApiException : Exception
     /// <summary>The HTTP status of the last answer (200 for <c>ok:false</c>).</summary>
     public HttpStatusCode StatusCode { get; }
 
+    /// <summary>How long Slack asked callers to wait (its <c>Retry-After</c> on a 429), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The scope the call needed, on <c>missing_scope</c>.</summary>
     public string? Needed { get; }
 

@@ -126,6 +126,7 @@ public sealed class SlackWebApiClient : ISlackWebApi
         using var request = new HttpRequestMessage(httpMethod, query is null ? method : method + "?" + query) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Options.Set(SlackCall.Key, new SlackCall(method, channel));
+        Http.DispatchedCall.Mark(request);
         if (content is not null && _logger.IsEnabled(LogLevel.Trace))
         {
             Log.RequestBody(_logger, method, await content.ReadAsStringAsync(cancellationToken));
@@ -152,7 +153,10 @@ public sealed class SlackWebApiClient : ISlackWebApi
             {
                 var error = parsed ? String(root, "error") : null;
                 Log.Failed(_logger, method, (int)response.StatusCode, error, ElapsedMs(started));
-                throw new SlackApiException(method, error, response.StatusCode, $"Slack {method} answered {(int)response.StatusCode} {response.ReasonPhrase}{(error is null ? "" : ": " + error)}.");
+                throw new SlackApiException(method, error, response.StatusCode, $"Slack {method} answered {(int)response.StatusCode} {response.ReasonPhrase}{(error is null ? "" : ": " + error)}.")
+                {
+                    RetryAfter = Http.OutboundPipeline.RetryAfterOf(response),
+                };
             }
 
             if (!parsed || root.ValueKind != JsonValueKind.Object)

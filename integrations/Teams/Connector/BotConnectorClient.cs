@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using ChatCompliance.Integrations.Http;
 using ChatCompliance.Integrations.Teams.Protocol;
 using Microsoft.Extensions.Logging;
 
@@ -87,6 +88,7 @@ public sealed class BotConnectorClient : IBotConnector
         using var request = new HttpRequestMessage(method, uri) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Options.Set(ConnectorTarget.Key, target);
+        DispatchedCall.Mark(request);
         if (content is not null && _logger.IsEnabled(LogLevel.Trace))
         {
             Log.RequestBody(_logger, method, uri, await content.ReadAsStringAsync(cancellationToken));
@@ -114,7 +116,10 @@ public sealed class BotConnectorClient : IBotConnector
                 throw new BotConnectorException(
                     $"The Bot Connector answered {method} {uri} with {(int)response.StatusCode} {response.ReasonPhrase}.",
                     response.StatusCode,
-                    body.Length > MaxBodyChars ? body[..MaxBodyChars] : body);
+                    body.Length > MaxBodyChars ? body[..MaxBodyChars] : body)
+                {
+                    RetryAfter = OutboundPipeline.RetryAfterOf(response),
+                };
             }
 
             Log.Sent(_logger, method, uri, (int)response.StatusCode, ElapsedMs(started));

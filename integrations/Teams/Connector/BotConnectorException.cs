@@ -39,6 +39,9 @@ public sealed class BotConnectorException : Exception
     /// <summary>The response body (the service's error JSON, usually), cut to a few kilobytes.</summary>
     public string ResponseBody { get; } = "";
 
+    /// <summary>How long the service asked callers to wait (its <c>Retry-After</c>), when it said.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>True for the statuses Teams asks callers to retry: 412, 429 and server errors other than 501.</summary>
     public bool IsTransient => IsTransientStatus(StatusCode);
 

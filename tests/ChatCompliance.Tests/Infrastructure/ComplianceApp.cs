@@ -1,10 +1,13 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatCompliance.Tests.Infrastructure;
 
 /// <summary>The whole application over HTTP on the given store; configuration is injected, nothing else is changed.</summary>
-public sealed class ComplianceApp(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <remarks><paramref name="services"/> may replace services that stand for the outside world (the clock), nothing else.</remarks>
+public sealed class ComplianceApp(IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     /// <summary>The app on the embedded default: a SQLite file in <paramref name="dataDirectory"/>.</summary>
     public static ComplianceApp OnSqlite(string dataDirectory) =>
@@ -20,6 +23,11 @@ public sealed class ComplianceApp(IReadOnlyDictionary<string, string?> settings)
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureTestServices(services);
         }
     }
 }

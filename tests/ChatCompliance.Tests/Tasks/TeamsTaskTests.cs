@@ -143,7 +143,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
             (task.Status, task.EvidenceUrl, task.EvidenceNote, task.EvidenceEffectiveFrom));
 
         // The lead gets a card to decide on, with the evidence link.
-        var (leadCard, leadMessage) = Assert.Single(Posted(Lead));
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead));
         Assert.Contains(Evidence, Words(leadCard), StringComparison.Ordinal);
         Assert.Contains("Owner's note: Signed by the CISO", Words(leadCard), StringComparison.Ordinal);
         var accepted = await ClickAsync(Lead, Button(leadCard, "Accept"), leadMessage, new JsonObject { [CardDataKeys.Reason] = "Complete" });
@@ -166,7 +166,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         var (ownerCard, ownerMessage) = await AssignToOwnerAsync();
         var form = (await ClickAsync(Owner, Button(ownerCard, "Submit evidence"), ownerMessage))["value"]!;
         await ClickAsync(Owner, Button(form, "Send"), ownerMessage, new JsonObject { [CardDataKeys.EvidenceUrl] = Evidence });
-        var (leadCard, leadMessage) = Assert.Single(Posted(Lead));
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead));
 
         var withoutReason = await ClickAsync(Lead, Button(leadCard, "Return to owner"), leadMessage);
         Assert.Equal((MessageType, "Please give the owner a reason for returning the evidence."), ((string?)withoutReason["type"], (string?)withoutReason["value"]));
@@ -179,7 +179,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         var updated = Assert.Single(Updates(Owner)).Card;
         Assert.Contains("Returned by the compliance team: This is the Q3 export", Words(updated), StringComparison.Ordinal);
         Assert.NotEmpty(Buttons(updated, "Submit evidence"));
-        var (fresh, _) = Posted(Owner)[^1];
+        var (fresh, _) = (await PostedAsync(Owner))[^1];
         Assert.Contains("Returned by the compliance team: This is the Q3 export", Words(fresh), StringComparison.Ordinal);
     }
 
@@ -197,7 +197,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         });
 
         Assert.Contains($"Asked the compliance team to move the due date to {later:yyyy-MM-dd}.", Words(asked["value"]!), StringComparison.Ordinal);
-        var (leadCard, leadMessage) = Assert.Single(Posted(Lead));
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead));
         Assert.Contains("The auditor's access arrives late", Words(leadCard), StringComparison.Ordinal);
         await ClickAsync(Lead, Button(leadCard, "Approve extension"), leadMessage);
 
@@ -229,7 +229,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         var refusals = (await TrailAsync()).Where(e => e.Action == "task.refused").ToList();
         Assert.Equal([Other.Email, "unknown teams user 29:stranger", Lead.Email], refusals.Select(e => e.Actor));
         Assert.All(refusals, e => Assert.Equal(Platform.Teams, e.Platform));
-        Assert.Empty(Posted(Lead));
+        Assert.Empty(await PostedAsync(Lead));
         Assert.Empty(Updates(Owner));
         await AssertChainIntactAsync();
     }
@@ -250,7 +250,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         Assert.Contains("This task changed since that card was shown", Words(second["value"]!), StringComparison.Ordinal);
         Assert.Equal(2, (await TaskAsync()).Version);
         Assert.Single(await TrailAsync(), e => e.Action == "task.submitted");
-        Assert.Single(Posted(Lead));
+        Assert.Single(await PostedAsync(Lead));
     }
 
     [Fact]
@@ -296,7 +296,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
     {
         var reply = TextOf(await SayAsync(Lead, $"assign AC-01 Q4 access review to {Owner.Email} due {_due:yyyy-MM-dd}"));
         Assert.StartsWith("Assigned **Q4 access review** (AC-01) to Olivia Owner", reply, StringComparison.Ordinal);
-        return Assert.Single(Posted(Owner));
+        return Assert.Single(await PostedAsync(Owner));
     }
 
     private async Task<Guid> CreateTaskAsync(string title, DateOnly due, string? owner = null)
@@ -363,6 +363,12 @@ public sealed class TeamsTaskTests : IAsyncLifetime
     }
 
     /// <summary>Cards the bot posted into the user's chat on its own (not replies), with the activity ids the connector gave them.</summary>
+    private async Task<List<(JsonObject Card, string MessageId)>> PostedAsync(TeamsUser user)
+    {
+        await OutboxWait.DrainedAsync(_app.Services);
+        return Posted(user);
+    }
+
     private List<(JsonObject Card, string MessageId)> Posted(TeamsUser user) =>
     [
         .. _fakes.ConnectorCalls()

@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ChatCompliance.Jobs.Outbox;
+
+/// <summary>
+/// The dispatcher loop of this instance: messages go out within a poll interval of their commit (at once when the
+/// committing code nudges <see cref="OutboxSignal"/>). The every-minute <see cref="OutboxDispatchJob"/> is the backstop.
+/// </summary>
+internal sealed class OutboxDispatchService(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        await Task.Yield(); // let the host finish starting
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await dispatcher.RunAsync(untilIdle: false, stoppingToken);
+        }
+    }
+}
+
+/// <summary>
+/// Every minute: sends what is due, until nothing is, for at most a minute. With the loop running this finds little;
+/// it keeps the outbox moving if the loop is disabled (<c>Outbox:Enabled</c>) or has stopped.
+/// </summary>
+internal sealed class OutboxDispatchJob(OutboxDispatcher dispatcher)
+{
+    public const string RecurringJobId = "outbox-dispatch";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
+    {
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(TimeSpan.FromSeconds(55));
+        return await dispatcher.RunAsync(untilIdle: true, budget.Token);
+    }
+}

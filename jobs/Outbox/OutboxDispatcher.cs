@@ -1,0 +1,456 @@
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Integrations.Http;
+using ChatCompliance.Jobs.Heartbeat;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ChatCompliance.Jobs.Outbox;
+
+/// <summary>
+/// Sends the outbox. Rows are claimed for a lease (several instances on one PostgreSQL never claim the same row),
+/// paced per conversation and tenant, fenced just before sending (the claim is checked, renewed and marked
+/// "sending"), sent with one attempt, and the outcome recorded at once: sent (with the message id and, for a card
+/// about something, its <see cref="CardMessage"/>), retried later (Retry-After, or exponential backoff with jitter),
+/// or dead-lettered with an alert card to the compliance leads.
+/// </summary>
+/// <remarks>
+/// Guarantee: a message is sent at most once. The only window in which its fate is unknown is from the fence (then the
+/// wait for the tenant's slot, under a second) to the outcome's commit: a process that dies there leaves the row marked
+/// "sending"; when its lease runs out the row is dead-lettered as "may or may not have arrived" and the leads are
+/// told (or, with <see cref="OutboxOptions.ResendAfterCrash"/>, sent again: at least once instead).
+/// </remarks>
+internal sealed partial class OutboxDispatcher : IDisposable
+{
+    /// <summary>Kind of the alert sent to the leads about a dead message; never alerted about itself.</summary>
+    public const string DeadLetterAlertKind = "outbox.dead-letter";
+
+    internal const string SendingSuffix = ":sending";
+
+    private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(10);
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly OutboxOptions _options;
+    private readonly TimeProvider _time;
+    private readonly OutboxPacer _pacer;
+    private readonly OutboxSignal _signal;
+    private readonly ILogger<OutboxDispatcher> _logger;
+    private readonly SemaphoreSlim _sends;
+    private readonly string _instance;
+    private DateTimeOffset _nextRecovery;
+
+    public OutboxDispatcher(IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal,
+        JobServerIdentity identity, ILogger<OutboxDispatcher> logger)
+    {
+        _scopes = scopes;
+        _options = options.Value;
+        _time = time;
+        _signal = signal;
+        _logger = logger;
+        _pacer = new OutboxPacer(TimeProvider.System);
+        _sends = new SemaphoreSlim(_options.MaxConcurrentSends);
+        _instance = identity.Name;
+    }
+
+    /// <summary>
+    /// Claims and sends due messages until cancelled, or (<paramref name="untilIdle"/>) until nothing is due and
+    /// nothing is in flight. Returns how many messages this call handled (sent, rescheduled or dead-lettered).
+    /// </summary>
+    public async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken = default)
+    {
+        var inFlight = new List<Task>();
+        var handled = 0;
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                handled += inFlight.RemoveAll(t => t.IsCompleted);
+                var room = _options.MaxInFlight - inFlight.Count;
+                var claimed = 0;
+                var wanted = Math.Min(room, _options.BatchSize);
+                // Claim when there is room for a good part of a batch: not one row per finished send.
+                if (wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
+                {
+                    await RecoverCutOffSendsAsync(cancellationToken);
+                    var (rows, conversations) = await ClaimAsync(wanted, cancellationToken);
+                    claimed = rows.Count;
+                    inFlight.AddRange(rows.Select(row => ProcessAsync(row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), cancellationToken)));
+                    if (claimed == wanted)
+                    {
+                        continue; // more may be due: claim again straight away
+                    }
+                }
+
+                if (untilIdle && claimed == 0 && inFlight.Count == 0)
+                {
+                    break;
+                }
+
+                // Wake on a nudge, the poll interval, or (when full) a finished row.
+                using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var nudged = _signal.WaitAsync(_options.PollInterval, wake.Token);
+                var waits = new List<Task> { nudged };
+                if (inFlight.Count > 0 && room < _options.BatchSize)
+                {
+                    waits.Add(Task.WhenAny(inFlight));
+                }
+
+                await Task.WhenAny(waits);
+                await wake.CancelAsync();
+                await nudged.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping: rows still waiting for their slot release their claims below; sends under way finish.
+        }
+
+        try
+        {
+            await Task.WhenAll(inFlight);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Rows cancelled while waiting for their slot have released their claims.
+        }
+
+        return handled + inFlight.Count;
+    }
+
+    /// <summary>Claims up to <paramref name="count"/> due rows for this instance (one atomic statement per provider), with their conversations.</summary>
+    internal async Task<(List<OutboxMessage> Rows, Dictionary<Guid, ConversationReference> Conversations)> ClaimAsync(int count, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var now = _time.GetUtcNow();
+        var until = now + _options.ClaimDuration;
+        var token = $"{_instance}:{Guid.NewGuid():N}";
+        if (db.Database.IsNpgsql())
+        {
+            // SKIP LOCKED: concurrent claimers pass over each other's rows instead of queueing behind them; a claimer whose
+            // snapshot predates another's commit re-checks the row's claim on the newest version before updating it.
+            await db.Database.ExecuteSqlAsync($"""
+                UPDATE "Outbox" SET "ClaimedBy" = {token}, "ClaimedUntil" = {until}
+                WHERE "Id" IN (
+                    SELECT "Id" FROM "Outbox"
+                    WHERE "SentAt" IS NULL AND "DeadLetteredAt" IS NULL AND "NextAttemptAt" <= {now}
+                      AND ("ClaimedUntil" IS NULL OR "ClaimedUntil" <= {now}) AND ("ClaimedBy" IS NULL OR "ClaimedBy" NOT LIKE {"%" + SendingSuffix})
+                    ORDER BY "NextAttemptAt"
+                    LIMIT {count}
+                    FOR UPDATE SKIP LOCKED)
+                """, cancellationToken);
+        }
+        else
+        {
+            // SQLite has one writer at a time: the conditional update is atomic, and a lost race claims fewer rows.
+            var candidates = await Claimable(db.Outbox, now).OrderBy(o => o.NextAttemptAt).Select(o => o.Id).Take(count).ToListAsync(cancellationToken);
+            if (candidates.Count == 0)
+            {
+                return ([], []);
+            }
+
+            await Claimable(db.Outbox, now).Where(o => candidates.Contains(o.Id))
+                .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, token).SetProperty(o => o.ClaimedUntil, until), cancellationToken);
+        }
+
+        var rows = await db.Outbox.AsNoTracking().Where(o => o.ClaimedBy == token).OrderBy(o => o.NextAttemptAt).ToListAsync(cancellationToken);
+        var ids = rows.Where(r => r.ConversationReferenceId is not null).Select(r => r.ConversationReferenceId!.Value).Distinct().ToList();
+        var conversations = ids.Count == 0
+            ? []
+            : await db.ConversationReferences.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        return (rows, conversations);
+    }
+
+    private static IQueryable<OutboxMessage> Claimable(IQueryable<OutboxMessage> outbox, DateTimeOffset now) =>
+        outbox.Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.NextAttemptAt <= now
+            && (o.ClaimedUntil == null || o.ClaimedUntil <= now) && (o.ClaimedBy == null || !o.ClaimedBy.EndsWith(SendingSuffix)));
+
+    /// <summary>One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting).</summary>
+    private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        var claim = row.ClaimedBy!;
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        try
+        {
+            if (conversation is null)
+            {
+                await RecordFailureAsync(db, row, claim, OutboxFailure.Permanently("The conversation to send to is not stored (any more)."));
+                return;
+            }
+
+            Card card;
+            try
+            {
+                card = CardJson.Deserialize(row.Payload);
+            }
+            catch (System.Text.Json.JsonException e)
+            {
+                await RecordFailureAsync(db, row, claim, OutboxFailure.Permanently($"The payload is not a card: {e.Message}"));
+                return;
+            }
+
+            var keys = PacingKeys(conversation);
+            try
+            {
+                await _pacer.WaitAsync([.. keys.Take(keys.Count - 1)], cancellationToken);
+                await _sends.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                await ReleaseAsync(db, row.Id, claim);
+                return;
+            }
+
+            try
+            {
+                await SendAsync(db, scope.ServiceProvider, row, claim, conversation, card, keys);
+            }
+            finally
+            {
+                _sends.Release();
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store failed: the claim runs out and the row is claimed again (or, if it was being sent, handled as cut off).
+            LogStoreFailed(_logger, row.Id, e);
+        }
+    }
+
+    private async Task SendAsync(ComplianceDbContext db, IServiceProvider services, OutboxMessage row, string claim, ConversationReference conversation, Card card, IReadOnlyList<PacingKey> keys)
+    {
+        // The fence: only while this instance's claim still holds; renews it for the send and marks the row as being sent.
+        var sending = claim + SendingSuffix;
+        var now = _time.GetUtcNow();
+        var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.ClaimedUntil > now && o.SentAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, sending).SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration));
+        if (fenced == 0)
+        {
+            LogClaimLost(_logger, row.Id);
+            return;
+        }
+
+        // The tenant's (workspace's) slot is taken after the fence's write, so a slow store cannot bunch the sends the
+        // platform counts; a crash in this wait (under a second) leaves the row "sending": unknown, on the safe side.
+        await _pacer.WaitAsync([keys[^1]], CancellationToken.None);
+
+        string? messageId;
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.SendTimeout);
+            using (DispatchedCall.Begin())
+            {
+                // Not the stopping token: a send under way finishes, so its outcome is known and recorded.
+                messageId = await services.GetRequiredService<IOutboxSender>().SendAsync(conversation, card, timeout.Token);
+            }
+        }
+        catch (Exception e)
+        {
+            var failure = OutboxFailure.Classify(e);
+            if (failure.Throttled && failure.RetryAfter is { } pause)
+            {
+                foreach (var key in keys)
+                {
+                    _pacer.Hold(key, DateTimeOffset.UtcNow + pause);
+                }
+            }
+
+            await RecordFailureAsync(db, row, sending, failure);
+            return;
+        }
+
+        await RecordSentAsync(db, row, sending, conversation, messageId);
+    }
+
+    private async Task RecordSentAsync(ComplianceDbContext db, OutboxMessage row, string sending, ConversationReference conversation, string? messageId)
+    {
+        var now = _time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var recorded = await db.Outbox.Where(o => o.Id == row.Id && o.SentAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.SentAt, now)
+                .SetProperty(o => o.SentMessageId, messageId)
+                .SetProperty(o => o.Attempts, o => o.Attempts + 1)
+                .SetProperty(o => o.LastError, (string?)null)
+                .SetProperty(o => o.ClaimedBy, (string?)null)
+                .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        if (recorded == 0)
+        {
+            LogSentTwice(_logger, row.Id, row.IdempotencyKey);
+        }
+        else if (row is { SubjectType: { } type, SubjectId: { } subject, Audience: { } audience } && messageId is not null)
+        {
+            db.CardMessages.Add(new CardMessage
+            {
+                SubjectType = type,
+                SubjectId = subject,
+                ConversationReferenceId = conversation.Id,
+                MessageId = messageId,
+                Audience = audience,
+                CreatedAt = now,
+            });
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        LogSent(_logger, row.Id, row.Kind, row.Platform);
+    }
+
+    /// <summary>Reschedules the row (Retry-After, or backoff with jitter), or dead-letters it and alerts the leads, in one transaction.</summary>
+    private async Task RecordFailureAsync(ComplianceDbContext db, OutboxMessage row, string claim, OutboxFailure failure)
+    {
+        var now = _time.GetUtcNow();
+        var attempts = failure.Throttled ? row.Attempts : row.Attempts + 1;
+        if (!failure.Permanent && attempts < _options.MaxAttempts)
+        {
+            var next = now + (failure.RetryAfter ?? Backoff(attempts));
+            await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(o => o.Attempts, attempts)
+                    .SetProperty(o => o.NextAttemptAt, next)
+                    .SetProperty(o => o.LastError, failure.Error)
+                    .SetProperty(o => o.ClaimedBy, (string?)null)
+                    .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+            LogRetrying(_logger, row.Id, row.Kind, attempts, next, failure.Error);
+            return;
+        }
+
+        await DeadLetterAsync(db, row, claim, attempts, failure.Error);
+    }
+
+    private async Task DeadLetterAsync(ComplianceDbContext db, OutboxMessage row, string claim, int attempts, string error)
+    {
+        var now = _time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var dead = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null && o.DeadLetteredAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.Attempts, attempts)
+                .SetProperty(o => o.DeadLetteredAt, now)
+                .SetProperty(o => o.LastError, error)
+                .SetProperty(o => o.ClaimedBy, (string?)null)
+                .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        if (dead == 1 && row.Kind != DeadLetterAlertKind)
+        {
+            var alert = OutboxAlerts.DeadLetter(row, attempts, error);
+            var leads = await db.People.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(CancellationToken.None);
+            foreach (var lead in leads.Where(l => (l.Roles & PersonRoles.ComplianceLead) != 0))
+            {
+                await db.EnqueueForPersonAsync($"outbox-dead:{row.Id:N}:{lead.Id:N}", DeadLetterAlertKind, alert, lead.Id, now, cancellationToken: CancellationToken.None);
+            }
+
+            await db.SaveChangesAsync(CancellationToken.None);
+        }
+
+        await transaction.CommitAsync(CancellationToken.None);
+        if (dead == 1)
+        {
+            LogDeadLettered(_logger, row.Id, row.Kind, attempts, error);
+            _signal.Nudge();
+        }
+    }
+
+    /// <summary>
+    /// Rows left "sending" by an instance that stopped mid-send, once their lease is over: the message may or may not
+    /// have arrived. Dead-lettered with an alert (at most once), or released to be sent again (<see cref="OutboxOptions.ResendAfterCrash"/>).
+    /// </summary>
+    private async Task RecoverCutOffSendsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var now = _time.GetUtcNow();
+        if (now < _nextRecovery)
+        {
+            return;
+        }
+
+        _nextRecovery = now + RecoveryInterval;
+        var cutOff = await db.Outbox.AsNoTracking()
+            .Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.ClaimedUntil <= now && o.ClaimedBy!.EndsWith(SendingSuffix))
+            .Take(_options.BatchSize).ToListAsync(cancellationToken);
+        foreach (var row in cutOff)
+        {
+            LogCutOff(_logger, row.Id, row.ClaimedBy!);
+            if (_options.ResendAfterCrash)
+            {
+                await ReleaseAsync(db, row.Id, row.ClaimedBy!);
+            }
+            else
+            {
+                await DeadLetterAsync(db, row, row.ClaimedBy!, row.Attempts + 1,
+                    "The sending instance stopped while sending this message: it may or may not have arrived. Not sent again, so as never to send it twice.");
+            }
+        }
+    }
+
+    private static async Task ReleaseAsync(ComplianceDbContext db, Guid id, string claim) =>
+        await db.Outbox.Where(o => o.Id == id && o.ClaimedBy == claim)
+            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, (string?)null).SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+
+    /// <summary>Exponential from <see cref="OutboxOptions.RetryBaseDelay"/>, capped, with "equal jitter": between half and all of it.</summary>
+    internal TimeSpan Backoff(int failedAttempts)
+    {
+        var exponential = _options.RetryBaseDelay * Math.Pow(2, Math.Min(failedAttempts - 1, 30));
+        var capped = exponential < _options.RetryMaxDelay ? exponential : _options.RetryMaxDelay;
+        return (capped / 2) + (capped / 2 * Random.Shared.NextDouble());
+    }
+
+    /// <summary>
+    /// Teams: the conversation's windows, then the tenant's second. Slack: the channel, then the workspace. Each key's
+    /// shortest window is also spread evenly (50 per second: one every 21 ms, not 50 at once and then none), so sends
+    /// that a busy machine delays unevenly still do not bunch into more than the limit in any window where they arrive.
+    /// </summary>
+    private IReadOnlyList<PacingKey> PacingKeys(ConversationReference conversation)
+    {
+        var margin = _options.PacingMargin;
+        PacingLimit Limit(int count, TimeSpan window) => new(count, window + margin);
+        PacingLimit Even(int count, TimeSpan window) => new(1, (window + margin) / count);
+        return conversation.Platform == Platform.Slack
+            ?
+            [
+                new($"slack|channel|{conversation.ConversationId}", [Limit(1, _options.SlackChannelInterval)]),
+                new($"slack|workspace|{conversation.TenantId}",
+                    [Limit(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1)), Even(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1))]),
+            ]
+            :
+            [
+                new($"teams|conversation|{conversation.ConversationId}",
+                [
+                    Limit(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
+                    Limit(_options.TeamsConversationPerTwoSeconds, TimeSpan.FromSeconds(2)),
+                    Limit(_options.TeamsConversationPerThirtySeconds, TimeSpan.FromSeconds(30)),
+                    Even(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
+                ]),
+                new($"teams|tenant|{conversation.TenantId ?? conversation.ServiceUrl}",
+                    [Limit(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1)), Even(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1))]),
+            ];
+    }
+
+    public void Dispose() => _sends.Dispose();
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "Outbox message {Id} ({Kind}) sent on {Platform}")]
+    private static partial void LogSent(ILogger logger, Guid id, string kind, Platform platform);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Outbox message {Id} ({Kind}) failed (attempt {Attempts}); next attempt at {Next:O}: {Error}")]
+    private static partial void LogRetrying(ILogger logger, Guid id, string kind, int attempts, DateTimeOffset next, string error);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Outbox message {Id} ({Kind}) dead-lettered after {Attempts} attempt(s): {Error}")]
+    private static partial void LogDeadLettered(ILogger logger, Guid id, string kind, int attempts, string error);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Outbox message {Id}: the claim ran out before it was sent; it will be claimed again")]
+    private static partial void LogClaimLost(ILogger logger, Guid id);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Error, Message = "Outbox message {Id} ({Key}) was sent but another send was already recorded")]
+    private static partial void LogSentTwice(ILogger logger, Guid id, string key);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Outbox message {Id} was cut off while being sent by {Claim}")]
+    private static partial void LogCutOff(ILogger logger, Guid id, string claim);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Outbox message {Id}: the store failed; the claim will run out and the row be tried again")]
+    private static partial void LogStoreFailed(ILogger logger, Guid id, Exception exception);
+}

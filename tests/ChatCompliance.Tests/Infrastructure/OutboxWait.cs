@@ -1,0 +1,43 @@
+using ChatCompliance.Core.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ChatCompliance.Tests.Infrastructure;
+
+/// <summary>Waits (polling, bounded) for the outbox dispatcher, so a test sees what the bot sent after a change.</summary>
+public static class OutboxWait
+{
+    /// <summary>Until no message is waiting to be sent (every row sent or dead-lettered); fails after <paramref name="timeout"/>.</summary>
+    public static async Task DrainedAsync(IServiceProvider services, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            await using (var scope = services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+                var pending = await db.Outbox.AsNoTracking().Where(o => o.SentAt == null && o.DeadLetteredAt == null).Take(3).ToListAsync();
+                if (pending.Count == 0)
+                {
+                    return;
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "The outbox was not drained in time; waiting still: "
+                    + string.Join("; ", pending.Select(o => $"{o.IdempotencyKey} attempts {o.Attempts}, next {o.NextAttemptAt:O}, claimed by {o.ClaimedBy} until {o.ClaimedUntil:O}, error {o.LastError}")));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="timeout"/>.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting until {what}.");
+            await Task.Delay(50);
+        }
+    }
+}

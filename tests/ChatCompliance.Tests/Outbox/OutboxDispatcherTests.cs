@@ -1,0 +1,290 @@
+using ChatCompliance.Core.Audit;
+using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Jobs.Outbox;
+using ChatCompliance.Tests.Host;
+using ChatCompliance.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ChatCompliance.Tests.Outbox;
+
+[Collection(AppCollection.Name)]
+public sealed class SqliteOutboxDispatcherTests : OutboxDispatcherTests
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("cc-outbox-").FullName;
+
+    protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
+
+    protected override Task DropStoreAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(AppCollection.Name)]
+public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
+{
+    private readonly TestPostgres _postgres = new();
+
+    protected override Task CreateStoreAsync() => _postgres.InitializeAsync();
+
+    protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
+
+    protected override Task DropStoreAsync() => _postgres.DisposeAsync();
+
+    [Fact]
+    public async Task Two_instances_on_one_database_send_each_of_200_messages_exactly_once()
+    {
+        const int count = 200;
+        await using var second = NewApp();
+        _ = second.Services; // starts its dispatcher loop
+        var conversations = Enumerable.Range(0, count).Select(i => Conversation($"a:bulk-{i}", tenant: $"tenant-{i % 10}", serviceUrl: Fakes.ServiceUrl)).ToList();
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db.ConversationReferences.AddRange(conversations);
+            await db.SaveChangesAsync();
+            foreach (var (conversation, i) in conversations.Select((c, i) => (c, i)))
+            {
+                await db.EnqueueAsync($"bulk:{i}", "test.bulk", TestCard($"bulk message {i}"), conversation, Time.GetUtcNow(),
+                    new CardSubject(AuditSubjects.EvidenceTask, $"bulk-{i}", CardAudience.Owner));
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        App.Services.GetRequiredService<OutboxSignal>().Nudge();
+        second.Services.GetRequiredService<OutboxSignal>().Nudge();
+        await OutboxWait.DrainedAsync(App.Services, TimeSpan.FromSeconds(90));
+
+        var posts = Fakes.ConnectorCalls().Where(c => c.RequestMessage.Method == "POST" && c.RequestMessage.Path.Contains("/a:bulk-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(count, posts.Count);
+        Assert.All(posts.GroupBy(p => p.RequestMessage.Path), g => Assert.Single(g));
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            Assert.Equal(count, await db.Outbox.CountAsync(o => o.Kind == "test.bulk" && o.SentAt != null && o.Attempts == 1 && o.ClaimedBy == null));
+            Assert.Equal(count, await db.CardMessages.CountAsync(m => m.SubjectId.StartsWith("bulk-")));
+        }
+    }
+}
+
+/// <summary>
+/// The outbox dispatcher in the running app: WireMock as the connector, a fake clock for retry times (the dispatcher's
+/// loop and pacing run on the real clock). Every wait polls with a deadline.
+/// </summary>
+public abstract class OutboxDispatcherTests : IAsyncLifetime
+{
+    private readonly List<WireMockServer> _servers = [];
+
+    protected BotFrameworkFakes Fakes { get; } = new();
+
+    // Whole seconds: PostgreSQL keeps microseconds, and the tests compare times exactly.
+    protected FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    protected ComplianceApp App { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await CreateStoreAsync();
+        App = NewApp();
+        _ = App.Services;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await App.DisposeAsync();
+        Fakes.Dispose();
+        foreach (var server in _servers)
+        {
+            server.Stop();
+            server.Dispose();
+        }
+
+        await DropStoreAsync();
+    }
+
+    protected virtual Task CreateStoreAsync() => Task.CompletedTask;
+
+    protected abstract void Store(Dictionary<string, string?> settings);
+
+    protected abstract Task DropStoreAsync();
+
+    protected ComplianceApp NewApp()
+    {
+        var settings = Fakes.Settings();
+        Store(settings);
+        return new ComplianceApp(settings, services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    [Fact]
+    public async Task A_queued_card_is_sent_once_and_its_copy_remembered()
+    {
+        var conversation = await AddConversationAsync("a:owner");
+
+        await EnqueueAsync("one", conversation, "first card", new CardSubject(AuditSubjects.EvidenceTask, "task-1", CardAudience.Owner));
+        await OutboxWait.DrainedAsync(App.Services);
+
+        var post = Assert.Single(Posts("a:owner"));
+        Assert.Contains("first card", post.RequestMessage.Body, StringComparison.Ordinal);
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var row = await db.Outbox.SingleAsync();
+        Assert.Equal(("sent-1", 1, null, null), (row.SentMessageId, row.Attempts, row.ClaimedBy, row.DeadLetteredAt));
+        var copy = await db.CardMessages.SingleAsync();
+        Assert.Equal((AuditSubjects.EvidenceTask, "task-1", conversation.Id, "sent-1", CardAudience.Owner),
+            (copy.SubjectType, copy.SubjectId, copy.ConversationReferenceId, copy.MessageId, copy.Audience));
+    }
+
+    [Fact]
+    public async Task The_same_key_queued_twice_is_sent_once()
+    {
+        var conversation = await AddConversationAsync("a:owner");
+
+        Assert.True(await EnqueueAsync("twice", conversation, "only once"));
+        Assert.False(await EnqueueAsync("twice", conversation, "only once"));
+        await OutboxWait.DrainedAsync(App.Services);
+        Assert.False(await EnqueueAsync("twice", conversation, "only once"));
+        await OutboxWait.DrainedAsync(App.Services);
+
+        Assert.Single(Posts("a:owner"));
+    }
+
+    [Fact]
+    public async Task A_throttled_then_failing_send_waits_for_retry_after_then_backs_off_then_succeeds()
+    {
+        var flaky = Connector();
+        flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WillSetStateTo("throttled")
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "7").WithBody("""{"error":{"code":"Throttled"}}"""));
+        flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WhenStateIs("throttled").WillSetStateTo("down")
+            .RespondWith(Response.Create().WithStatusCode(503));
+        flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WhenStateIs("down")
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"id":"sent-3"}"""));
+        var conversation = await AddConversationAsync("a:flaky", serviceUrl: $"{flaky.Urls[0]}/connector/");
+        var queuedAt = Time.GetUtcNow();
+
+        await EnqueueAsync("flaky", conversation, "try again");
+
+        var row = await RowWhenAsync("flaky", r => r.LastError is not null && r.ClaimedBy is null);
+        Assert.Single(flaky.LogEntries);
+        Assert.Equal((0, queuedAt.AddSeconds(7)), (row.Attempts, row.NextAttemptAt)); // Retry-After, not counted as an attempt
+        Assert.Contains("429", row.LastError, StringComparison.Ordinal);
+
+        Time.Advance(TimeSpan.FromSeconds(7));
+        row = await RowWhenAsync("flaky", r => r.Attempts == 1 && r.ClaimedBy is null);
+        Assert.Equal(2, flaky.LogEntries.Count);
+        Assert.Contains("503", row.LastError, StringComparison.Ordinal);
+        Assert.InRange(row.NextAttemptAt - Time.GetUtcNow(), TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(5)); // 5 s base, jitter
+
+        Time.Advance(TimeSpan.FromSeconds(5));
+        row = await RowWhenAsync("flaky", r => r.SentAt is not null);
+        Assert.Equal((3, 2, "sent-3", (string?)null), (flaky.LogEntries.Count, row.Attempts, row.SentMessageId, row.LastError));
+    }
+
+    [Fact]
+    public async Task A_permanent_failure_is_dead_lettered_and_the_leads_are_alerted_but_never_about_an_alert()
+    {
+        var gone = Connector();
+        gone.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost())
+            .RespondWith(Response.Create().WithStatusCode(404).WithBody("""{"error":{"code":"ConversationNotFound"}}"""));
+        var owner = await AddConversationAsync("a:gone", serviceUrl: $"{gone.Urls[0]}/connector/");
+        var lead = await AddPersonAsync("lee@example.com", PersonRoles.ComplianceLead, "a:lead");
+        var unreachableLead = await AddPersonAsync("lou@example.com", PersonRoles.ComplianceLead, "a:lead-gone", $"{gone.Urls[0]}/connector/");
+
+        await EnqueueAsync("doomed", owner, "never arrives");
+        await OutboxWait.DrainedAsync(App.Services);
+
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var dead = await db.Outbox.SingleAsync(o => o.IdempotencyKey == "doomed");
+        Assert.Equal((1, (DateTimeOffset?)null), (dead.Attempts, dead.SentAt));
+        Assert.NotNull(dead.DeadLetteredAt);
+        Assert.Contains("404", dead.LastError, StringComparison.Ordinal);
+        var alerts = await db.Outbox.Where(o => o.Kind == OutboxDispatcher.DeadLetterAlertKind).ToListAsync();
+        Assert.Equal(2, alerts.Count);
+        Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == lead.Id).SentAt);
+        Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == unreachableLead.Id).DeadLetteredAt); // and no alert about it
+        Assert.Equal(3, await db.Outbox.CountAsync());
+        var alert = Assert.Single(Posts("a:lead"));
+        Assert.Contains("could not be delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
+    }
+
+    protected static ConversationReference Conversation(string id, string tenant = "tenant-1", string? serviceUrl = null, Guid? person = null) => new()
+    {
+        Platform = Platform.Teams,
+        Scope = ConversationScope.Personal,
+        ConversationId = id,
+        ServiceUrl = serviceUrl,
+        TenantId = tenant,
+        UserId = "29:" + id,
+        PersonId = person,
+        UpdatedAt = DateTimeOffset.UtcNow,
+    };
+
+    protected static Card TestCard(string text) => new(new CardHeader("Test"), [new TextElement(text)], text);
+
+    private WireMockServer Connector()
+    {
+        var server = WireMockServer.Start();
+        _servers.Add(server);
+        return server;
+    }
+
+    private List<WireMock.Logging.ILogEntry> Posts(string conversation) =>
+        [.. Fakes.ConnectorCalls().Where(c => c.RequestMessage.Method == "POST" && c.RequestMessage.Path == $"/connector/v3/conversations/{conversation}/activities")];
+
+    private async Task<ConversationReference> AddConversationAsync(string id, string? serviceUrl = null, Guid? person = null)
+    {
+        var conversation = Conversation(id, serviceUrl: serviceUrl ?? Fakes.ServiceUrl, person: person);
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        db.ConversationReferences.Add(conversation);
+        await db.SaveChangesAsync();
+        return conversation;
+    }
+
+    private async Task<ConversationReference> AddPersonAsync(string email, PersonRoles roles, string conversation, string? serviceUrl = null)
+    {
+        var person = new Person { Email = email, DisplayName = email, Roles = roles, CreatedAt = DateTimeOffset.UtcNow };
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db.People.Add(person);
+            await db.SaveChangesAsync();
+        }
+
+        return await AddConversationAsync(conversation, serviceUrl, person.Id);
+    }
+
+    private async Task<bool> EnqueueAsync(string key, ConversationReference conversation, string text, CardSubject? subject = null)
+    {
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var queued = await db.EnqueueAsync(key, "test", TestCard(text), conversation, Time.GetUtcNow(), subject);
+        await db.SaveChangesAsync();
+        App.Services.GetRequiredService<OutboxSignal>().Nudge();
+        return queued;
+    }
+
+    private async Task<OutboxMessage> RowWhenAsync(string key, Func<OutboxMessage, bool> condition)
+    {
+        OutboxMessage? row = null;
+        await OutboxWait.UntilAsync(async () =>
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            row = await db.Outbox.AsNoTracking().SingleAsync(o => o.IdempotencyKey == key);
+            return condition(row);
+        }, $"outbox row {key} reaches the expected state");
+        return row!;
+    }
+}
