@@ -5,6 +5,7 @@ using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -20,6 +21,7 @@ internal sealed partial class ReviewConversation(
     ReviewDecisions decisions,
     CampaignCompletion completion,
     IOptions<ReviewOptions> options,
+    OutboxSignal outbox,
     TimeProvider time)
 {
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
@@ -77,11 +79,24 @@ internal sealed partial class ReviewConversation(
             FallbackReviewerEmail: match.Groups["fallback"].Success ? match.Groups["fallback"].Value : null,
             RemoveThroughGraph: match.Groups["remove"].Success);
         var outcome = await launcher.CreateAsync(spec, new TaskActor(actor, chat.User.Platform, chat.User.UserId), cancellationToken: cancellationToken);
+        outbox.Nudge(); // the reviewers' cards are queued
         return new TextReply(outcome.Message);
     }
 
     /// <summary>Handles a review card action; the reply replaces the clicked card, or is a short message when nothing changed.</summary>
     public async Task<ChatReply> OnActionAsync(ChatEvent chat, Person? actor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ActAsync(chat, actor, cancellationToken);
+        }
+        finally
+        {
+            outbox.Nudge(); // a hand-over or a closing review may have queued cards
+        }
+    }
+
+    private async Task<ChatReply> ActAsync(ChatEvent chat, Person? actor, CancellationToken cancellationToken)
     {
         var actorRecord = new TaskActor(actor, chat.User.Platform, chat.User.UserId);
         var page = int.TryParse(chat.Value(CardDataKeys.Page), NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;

@@ -121,9 +121,11 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
         var revoked = await TeamsClickAsync(Mona, TeamsButton(refused, "Revoke", row: "Bob"), new JsonObject { ["justification"] = "Left in October" });
         Assert.Contains("2 of 2 decided", Words(revoked), StringComparison.Ordinal);
 
-        // Max is not Mona's reviewer: his click on her card is refused and changes nothing.
-        var notYours = await TeamsClickAsync(("max@contoso.example", "29:max", "aad-max", "a:max-conv"), TeamsButton(monaCard[0], "Keep", row: "Alice"));
-        Assert.Contains("I don't know you yet", Words(notYours), StringComparison.Ordinal);
+        // Owen is not Alice's reviewer, and a stranger is nobody's: their clicks on Mona's card are refused and change nothing.
+        var notYours = await TeamsClickAsync(Owen, TeamsButton(monaCard[0], "Revoke", row: "Alice"), new JsonObject { ["justification"] = "x" });
+        Assert.Contains("This account is for Mona Manager to review; only the assigned reviewer can decide it.", Words(notYours), StringComparison.Ordinal);
+        var stranger = await TeamsClickAsync(("eve@contoso.example", "29:eve", "aad-eve", "a:eve-conv"), TeamsButton(monaCard[0], "Revoke", row: "Alice"), new JsonObject { ["justification"] = "x" });
+        Assert.Contains("I don't know you yet", Words(stranger), StringComparison.Ordinal);
 
         // Max revokes Carol in Slack: the last account, so the review closes.
         await SlackClickAsync(Max, SlackButton(maxCard, "Revoke"), ("justification", "Contract ended"));
@@ -263,8 +265,9 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
     /// <summary>The button with this title in the row whose text mentions <paramref name="row"/>.</summary>
     private static JsonObject TeamsButton(JsonNode card, string title, string row)
     {
+        // A row is a container whose first item is the row's cells (a column set), then its buttons.
         var container = Objects(card).First(o => (string?)o["type"] == "Container" && o["items"] is JsonArray items
-            && items.Count > 0 && Words(items[0]!).Contains(row, StringComparison.Ordinal) && Objects(o).Any(a => (string?)a["type"] == "Action.Execute"));
+            && items.Count > 0 && (string?)items[0]!["type"] == "ColumnSet" && Words(items[0]!).Contains(row, StringComparison.Ordinal));
         return Objects(container).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == title);
     }
 
