@@ -6,6 +6,13 @@ using ChatCompliance.Benchmarks;
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- teams-load|slack-load [connections] [seconds]   (after: dotnet build -c Release bot)
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- review-launch [accounts=10000] [reviewers=200] [sqlite|postgres]
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- outbox-load [count]   (after: dotnet build -c Release bot; 10,000 by default)
+// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- digest [tasks=100000] [postgres|sqlite]
+
+if (args.Length > 0 && args[0] == "digest")
+{
+    await DigestRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? args[2] : "postgres");
+    return;
+}
 
 if (args.Length > 0 && args[0] == "outbox-load")
 {

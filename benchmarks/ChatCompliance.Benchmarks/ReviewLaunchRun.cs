@@ -31,7 +31,7 @@ internal static class ReviewLaunchRun
         var now = DateTimeOffset.UtcNow;
         await using var graph = await FakeGraph.StartAsync(accounts, reviewers, now);
         var data = Directory.CreateTempSubdirectory("cc-review-").FullName;
-        var postgres = provider == "postgres" ? await CreatePostgresDatabaseAsync() : null;
+        var postgres = provider == "postgres" ? await BenchmarkPostgres.CreateDatabaseAsync() : null;
         try
         {
             var config = new Dictionary<string, string?>
@@ -108,7 +108,7 @@ internal static class ReviewLaunchRun
             Directory.Delete(data, recursive: true);
             if (postgres is not null)
             {
-                await DropPostgresDatabaseAsync(postgres);
+                await BenchmarkPostgres.DropDatabaseAsync(postgres);
             }
         }
     }
@@ -247,42 +247,6 @@ internal static class ReviewLaunchRun
     }
 
     private static void SqliteCleanup() => Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-
-    /// <summary>A fresh database on the server <c>scripts/test-postgres.sh</c> gives (or CHATCOMPLIANCE_TEST_POSTGRES names).</summary>
-    private static async Task<string> CreatePostgresDatabaseAsync()
-    {
-        var server = Environment.GetEnvironmentVariable("CHATCOMPLIANCE_TEST_POSTGRES");
-        if (string.IsNullOrWhiteSpace(server))
-        {
-            var script = new ProcessStartInfo("bash", [Path.Combine(KnowledgeSets.RepositoryRoot(), "scripts", "test-postgres.sh")]) { RedirectStandardOutput = true };
-            using var process = Process.Start(script)!;
-            server = (await process.StandardOutput.ReadToEndAsync()).Trim();
-            await process.WaitForExitAsync();
-            Check(process.ExitCode == 0 && server.Length > 0, "scripts/test-postgres.sh gave no PostgreSQL server");
-        }
-
-        var name = $"cc_bench_{Guid.NewGuid():N}";
-        await using (var connection = new NpgsqlConnection(server))
-        {
-            await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
-            await create.ExecuteNonQueryAsync();
-        }
-
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
-    }
-
-    private static async Task DropPostgresDatabaseAsync(string database)
-    {
-        NpgsqlConnection.ClearAllPools();
-        var builder = new NpgsqlConnectionStringBuilder(database);
-        var name = builder.Database;
-        builder.Database = "postgres";
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
-        await drop.ExecuteNonQueryAsync();
-    }
 
     /// <summary>The directory's answers read once before, so a launch over it measures the database side alone.</summary>
     private sealed class PreReadDirectory(DirectoryResource resource, IReadOnlyList<DirectoryAccount> population) : IAccessDirectory
