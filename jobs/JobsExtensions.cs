@@ -54,6 +54,7 @@ public static class JobsExtensions
         });
         builder.Services.AddTransient<HeartbeatJob>();
         builder.Services.AddScoped<ReviewCompletionJob>();
+        builder.Services.AddScoped<ReviewRecurrenceJob>();
         builder.Services.AddSingleton<CompanyClock>();
         builder.Services.AddScoped<AuditAnnouncer>();
         builder.Services.AddScoped<WeeklyDigest>();
@@ -71,6 +72,7 @@ public static class JobsExtensions
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
         jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
+        jobs.AddOrUpdate<ReviewRecurrenceJob>(ReviewRecurrenceJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewRecurrenceCron);
         var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
         jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);

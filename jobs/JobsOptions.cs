@@ -17,6 +17,9 @@ public sealed class JobsOptions
     /// <summary>Cron expression (UTC) of the job that closes access reviews whose due date has passed.</summary>
     public string ReviewCompletionCron { get; set; } = "15 0 * * *";
 
+    /// <summary>Cron expression (UTC) of the job that starts the next campaign of recurring access reviews.</summary>
+    public string ReviewRecurrenceCron { get; set; } = "30 5 * * *";
+
     /// <summary>The company's IANA time zone: the digest's and announcements' schedules and "today" are in it.</summary>
     public string TimeZone { get; set; } = "UTC";
 

@@ -115,6 +115,9 @@ public sealed class AccessReviewCampaign
 
     public Guid? CreatedById { get; set; }
 
+    /// <summary>The first campaign of a recurring series (its own id for the first); one campaign per series and period start.</summary>
+    public Guid? SeriesId { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? CompletedAt { get; set; }

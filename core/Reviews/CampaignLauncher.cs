@@ -69,6 +69,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
                 made.FallbackReviewerId = (await db.FindOrAddAsync(fallbackEmail, PersonRoles.Reviewer, now, cancellationToken: ct)).Id;
             }
 
+            made.SeriesId = made.Id;
             db.AccessReviewCampaigns.Add(made);
             await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "review.campaign_created",
                 AuditSubjects.AccessReviewCampaign, AuditSubjects.Id(made.Id), null, Snapshot(made), null), ct);
@@ -210,6 +211,77 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
             var current = await db.AccessReviewCampaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, cancellationToken);
             return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, $"**{CardText.Escape(current.Name)}** has already started.", current);
         }
+    }
+
+    /// <summary>
+    /// Starts the next campaign of every recurring series whose next period has begun (the last one's period start plus
+    /// its recurrence), with the same resource, reviewers and rules; returns the outcomes. Safe to repeat and on several
+    /// instances: a series has one campaign per period start. CSV campaigns repeat only with a new upload.
+    /// </summary>
+    public async Task<IReadOnlyList<ReviewOutcome>> LaunchDueRecurrencesAsync(DateOnly today, CancellationToken cancellationToken = default)
+    {
+        var latest = (await db.AccessReviewCampaigns.AsNoTracking()
+                .Where(c => c.Recurrence != Recurrence.None && c.ResourceKind != ReviewResourceKind.CsvAccounts && c.Status != CampaignStatus.Cancelled)
+                .ToListAsync(cancellationToken))
+            .GroupBy(c => c.SeriesId ?? c.Id)
+            .Select(g => g.MaxBy(c => c.PeriodStart)!)
+            .ToList();
+        var outcomes = new List<ReviewOutcome>();
+        foreach (var previous in latest)
+        {
+            var months = previous.Recurrence switch
+            {
+                Recurrence.Monthly => 1,
+                Recurrence.Quarterly => 3,
+                Recurrence.SemiAnnual => 6,
+                _ => 12,
+            };
+            if (previous.PeriodStart.AddMonths(months) > today)
+            {
+                continue;
+            }
+
+            var now = time.GetUtcNow();
+            var next = new AccessReviewCampaign
+            {
+                Name = previous.Name,
+                ResourceKind = previous.ResourceKind,
+                ResourceId = previous.ResourceId,
+                ResourceName = previous.ResourceName,
+                ResourceOwnerId = previous.ResourceOwnerId,
+                ReviewerRule = previous.ReviewerRule,
+                FallbackReviewerId = previous.FallbackReviewerId,
+                NamedReviewers = previous.NamedReviewers,
+                PeriodStart = previous.PeriodStart.AddMonths(months),
+                PeriodEnd = previous.PeriodEnd.AddMonths(months),
+                DueDate = previous.DueDate.AddMonths(months),
+                Recurrence = previous.Recurrence,
+                UndecidedRule = previous.UndecidedRule,
+                RemoveThroughGraph = previous.RemoveThroughGraph,
+                InactiveDays = options.Value.InactiveDays,
+                CreatedById = previous.CreatedById,
+                SeriesId = previous.SeriesId ?? previous.Id,
+                CreatedAt = now,
+            };
+            try
+            {
+                await AuditTrail.RunInTransactionAsync(db, async ct =>
+                {
+                    db.AccessReviewCampaigns.Add(next);
+                    await audit.AppendAsync(db, new AuditRecord("system", null, Platform.System, "review.campaign_created",
+                        AuditSubjects.AccessReviewCampaign, AuditSubjects.Id(next.Id), null, Snapshot(next), $"{previous.Recurrence} recurrence of {AuditSubjects.Id(previous.Id)}"), ct);
+                }, cancellationToken);
+            }
+            catch (DbUpdateException)
+            {
+                db.ChangeTracker.Clear(); // another instance started this period's campaign first
+                continue;
+            }
+
+            outcomes.Add(await LaunchAsync(next.Id, new TaskActor(null, Platform.System), cancellationToken: cancellationToken));
+        }
+
+        return outcomes;
     }
 
     /// <summary>The name of a campaign started without one; replaced by the resource's name at launch.</summary>

@@ -80,6 +80,8 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.Property(c => c.LaunchError).HasMaxLength(2000);
             e.Property(c => c.Version).IsConcurrencyToken();
             e.HasIndex(c => new { c.Status, c.DueDate });
+            // The next campaign of a series is launched once, however often the job runs and on however many instances.
+            e.HasIndex(c => new { c.SeriesId, c.PeriodStart }).IsUnique();
             e.HasMany(c => c.Items).WithOne(i => i.Campaign).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -236,6 +236,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Equal(200, body["statusCode"]!.GetValue<int>());
         Assert.Equal("application/vnd.microsoft.card.adaptive", body["type"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        await OutboxWait.DrainedAsync(_app.Services); // the lead's card goes out through the outbox
         var toLead = _fakes.ConnectorCalls().Skip(before).ToList();
         Assert.Single(toLead);
         Assert.Equal("/connector/v3/conversations/a:lead-conv/activities", toLead[0].RequestMessage.Path);
@@ -243,6 +244,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
 
         var answer = Invoke("qa.answer", new JsonObject { ["question"] = questionId.ToString(), ["answer"] = "The 25th of each month." }, conversation: "a:lead-conv", from: "29:lead", aad: "aad-lead");
         await PostAsync(answer, _fakes.Token());
+        await OutboxWait.DrainedAsync(_app.Services);
 
         var calls = _fakes.ConnectorCalls();
         var backToAsker = calls[^1];

@@ -90,6 +90,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<int>("ReviewerRule")
                         .HasColumnType("integer");
 
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("uuid");
+
                     b.Property<DateTimeOffset?>("SnapshotAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -104,6 +107,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("integer");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SeriesId", "PeriodStart")
+                        .IsUnique();
 
                     b.HasIndex("Status", "DueDate");
 

@@ -84,6 +84,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<int>("ReviewerRule")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("SeriesId")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SnapshotAt")
                         .HasColumnType("INTEGER");
 
@@ -98,6 +101,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("SeriesId", "PeriodStart")
+                        .IsUnique();
 
                     b.HasIndex("Status", "DueDate");
 
