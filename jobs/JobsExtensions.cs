@@ -1,4 +1,6 @@
+using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
 using Hangfire;
@@ -48,6 +50,7 @@ public static class JobsExtensions
         });
         builder.Services.AddTransient<HeartbeatJob>();
         builder.Services.AddScoped<ReviewCompletionJob>();
+        builder.Services.AddScoped<EvidenceChaserJob>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -59,6 +62,8 @@ public static class JobsExtensions
         var jobs = services.GetRequiredService<IRecurringJobManager>();
         jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
         jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
+        jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
+            services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);
     }
 
     /// <summary>Maps the Hangfire dashboard at <c>/hangfire</c>: loopback only, unless a policy is configured.</summary>
