@@ -7,6 +7,7 @@ using ChatCompliance.Bot.Health;
 using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Audit;
+using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
@@ -39,6 +40,9 @@ try
 
     // Access reviews: campaigns, decisions, completion, the auditor's report.
     builder.AddAccessReviews();
+
+    // The evidence chaser: reminders and escalations on a ladder, in each person's working hours.
+    builder.AddEvidenceChaser();
 
     // The conversation (platform-neutral) and the two chat platforms.
     builder.AddConversation();

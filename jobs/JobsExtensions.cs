@@ -1,7 +1,9 @@
+using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Announcements;
 using ChatCompliance.Core.Digests;
 using ChatCompliance.Jobs.Announcements;
+using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
 using ChatCompliance.Jobs.Outbox;
@@ -61,6 +63,7 @@ public static class JobsExtensions
         builder.Services.AddScoped<AuditAnnouncementJob>();
         builder.Services.AddScoped<WeeklyDigestJob>();
         builder.AddOutbox();
+        builder.Services.AddScoped<EvidenceChaserJob>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -77,6 +80,8 @@ public static class JobsExtensions
         jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
         jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
+        jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
+            services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);
     }
 
     /// <summary>

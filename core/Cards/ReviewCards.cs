@@ -225,7 +225,7 @@ public static class ReviewCards
     private static CardHeader Header(AccessReviewCampaign campaign, string? part) =>
         new($"Access review: {CardText.Escape(campaign.Name)}", part is null ? $"due {campaign.DueDate:yyyy-MM-dd}" : $"{part} · due {campaign.DueDate:yyyy-MM-dd}");
 
-    private static string ResourceText(AccessReviewCampaign campaign) => campaign.ResourceKind switch
+    internal static string ResourceText(AccessReviewCampaign campaign) => campaign.ResourceKind switch
     {
         ReviewResourceKind.EntraGroup => $"group {campaign.ResourceName ?? campaign.ResourceId}",
         ReviewResourceKind.EnterpriseApplication => $"application {campaign.ResourceName ?? campaign.ResourceId}",

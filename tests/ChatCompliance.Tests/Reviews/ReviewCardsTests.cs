@@ -92,7 +92,8 @@ public sealed class ReviewCardsTests
         Assert.Equal(items[1].Id.ToString("D"), revoke.Data[CardDataKeys.Item]);
     }
 
-    private static async Task AssertFitsBothAsync(Card card)
+    /// <summary>Valid on Teams (schema, 28 KB) and on Slack (Block Kit limits).</summary>
+    internal static async Task AssertFitsBothAsync(Card card)
     {
         var adaptive = AdaptiveCardRenderer.Render(card);
         await AdaptiveCardSchema.AssertValidAsync(adaptive);
