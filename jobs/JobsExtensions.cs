@@ -25,9 +25,7 @@ public static class JobsExtensions
     /// <summary>Adds the job storage, this instance's job server and the jobs' health check.</summary>
     public static IHostApplicationBuilder AddComplianceJobs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName)
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Jobs:TimeZone is not a time zone this machine knows (use an IANA id such as Europe/Berlin).")
-            .ValidateOnStart();
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName);
         builder.Services.TryAddTimeProvider();
         var store = StorageExtensions.Describe(builder.Configuration, builder.Environment.ContentRootPath);
         var identity = new JobServerIdentity(

@@ -20,13 +20,10 @@ public sealed class JobsOptions
     /// <summary>Cron expression (UTC) of the job that starts the next campaign of recurring access reviews.</summary>
     public string ReviewRecurrenceCron { get; set; } = "30 5 * * *";
 
-    /// <summary>The company's IANA time zone: the digest's and announcements' schedules and "today" are in it.</summary>
-    public string TimeZone { get; set; } = "UTC";
-
-    /// <summary>Cron expression (in <see cref="TimeZone"/>) of the weekly digest; default Monday 09:00.</summary>
+    /// <summary>Cron expression (in the company's time zone, <c>Chaser:CompanyTimeZone</c>) of the weekly digest; default Monday 09:00.</summary>
     public string DigestCron { get; set; } = "0 9 * * 1";
 
-    /// <summary>Cron expression (in <see cref="TimeZone"/>) of the daily audit announcements.</summary>
+    /// <summary>Cron expression (in the company's time zone, <c>Chaser:CompanyTimeZone</c>) of the daily audit announcements.</summary>
     public string AnnouncementCron { get; set; } = "0 8 * * *";
 
     /// <summary>Links shown under the weekly digest (your GRC tool, the evidence folder …).</summary>

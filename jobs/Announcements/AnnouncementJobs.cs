@@ -1,5 +1,6 @@
 using ChatCompliance.Core.Announcements;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Digests;
 using Hangfire;
 using Microsoft.Extensions.Options;
@@ -25,10 +26,10 @@ public sealed class WeeklyDigestJob(WeeklyDigest digest, CompanyClock clock, IOp
         digest.SendAsync(clock.Today, [.. options.Value.DigestLinks.Where(l => CardLink.IsWebAddress(l.Url)).Select(l => new CardLink(l.Title, l.Url))], cancellationToken);
 }
 
-/// <summary>The company's calendar: today's date and the time zone schedules run in (<c>Jobs:TimeZone</c>).</summary>
-public sealed class CompanyClock(TimeProvider time, IOptions<JobsOptions> options)
+/// <summary>The company's calendar: today's date and the time zone schedules run in (<c>Chaser:CompanyTimeZone</c>, checked at start).</summary>
+public sealed class CompanyClock(TimeProvider time, IOptions<ChaserOptions> options)
 {
-    public TimeZoneInfo TimeZone { get; } = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+    public TimeZoneInfo TimeZone { get; } = string.IsNullOrWhiteSpace(options.Value.CompanyTimeZone) ? TimeZoneInfo.Utc : TimeZoneInfo.FindSystemTimeZoneById(options.Value.CompanyTimeZone);
 
     public DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), TimeZone).DateTime);
 }
