@@ -344,6 +344,14 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 await db.EnqueueForPersonAsync($"outbox-dead:{row.Id:N}:{lead.Id:N}", DeadLetterAlertKind, alert, lead.Id, now, cancellationToken: CancellationToken.None);
             }
 
+            // And the compliance channel: wherever the leads' weekly digest goes (unless that is where delivery failed).
+            var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Digests)
+                .Select(s => s.Conversation!).ToListAsync(CancellationToken.None);
+            foreach (var channel in channels.Where(c => c.Id != row.ConversationReferenceId))
+            {
+                await db.EnqueueAsync($"outbox-dead:{row.Id:N}:{channel.Id:N}", DeadLetterAlertKind, alert, channel, now, cancellationToken: CancellationToken.None);
+            }
+
             await db.SaveChangesAsync(CancellationToken.None);
         }
 

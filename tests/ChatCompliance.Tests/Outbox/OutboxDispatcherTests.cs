@@ -199,6 +199,13 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         var owner = await AddConversationAsync("a:gone", serviceUrl: $"{gone.Urls[0]}/connector/");
         var lead = await AddPersonAsync("lee@example.com", PersonRoles.ComplianceLead, "a:lead");
         var unreachableLead = await AddPersonAsync("lou@example.com", PersonRoles.ComplianceLead, "a:lead-gone", $"{gone.Urls[0]}/connector/");
+        var complianceChannel = await AddConversationAsync("19:compliance@thread.tacv2");
+        await using (var setup = App.Services.CreateAsyncScope())
+        {
+            var db0 = setup.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db0.ChannelSubscriptions.Add(new ChannelSubscription { ConversationReferenceId = complianceChannel.Id, Topic = SubscriptionTopic.Digests, CreatedAt = DateTimeOffset.UtcNow });
+            await db0.SaveChangesAsync();
+        }
 
         await EnqueueAsync("doomed", owner, "never arrives");
         await OutboxWait.DrainedAsync(App.Services);
@@ -210,10 +217,11 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         Assert.NotNull(dead.DeadLetteredAt);
         Assert.Contains("404", dead.LastError, StringComparison.Ordinal);
         var alerts = await db.Outbox.Where(o => o.Kind == OutboxDispatcher.DeadLetterAlertKind).ToListAsync();
-        Assert.Equal(2, alerts.Count);
+        Assert.Equal(3, alerts.Count);
         Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == lead.Id).SentAt);
+        Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == complianceChannel.Id).SentAt); // the compliance channel too
         Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == unreachableLead.Id).DeadLetteredAt); // and no alert about it
-        Assert.Equal(3, await db.Outbox.CountAsync());
+        Assert.Equal(4, await db.Outbox.CountAsync());
         var alert = Assert.Single(Posts("a:lead"));
         Assert.Contains("could not be delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
     }

@@ -378,6 +378,34 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
             items.OrderBy(i => i.SubjectDisplayName, StringComparer.Ordinal).Select(i => (i.SubjectDisplayName, i.Recommendation, i.RecommendationReason)));
     }
 
+    [Fact]
+    public async Task A_quarterly_review_starts_its_next_campaign_once_when_the_next_quarter_begins()
+    {
+        var first = await LaunchAsync(); // quarterly by default, its period starting today (2026-11-28)
+        await using (var db = _store.NewContext())
+        {
+            Assert.Empty(await Launcher(db).LaunchDueRecurrencesAsync(new DateOnly(2027, 2, 27)));
+        }
+
+        // Two instances' jobs at the same moment: one campaign.
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            await using var db = _store.NewContext();
+            return await Launcher(db).LaunchDueRecurrencesAsync(new DateOnly(2027, 2, 28));
+        })));
+        await using (var db = _store.NewContext())
+        {
+            Assert.Empty(await Launcher(db).LaunchDueRecurrencesAsync(new DateOnly(2027, 3, 15)));
+        }
+
+        Assert.Single(outcomes.SelectMany(o => o), o => o.Succeeded);
+        await using var check = _store.NewContext();
+        var next = await check.AccessReviewCampaigns.SingleAsync(c => c.Id != first);
+        Assert.Equal((new DateOnly(2027, 2, 28), Due.AddMonths(3), first, CampaignStatus.Running), (next.PeriodStart, next.DueDate, next.SeriesId!.Value, next.Status));
+        Assert.Equal(5, await check.AccessReviewItems.CountAsync(i => i.CampaignId == next.Id));
+        Assert.True((await AuditChainVerifier.VerifyAsync(check)).Intact);
+    }
+
     private async Task<Guid> LaunchAsync(NewCampaign? spec = null)
     {
         await using var db = _store.NewContext();
