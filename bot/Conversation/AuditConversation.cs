@@ -51,7 +51,7 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProv
             PeriodStart: Date("start"), PeriodEnd: Date("end"), CertificateExpiresOn: Date("expires")), audit);
         if (errors.Count > 0)
         {
-            return new TextReply(CardText.Escape(string.Join("; ", errors.Select(e => e.Reason)) + "."));
+            return new TextReply(CardText.Escape(string.Join("; ", errors.Select(e => e.Reason).Distinct()) + "."));
         }
 
         db.Audits.Add(audit);
