@@ -198,7 +198,15 @@ internal sealed partial class OutboxDispatcher : IDisposable
             var keys = PacingKeys(conversation);
             try
             {
-                await _pacer.WaitAsync([.. keys.Take(keys.Count - 1)], cancellationToken);
+                // A slot the claim would not outlive (a conversation with a long queue) puts the row back until then: waiting
+                // past the claim would only see it claimed again, each time reserving a slot further out.
+                var budget = (row.ClaimedUntil ?? _time.GetUtcNow()) - _time.GetUtcNow() - _options.SendTimeout;
+                if (await _pacer.WaitAsync(keys[0], DateTimeOffset.UtcNow + budget, cancellationToken) is { } free)
+                {
+                    await PutBackAsync(db, row, claim, free);
+                    return;
+                }
+
                 await _sends.WaitAsync(cancellationToken);
             }
             catch (OperationCanceledException)
@@ -237,8 +245,14 @@ internal sealed partial class OutboxDispatcher : IDisposable
         }
 
         // The tenant's (workspace's) slot is taken after the fence's write, so a slow store cannot bunch the sends the
-        // platform counts; a crash in this wait (under a second) leaves the row "sending": unknown, on the safe side.
-        await _pacer.WaitAsync([keys[^1]], CancellationToken.None);
+        // platform counts; a crash in this wait leaves the row "sending": unknown, on the safe side. A slot the renewed
+        // claim would not outlive (a Retry-After pause) puts the row back unsent: past its lease, another instance
+        // would take it for cut off, dead-letter it or send it again.
+        if (await _pacer.WaitAsync(keys[^1], DateTimeOffset.UtcNow + _options.ClaimDuration - _options.SendTimeout, CancellationToken.None) is { } free)
+        {
+            await PutBackAsync(db, row, sending, free);
+            return;
+        }
 
         string? messageId;
         try
@@ -396,6 +410,18 @@ internal sealed partial class OutboxDispatcher : IDisposable
         }
     }
 
+    /// <summary>Unclaims a row that was not sent, due again when its pacing slot would be (not counted as an attempt).</summary>
+    private async Task PutBackAsync(ComplianceDbContext db, OutboxMessage row, string claim, DateTimeOffset free)
+    {
+        var next = _time.GetUtcNow() + (free - DateTimeOffset.UtcNow);
+        await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.NextAttemptAt, next)
+                .SetProperty(o => o.ClaimedBy, (string?)null)
+                .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
+        LogPutBack(_logger, row.Id, next);
+    }
+
     private static async Task ReleaseAsync(ComplianceDbContext db, Guid id, string claim) =>
         await db.Outbox.Where(o => o.Id == id && o.ClaimedBy == claim)
             .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, (string?)null).SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
@@ -458,6 +484,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Warning, Message = "Outbox message {Id} was cut off while being sent by {Claim}")]
     private static partial void LogCutOff(ILogger logger, Guid id, string claim);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "Outbox message {Id}: its pacing slot is further away than its claim lasts; due again at {Next:O}")]
+    private static partial void LogPutBack(ILogger logger, Guid id, DateTimeOffset next);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Outbox message {Id}: the store failed; the claim will run out and the row be tried again")]
     private static partial void LogStoreFailed(ILogger logger, Guid id, Exception exception);

@@ -35,6 +35,27 @@ internal sealed class OutboxPacer(TimeProvider clock)
         }
     }
 
+    /// <summary>
+    /// Waits for a slot in <paramref name="key"/> if one is free by <paramref name="notAfter"/>; otherwise reserves
+    /// nothing and returns the time the slot would be, so the caller can put the message back until then.
+    /// </summary>
+    public async Task<DateTimeOffset?> WaitAsync(PacingKey key, DateTimeOffset notAfter, CancellationToken cancellationToken)
+    {
+        var at = Reserve(key, notAfter);
+        if (at > notAfter)
+        {
+            return at;
+        }
+
+        var wait = at - clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait, clock, cancellationToken);
+        }
+
+        return null;
+    }
+
     /// <summary>Sends no more to <paramref name="key"/> before <paramref name="until"/> (the platform said 429, Retry-After).</summary>
     public void Hold(PacingKey key, DateTimeOffset until)
     {
@@ -48,7 +69,8 @@ internal sealed class OutboxPacer(TimeProvider clock)
         }
     }
 
-    internal DateTimeOffset Reserve(PacingKey key)
+    /// <summary>Reserves the earliest slot; none when it is after <paramref name="notAfter"/> (its time is returned all the same).</summary>
+    internal DateTimeOffset Reserve(PacingKey key, DateTimeOffset? notAfter = null)
     {
         lock (_lock)
         {
@@ -67,7 +89,11 @@ internal sealed class OutboxPacer(TimeProvider clock)
                 }
             }
 
-            log.Add(at);
+            if (at <= notAfter || notAfter is null)
+            {
+                log.Add(at);
+            }
+
             return at;
         }
     }

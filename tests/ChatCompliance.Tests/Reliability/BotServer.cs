@@ -1,0 +1,120 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ChatCompliance.Tests.Infrastructure;
+
+namespace ChatCompliance.Tests.Reliability;
+
+/// <summary>
+/// The real bot (its own build output) serving on 127.0.0.1 at a free port, as a process of its own that a test can
+/// kill outright. Disposing kills it too, so a failing test never leaves one running.
+/// </summary>
+internal sealed class BotServer : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private BotServer(IReadOnlyDictionary<string, string> environment)
+    {
+        Url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet", [BotProcess.Assembly()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(BotProcess.Assembly())!,
+        };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["Urls"] = Url;
+        _process = new Process { StartInfo = start };
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Url { get; }
+
+    /// <summary>The last lines the process wrote, for failure messages.</summary>
+    public string Output => string.Join('\n', _output);
+
+    /// <summary>Starts the bot and waits (at most 60 s) until <c>/healthz</c> answers.</summary>
+    public static async Task<BotServer> StartAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var server = new BotServer(environment);
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (true)
+            {
+                Assert.False(server._process.HasExited, $"The bot exited with {(server._process.HasExited ? server._process.ExitCode : 0)}:\n{server.Output}");
+                Assert.True(DateTime.UtcNow < deadline, $"The bot did not answer /healthz within 60 s:\n{server.Output}");
+                try
+                {
+                    using var response = await http.GetAsync(new Uri($"{server.Url}/healthz"));
+                    if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable)
+                    {
+                        return server;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // not listening yet
+                }
+                catch (TaskCanceledException)
+                {
+                    // busy starting
+                }
+
+                await Task.Delay(100);
+            }
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A hard kill: no shutdown, no finally blocks, sends cut off wherever they are.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 200 && _output.TryDequeue(out _))
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
