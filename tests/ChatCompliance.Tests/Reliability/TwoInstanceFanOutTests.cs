@@ -1,6 +1,7 @@
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Announcements;
+using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
 using ChatCompliance.Tests.Infrastructure;
@@ -24,19 +25,20 @@ public sealed class TwoInstanceFanOutTests : IAsyncLifetime
     private const string TeamsChannel = "19:audits@thread.tacv2";
     private const int Rounds = 3;
 
-    /// <summary>
-    /// The scheduled fan-outs both instances run at once, each in its own scope as Hangfire would. Task reminders (the
-    /// evidence chaser, on its own branch) belong here once merged, with their expected messages in the test below.
-    /// </summary>
+    /// <summary>The scheduled fan-outs both instances run at once, each in its own scope as Hangfire would.</summary>
     private static readonly Func<IServiceProvider, Task<int>>[] FanOuts =
     [
         services => services.GetRequiredService<AuditAnnouncementJob>().RunAsync(CancellationToken.None),
         services => services.GetRequiredService<WeeklyDigestJob>().RunAsync(CancellationToken.None),
+        services => services.GetRequiredService<EvidenceChaserJob>().RunAsync(CancellationToken.None),
     ];
+
+    private const string OwnerChannel = "DOLIVIA";
 
     private readonly TestPostgres _postgres = new();
     private readonly BotFrameworkFakes _teams = new();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+    // A Wednesday at 10:00 UTC: a working day outside quiet hours, so today's reminder is due now.
+    private readonly FakeTimeProvider _time = new(NextWednesdayAtTen());
     private WireMockServer _slack = null!;
     private ComplianceApp _first = null!;
     private ComplianceApp _second = null!;
@@ -69,6 +71,12 @@ public sealed class TwoInstanceFanOutTests : IAsyncLifetime
         }
 
         var today = DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime);
+        var olivia = new Person { Email = "olivia@example.com", DisplayName = "Olivia Owner", SlackUserId = "UOLIVIA", SlackTeamId = "T1", CreatedAt = _time.GetUtcNow() };
+        db.People.Add(olivia);
+        db.ConversationReferences.Add(new ConversationReference { Platform = Platform.Slack, Scope = ConversationScope.Personal, ConversationId = OwnerChannel, TenantId = "T1", PersonId = olivia.Id, UpdatedAt = _time.GetUtcNow() });
+        var control = new Control { Code = "AC-01", Title = "Quarterly access review", CreatedAt = _time.GetUtcNow() };
+        db.Controls.Add(control);
+        db.EvidenceTasks.Add(new EvidenceTask { ControlId = control.Id, Title = "Q4 access review", OwnerId = olivia.Id, DueDate = today, CreatedAt = _time.GetUtcNow(), UpdatedAt = _time.GetUtcNow() });
         db.Audits.Add(new ChatCompliance.Core.Domain.Audit { Name = AuditName, Framework = Framework.Soc2, Kind = AuditKind.Soc2Type2, StartsOn = today.AddDays(30), PeriodStart = today.AddDays(-335), PeriodEnd = today.AddDays(29), CreatedAt = _time.GetUtcNow() });
         await db.SaveChangesAsync();
     }
@@ -84,7 +92,7 @@ public sealed class TwoInstanceFanOutTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Two_instances_running_announcements_and_digests_at_the_same_moment_send_each_to_each_channel_exactly_once()
+    public async Task Two_instances_running_announcements_digests_and_reminders_at_the_same_moment_send_each_exactly_once()
     {
         var queued = 0;
         for (var round = 0; round < Rounds; round++)
@@ -98,7 +106,8 @@ public sealed class TwoInstanceFanOutTests : IAsyncLifetime
         await OutboxWait.DrainedAsync(_first.Services, TimeSpan.FromSeconds(30));
         await Task.Delay(500); // a duplicate would be a second send of a recorded row: give one the time to show
 
-        Assert.Equal(4, queued); // 2 channels × (announcement + digest), whoever queued them
+        Assert.Equal(5, queued); // 2 channels × (announcement + digest) and Olivia's due-day reminder, whoever queued them
+        Assert.Single(SlackStandIn.PostedTo(_slack, OwnerChannel));
         var slack = SlackStandIn.PostedTo(_slack, SlackChannel);
         Assert.Equal((1, 1), (slack.Count(IsAnnouncement), slack.Count(IsDigest)));
         var teams = _teams.ConnectorCalls()
@@ -110,9 +119,16 @@ public sealed class TwoInstanceFanOutTests : IAsyncLifetime
         await using var scope = _first.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
         var rows = await db.Outbox.AsNoTracking().ToListAsync();
-        Assert.Equal(4, rows.Count); // and no alerts: nothing was dead-lettered
+        Assert.Equal(5, rows.Count); // and no alerts: nothing was dead-lettered
         Assert.All(rows, r => Assert.Equal((true, (DateTimeOffset?)null, 1, (string?)null), (r.SentAt is not null, r.DeadLetteredAt, r.Attempts, r.ClaimedBy)));
         Assert.DoesNotContain(rows, r => r.Kind == OutboxDispatcher.DeadLetterAlertKind);
+    }
+
+    private static DateTimeOffset NextWednesdayAtTen()
+    {
+        var today = DateTimeOffset.UtcNow.Date;
+        var days = ((int)DayOfWeek.Wednesday - (int)today.DayOfWeek + 7) % 7;
+        return new DateTimeOffset(today.AddDays(days == 0 ? 7 : days).AddHours(10), TimeSpan.Zero);
     }
 
     private static async Task<int> RunInScopeAsync(ComplianceApp app, Func<IServiceProvider, Task<int>> fanOut)
