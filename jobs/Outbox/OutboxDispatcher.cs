@@ -266,7 +266,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         }
         catch (Exception e)
         {
-            var failure = OutboxFailure.Classify(e);
+            var failure = OutboxFailure.Classify(e, _options.ResendAfterCrash);
             if (failure.Throttled && failure.RetryAfter is { } pause)
             {
                 foreach (var key in keys)

@@ -19,11 +19,15 @@ internal sealed record OutboxFailure(bool Permanent, bool Throttled, TimeSpan? R
     public static OutboxFailure Permanently(string error) => new(true, false, null, Cut(error));
 
     /// <summary>
-    /// Transient: network errors, timeouts, 408, 412 (Teams asks for retries), 429 (with its Retry-After) and 5xx but 501.
+    /// Transient: network errors, 408, 412 (Teams asks for retries), 429 (with its Retry-After) and 5xx but 501.
     /// Permanent: every other 4xx (the conversation is gone, the bot was removed, the card is refused) and Slack's other codes.
+    /// A send that timed out may have reached the platform: it is permanent (reported, never sent twice) unless
+    /// <paramref name="resendUncertain"/> (<see cref="OutboxOptions.ResendAfterCrash"/>) prefers at least once.
     /// </summary>
-    public static OutboxFailure Classify(Exception e) => e switch
+    public static OutboxFailure Classify(Exception e, bool resendUncertain = false) => e switch
     {
+        TimeoutException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException when !resendUncertain =>
+            Permanently($"The send timed out, so the message may or may not have arrived; it is not sent again, so it cannot arrive twice ({e.Message})"),
         BotConnectorException { StatusCode: 0 } b when b.InnerException is JsonException => Permanently(b.Message),
         BotConnectorException { StatusCode: 0 } b => Transient(b.Message, null, throttled: false),
         BotConnectorException b => Http(b.StatusCode, b.RetryAfter, $"{b.Message} {b.ResponseBody}"),
