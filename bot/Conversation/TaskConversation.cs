@@ -75,14 +75,16 @@ internal sealed partial class TaskConversation(
             return new TextReply($"The due date {due:yyyy-MM-dd} is in the past.");
         }
 
+        var reached = false;
         var outcome = await tasks.CreateAsync(new NewTask(match.Groups["control"].Value, match.Groups["email"].Value, due,
-            match.Groups["title"].Success ? match.Groups["title"].Value : null), actorRecord, cancellationToken);
+            match.Groups["title"].Success ? match.Groups["title"].Value : null), actorRecord,
+            async (task, ct) => reached = await NotifyAssignedAsync(task, ct), cancellationToken);
         if (!outcome.Succeeded)
         {
             return new TextReply(outcome.Message);
         }
 
-        var reached = await NotifyAssignedAsync(outcome.Task!, cancellationToken);
+        outbox.Nudge();
         return new TextReply(outcome.Message + (reached ? "" : " They haven't talked to me yet, so they'll see it when they do (**my tasks**)."));
     }
 
@@ -110,12 +112,14 @@ internal sealed partial class TaskConversation(
             return new TextReply(Problem(chat) ?? "Sorry, I don't recognise that button any more.");
         }
 
-        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, cancellationToken);
+        // Whoever must act next gets a card queued in the change's own transaction; posted copies are updated after it.
+        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
         switch (outcome.Kind)
         {
             case TaskOutcomeKind.Done:
                 var task = outcome.Task!;
-                await AfterChangeAsync(task, command, chat.ConversationReferenceId, chat.MessageId, cancellationToken);
+                outbox.Nudge();
+                await UpdateCopiesAsync(task, chat.ConversationReferenceId, chat.MessageId, cancellationToken);
                 var card = command.ForLeads ? TaskCards.Lead(task, Today) : TaskCards.Owner(task, Today);
                 return new CardReply(WithNotice(card, outcome.Message), ReplacesCard: true);
             case TaskOutcomeKind.Changed or TaskOutcomeKind.NotApplicable when outcome.Task is { } current:
@@ -196,8 +200,8 @@ internal sealed partial class TaskConversation(
         _ => null,
     };
 
-    /// <summary>Updates every posted copy of the task's card and sends a card to whoever must act next.</summary>
-    private async Task AfterChangeAsync(EvidenceTask task, TaskCommand command, Guid clickedConversation, string? clickedMessage, CancellationToken cancellationToken)
+    /// <summary>Updates every posted copy of the task's card, but the one clicked (the reply replaces that).</summary>
+    private async Task UpdateCopiesAsync(EvidenceTask task, Guid clickedConversation, string? clickedMessage, CancellationToken cancellationToken)
     {
         var subject = AuditSubjects.Id(task.Id);
         var copies = await db.CardMessages.Include(m => m.Conversation).AsNoTracking()
@@ -216,7 +220,11 @@ internal sealed partial class TaskConversation(
                 LogUpdateFailed(logger, task.Id, copy.MessageId, e);
             }
         }
+    }
 
+    /// <summary>Queues a card for whoever must act next: the leads after a submission or request, the owner when it comes back to them.</summary>
+    private async Task QueueNextAsync(EvidenceTask task, TaskCommand command, CancellationToken cancellationToken)
+    {
         var leadsDecide = command is SubmitEvidence or MarkDone or RequestExtension || command is Reassign && task.ProposedOwnerId is not null;
         if (leadsDecide)
         {
@@ -236,8 +244,9 @@ internal sealed partial class TaskConversation(
 
     /// <summary>
     /// Queues the task's card for the person's personal conversations (the dispatcher sends it and remembers each copy, so
-    /// later changes update it); returns how many conversations reach the person. Queued right after the change's own
-    /// transaction, in a SaveChanges of its own; keyed by the task's version, so a retry queues nothing twice.
+    /// later changes update it); returns how many conversations reach the person. Inside a change's transaction the rows
+    /// are saved with the change; outside one (the API, the daily generation) right away. Keyed by the task's version,
+    /// so a retry queues nothing twice.
     /// </summary>
     private async Task<int> PostAsync(EvidenceTask task, Guid personId, CardAudience audience, CancellationToken cancellationToken)
     {
@@ -245,8 +254,12 @@ internal sealed partial class TaskConversation(
         var subject = new Core.Outbox.CardSubject(AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), audience);
         var reached = await db.EnqueueForPersonAsync($"task:{task.Id:N}:v{task.Version}:{audience}:{personId:N}", $"task.{audience}".ToLowerInvariant(),
             card, personId, time.GetUtcNow(), subject, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        outbox.Nudge();
+        if (db.Database.CurrentTransaction is null)
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            outbox.Nudge();
+        }
+
         return reached;
     }
 

@@ -25,8 +25,12 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Applies <paramref name="command"/> to the task when the actor may and the card was current (<paramref name="expectedVersion"/>).</summary>
-    public async Task<TaskOutcome> ActAsync(Guid taskId, int? expectedVersion, TaskActor actor, TaskCommand command, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Applies <paramref name="command"/> to the task when the actor may and the card was current (<paramref name="expectedVersion"/>);
+    /// <paramref name="queueMessages"/> runs after a change, in its transaction, to queue the cards it causes in the outbox.
+    /// </summary>
+    public async Task<TaskOutcome> ActAsync(Guid taskId, int? expectedVersion, TaskActor actor, TaskCommand command,
+        Func<EvidenceTask, CancellationToken, Task>? queueMessages = null, CancellationToken cancellationToken = default)
     {
         if (Validate(command) is { } invalid)
         {
@@ -67,6 +71,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 var action = command is Reassign && task.ProposedOwnerId is not null ? "task.reassignment_requested" : command.Action;
                 await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, action,
                     AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), before, Snapshot(task), reason), ct);
+                if (queueMessages is not null)
+                {
+                    await queueMessages(task, ct);
+                }
+
                 return outcome;
             }, cancellationToken);
         }
@@ -79,8 +88,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         }
     }
 
-    /// <summary>Creates a task after checking the control and the people; the owner is added to the register when new.</summary>
-    public async Task<TaskOutcome> CreateAsync(NewTask spec, TaskActor actor, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates a task after checking the control and the people; the owner is added to the register when new.
+    /// <paramref name="queueMessages"/> runs in the creation's transaction, to queue the owner's card in the outbox.
+    /// </summary>
+    public async Task<TaskOutcome> CreateAsync(NewTask spec, TaskActor actor, Func<EvidenceTask, CancellationToken, Task>? queueMessages = null, CancellationToken cancellationToken = default)
     {
         var (control, problem) = await FindControlAsync(spec.Control, cancellationToken);
         if (control is null)
@@ -126,6 +138,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             db.EvidenceTasks.Add(task);
             await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.created",
                 AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), null), ct);
+            if (queueMessages is not null)
+            {
+                await queueMessages(task, ct);
+            }
+
             return new TaskOutcome(TaskOutcomeKind.Done, $"Assigned **{CardSafe(task.Title)}** ({control.Code}) to {owner.DisplayName}, due {task.DueDate:yyyy-MM-dd}.", task);
         }, cancellationToken);
     }

@@ -57,7 +57,7 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
             var made = new List<EvidenceTask>();
             foreach (var (line, spec) in rows)
             {
-                var outcome = await tasks.CreateAsync(spec, actor, ct);
+                var outcome = await tasks.CreateAsync(spec, actor, cancellationToken: ct);
                 made.Add(outcome.Task ?? throw new InvalidOperationException($"line {line}: {outcome.Message}"));
             }
 

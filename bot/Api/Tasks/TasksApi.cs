@@ -98,13 +98,12 @@ internal static class TasksApi
         }
 
         var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
-            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), Actor(user), cancellationToken);
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), Actor(user), conversation.NotifyAssignedAsync, cancellationToken);
         if (!outcome.Succeeded)
         {
             return new ApiValidation().Add("control", outcome.Message).Problem();
         }
 
-        await conversation.NotifyAssignedAsync(outcome.Task!, cancellationToken);
         var created = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking()
             .SingleAsync(t => t.Id == outcome.Task!.Id, cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/tasks/{created.Id}", TaskResponse.From(created));

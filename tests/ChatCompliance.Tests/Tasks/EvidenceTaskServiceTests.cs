@@ -1,6 +1,7 @@
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using ChatCompliance.Tests.Infrastructure;
@@ -381,6 +382,27 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         Assert.Equal(2, task.Version);
         Assert.Contains(task.EvidenceUrl!, submitted.After, StringComparison.Ordinal);
         await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task The_cards_a_change_causes_are_queued_in_its_transaction_so_a_losing_click_queues_none()
+    {
+        await using (var db = _store.NewContext())
+        {
+            db.ConversationReferences.Add(new ConversationReference { Platform = Platform.Slack, ConversationId = "DLEE", PersonId = _lead.Id, UpdatedAt = _time.GetUtcNow() });
+            await db.SaveChangesAsync();
+        }
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
+        {
+            await using var db = _store.NewContext();
+            return await Service(db).ActAsync(_task, 1, await ActorAsync(db, i % 2 == 0 ? _owner : _delegate), new SubmitEvidence($"{Link}?copy={i}", null, null, null),
+                (task, ct) => db.EnqueueForPersonAsync($"task:{task.Id:N}:v{task.Version}:submitted-{i}", "task.lead", TaskCards.Lead(task, new DateOnly(2026, 11, 28)), _lead.Id, _time.GetUtcNow(), cancellationToken: ct));
+        })));
+
+        Assert.Single(outcomes, o => o.Kind == TaskOutcomeKind.Done);
+        await using var check = _store.NewContext();
+        Assert.Single(await check.Outbox.ToListAsync()); // the nine that lost rolled their cards back with their change
     }
 
     [Fact]
