@@ -103,3 +103,28 @@ internal static class CsvUpload
             extensions: new Dictionary<string, object?> { ["rows"] = rows });
     }
 }
+
+/// <summary>Evidence downloads (an export, a report) as CSV or JSON attachments, written straight to the response.</summary>
+internal static class ApiDownloads
+{
+    public static async Task<IResult> WriteAsync(HttpContext http, string name, string? format, Func<Stream, CancellationToken, Task> writeJson,
+        Func<TextWriter, CancellationToken, Task> writeCsv, CancellationToken cancellationToken)
+    {
+        if (format == "json")
+        {
+            http.Response.ContentType = "application/json; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.json\"";
+            await writeJson(http.Response.Body, cancellationToken);
+        }
+        else
+        {
+            http.Response.ContentType = "text/csv; charset=utf-8";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
+            await using var writer = new StreamWriter(http.Response.Body, new System.Text.UTF8Encoding(false), leaveOpen: true);
+            await writeCsv(writer, cancellationToken);
+            await writer.FlushAsync(cancellationToken);
+        }
+
+        return Results.Empty;
+    }
+}

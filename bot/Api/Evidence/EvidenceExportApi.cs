@@ -1,4 +1,3 @@
-using System.Text;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 
@@ -47,22 +46,7 @@ internal static class EvidenceExportApi
             return new ApiValidation().Add("request", e.Message).Problem();
         }
 
-        var name = $"evidence-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}";
-        if (format == "json")
-        {
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.json\"";
-            await AuditExportWriter.WriteJsonAsync(export, http.Response.Body, cancellationToken);
-        }
-        else
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
-            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), leaveOpen: true);
-            await AuditExportWriter.WriteCsvAsync(export, writer, cancellationToken);
-            await writer.FlushAsync(cancellationToken);
-        }
-
-        return Results.Empty;
+        return await ApiDownloads.WriteAsync(http, $"evidence-{from:yyyy-MM-dd}-{to:yyyy-MM-dd}", format,
+            (stream, ct) => AuditExportWriter.WriteJsonAsync(export, stream, ct), (writer, ct) => AuditExportWriter.WriteCsvAsync(export, writer, ct), cancellationToken);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
@@ -168,23 +167,8 @@ internal static class ReviewsApi
             return ApiProblems.NotFound("access review", id);
         }
 
-        var name = $"access-review-{id:D}";
-        if (format == "json")
-        {
-            http.Response.ContentType = "application/json; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.json\"";
-            await CampaignReporter.WriteJsonAsync(report, http.Response.Body, cancellationToken);
-        }
-        else
-        {
-            http.Response.ContentType = "text/csv; charset=utf-8";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"{name}.csv\"";
-            await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(false), leaveOpen: true);
-            await CampaignReporter.WriteCsvAsync(report, writer, cancellationToken);
-            await writer.FlushAsync(cancellationToken);
-        }
-
-        return Results.Empty;
+        return await ApiDownloads.WriteAsync(http, $"access-review-{id:D}", format,
+            (stream, ct) => CampaignReporter.WriteJsonAsync(report, stream, ct), (writer, ct) => CampaignReporter.WriteCsvAsync(report, writer, ct), cancellationToken);
     }
 
     private static ApiValidation Validate(CampaignRequest request, TimeProvider time)
