@@ -1,3 +1,5 @@
+using CsvHelper;
+
 namespace ChatCompliance.Core.Controls;
 
 /// <summary>
@@ -65,3 +67,70 @@ public static class CsvImportHeader
     }
 }
 
+/// <summary>One data row of a CSV import: its line, and its fields by column name.</summary>
+public sealed class CsvImportRow(CsvReader csv, IReadOnlyDictionary<string, int> columns)
+{
+    public int Line => (int)csv.LineNumber;
+
+    /// <summary>Whether the file has the column at all (an optional column left out of the header).</summary>
+    public bool Has(string column) => columns.ContainsKey(column);
+
+    /// <summary>The field, trimmed and with an export's formula escape undone; null when empty or the column is absent.</summary>
+    public string? Field(string column) =>
+        columns.TryGetValue(column, out var index) && ControlCsv.Unescape(csv.GetString(index).Trim()) is { Length: > 0 } value ? value : null;
+}
+
+/// <summary>What every CSV import shares: UTF-8 with a header, one record at most so large, each row as wide as the header.</summary>
+public static class CsvImportReader
+{
+    /// <summary>
+    /// Reads the header (errors on line 1 when it is wrong, then nothing else), then hands each well-formed row to
+    /// <paramref name="onRow"/> until it answers false; a row of the wrong width, or malformed quoting (which ends the
+    /// reading: the rest cannot be trusted), is an error. Returns how many data rows were read.
+    /// </summary>
+    public static async Task<int> ReadAsync(Stream input, IReadOnlyList<string> known, IReadOnlyList<string> required, int maxRecordBytes,
+        List<ControlImportError> errors, Func<CsvImportRow, bool> onRow, CancellationToken cancellationToken = default)
+    {
+        var options = new CsvReaderOptions
+        {
+            HasHeader = true,
+            TrackLineNumbers = true,
+            AllowLineBreaksInQuotes = true,
+            MalformedData = CsvMalformedDataHandling.Throw,
+            MaxRecordSize = maxRecordBytes,
+        };
+        await using var csv = CsvReader.Create(input, options, leaveOpen: true);
+        var count = 0;
+        try
+        {
+            await csv.ReadHeaderAsync(cancellationToken);
+            var columns = CsvImportHeader.Read(csv.Headers, known, required, errors);
+            if (columns is null)
+            {
+                return 0;
+            }
+
+            var row = new CsvImportRow(csv, columns);
+            while (await csv.ReadAsync(cancellationToken))
+            {
+                count++;
+                if (csv.FieldCount != columns.Count)
+                {
+                    errors.Add(new(row.Line, null, $"has {csv.FieldCount} fields; the header has {columns.Count}"));
+                    continue;
+                }
+
+                if (!onRow(row))
+                {
+                    break;
+                }
+            }
+        }
+        catch (CsvFormatException e)
+        {
+            errors.Add(new(Math.Max(1, (int)e.LineNumber), null, $"not valid CSV: {e.Message}"));
+        }
+
+        return count;
+    }
+}

@@ -166,59 +166,27 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
     private async Task<(List<Row> Rows, int Count, List<ControlImportError> Errors)> ParseAsync(Stream input, CancellationToken cancellationToken)
     {
         var rows = new List<Row>();
-        var count = 0;
         var errors = new List<ControlImportError>();
-        var options = new CsvReaderOptions
+        var firstLineOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        var count = await CsvImportReader.ReadAsync(input, ControlCsv.Columns, ControlCsv.Columns, MaxRecordBytes, errors, csvRow =>
         {
-            HasHeader = true,
-            TrackLineNumbers = true,
-            AllowLineBreaksInQuotes = true,
-            MalformedData = CsvMalformedDataHandling.Throw,
-            MaxRecordSize = MaxRecordBytes,
-        };
-        await using var csv = CsvReader.Create(input, options, leaveOpen: true);
-        try
-        {
-            await csv.ReadHeaderAsync(cancellationToken);
-            var columns = CsvImportHeader.Read(csv.Headers, ControlCsv.Columns, ControlCsv.Columns, errors);
-            if (columns is null)
+            var line = csvRow.Line;
+            string Field(string column) => csvRow.Field(column) ?? "";
+
+            // A row with other errors still claims its control id, so a later duplicate is reported too.
+            var code = Field(ControlCsv.ControlId);
+            if (code.Length > 0 && !firstLineOf.TryAdd(code, line))
             {
-                return (rows, 0, errors);
+                errors.Add(new(line, ControlCsv.ControlId, $"duplicate control id '{code}' (first on line {firstLineOf[code]})"));
             }
 
-            var firstLineOf = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-            while (await csv.ReadAsync(cancellationToken))
+            if (ParseRow(line, Field, errors) is { } row)
             {
-                var line = (int)csv.LineNumber;
-                count++;
-                if (csv.FieldCount != columns.Count)
-                {
-                    errors.Add(new(line, null, $"has {csv.FieldCount} fields; the header has {columns.Count}"));
-                    continue;
-                }
-
-                string Field(string column) => ControlCsv.Unescape(csv.GetString(columns[column]).Trim());
-
-                // A row with other errors still claims its control id, so a later duplicate is reported too.
-                var code = Field(ControlCsv.ControlId);
-                if (code.Length > 0 && !firstLineOf.TryAdd(code, line))
-                {
-                    errors.Add(new(line, ControlCsv.ControlId, $"duplicate control id '{code}' (first on line {firstLineOf[code]})"));
-                }
-
-                var row = ParseRow(line, Field, errors);
-                if (row is not null)
-                {
-                    rows.Add(row);
-                }
+                rows.Add(row);
             }
-        }
-        catch (CsvFormatException e)
-        {
-            // Malformed quoting: the rest of the file cannot be trusted, so stop at the first such line.
-            errors.Add(new(Math.Max(1, (int)e.LineNumber), null, $"not valid CSV: {e.Message}"));
-        }
 
+            return true;
+        }, cancellationToken);
         return (rows, count, errors);
     }
 

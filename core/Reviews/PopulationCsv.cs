@@ -1,7 +1,6 @@
 using System.Globalization;
 using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
-using CsvHelper;
 
 namespace ChatCompliance.Core.Reviews;
 
@@ -39,97 +38,77 @@ public static class PopulationCsv
         var accounts = new List<DirectoryAccount>();
         var errors = new List<ControlImportError>();
         var seen = new HashSet<(string, string)>();
-        var options = new CsvReaderOptions { HasHeader = true, TrackLineNumbers = true, AllowLineBreaksInQuotes = true, MalformedData = CsvMalformedDataHandling.Throw, MaxRecordSize = MaxRecordBytes };
-        await using var csv = CsvReader.Create(input, options, leaveOpen: true);
-        try
+        await CsvImportReader.ReadAsync(input, Columns, Required, MaxRecordBytes, errors, csvRow =>
         {
-            await csv.ReadHeaderAsync(cancellationToken);
-            var columns = CsvImportHeader.Read(csv.Headers, Columns, Required, errors);
-            if (columns is null)
+            var line = csvRow.Line;
+            if (accounts.Count >= MaxAccounts)
             {
-                return ([], errors);
+                errors.Add(new(line, null, $"more than {MaxAccounts} accounts: split the system into several campaigns"));
+                return false;
             }
 
-            var signInKnown = columns.ContainsKey(LastSignIn);
-            while (await csv.ReadAsync(cancellationToken))
+            var signInKnown = csvRow.Has(LastSignIn);
+            string? Field(string column) => csvRow.Field(column);
+            var before = errors.Count;
+            void Check(string column, string? reason)
             {
-                var line = (int)csv.LineNumber;
-                if (accounts.Count >= MaxAccounts)
+                if (reason is not null)
                 {
-                    errors.Add(new(line, null, $"more than {MaxAccounts} accounts: split the system into several campaigns"));
-                    break;
-                }
-
-                if (csv.FieldCount != columns.Count)
-                {
-                    errors.Add(new(line, null, $"has {csv.FieldCount} fields; the header has {columns.Count}"));
-                    continue;
-                }
-
-                string? Field(string column) => columns.TryGetValue(column, out var index) && ControlCsv.Unescape(csv.GetString(index).Trim()) is { Length: > 0 } value ? value : null;
-                var before = errors.Count;
-                void Check(string column, string? reason)
-                {
-                    if (reason is not null)
-                    {
-                        errors.Add(new(line, column, reason));
-                    }
-                }
-
-                bool? Flag(string column)
-                {
-                    var text = Field(column)?.ToLowerInvariant();
-                    bool? value = text switch
-                    {
-                        null => null,
-                        "yes" or "true" or "y" or "1" => true,
-                        "no" or "false" or "n" or "0" => false,
-                        _ => null,
-                    };
-                    Check(column, text is not null && value is null ? $"'{text}' is not yes or no" : null);
-                    return value;
-                }
-
-                var id = Field(AccountId);
-                Check(AccountId, id is null ? "the account id is required" : id.Length > 200 ? "longer than 200 characters" : null);
-                var name = Field(DisplayName);
-                Check(DisplayName, name is null ? "the name is required" : name.Length > 300 ? "longer than 300 characters" : null);
-                var access = Field(Access);
-                Check(Access, access is null ? "say what access the account has (a role, a group)" : access.Length > 300 ? "longer than 300 characters" : null);
-                var email = Field(Email);
-                Check(Email, email is null || Person.IsValidEmail(Person.NormaliseEmail(email)) ? null : $"'{email}' is not an email address");
-                var manager = Field(ManagerEmail);
-                Check(ManagerEmail, manager is null || Person.IsValidEmail(Person.NormaliseEmail(manager)) ? null : $"'{manager}' is not an email address");
-                var (enabled, guest, sponsor) = (Flag(Enabled), Flag(Guest), Flag(HasSponsor));
-                DateTimeOffset? lastSignIn = null;
-                if (Field(LastSignIn) is { } signIn)
-                {
-                    if (DateTimeOffset.TryParse(signIn, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                    {
-                        lastSignIn = parsed;
-                    }
-                    else
-                    {
-                        Check(LastSignIn, $"'{signIn}' is not a date (yyyy-mm-dd) or an ISO 8601 time");
-                    }
-                }
-
-                if (errors.Count == before && !seen.Add((id!, access!)))
-                {
-                    Check(AccountId, $"{id} with access '{access}' appears twice");
-                }
-
-                if (errors.Count == before)
-                {
-                    accounts.Add(new DirectoryAccount(id!, name!, email is null ? null : Person.NormaliseEmail(email), access!, null,
-                        enabled ?? true, guest ?? false, guest == true ? sponsor : null, lastSignIn, signInKnown, manager is null ? null : Person.NormaliseEmail(manager)));
+                    errors.Add(new(line, column, reason));
                 }
             }
-        }
-        catch (CsvFormatException e)
-        {
-            errors.Add(new(Math.Max(1, (int)e.LineNumber), null, $"not valid CSV: {e.Message}"));
-        }
+
+            bool? Flag(string column)
+            {
+                var text = Field(column)?.ToLowerInvariant();
+                bool? value = text switch
+                {
+                    null => null,
+                    "yes" or "true" or "y" or "1" => true,
+                    "no" or "false" or "n" or "0" => false,
+                    _ => null,
+                };
+                Check(column, text is not null && value is null ? $"'{text}' is not yes or no" : null);
+                return value;
+            }
+
+            var id = Field(AccountId);
+            Check(AccountId, id is null ? "the account id is required" : id.Length > 200 ? "longer than 200 characters" : null);
+            var name = Field(DisplayName);
+            Check(DisplayName, name is null ? "the name is required" : name.Length > 300 ? "longer than 300 characters" : null);
+            var access = Field(Access);
+            Check(Access, access is null ? "say what access the account has (a role, a group)" : access.Length > 300 ? "longer than 300 characters" : null);
+            var email = Field(Email);
+            Check(Email, email is null || Person.IsValidEmail(Person.NormaliseEmail(email)) ? null : $"'{email}' is not an email address");
+            var manager = Field(ManagerEmail);
+            Check(ManagerEmail, manager is null || Person.IsValidEmail(Person.NormaliseEmail(manager)) ? null : $"'{manager}' is not an email address");
+            var (enabled, guest, sponsor) = (Flag(Enabled), Flag(Guest), Flag(HasSponsor));
+            DateTimeOffset? lastSignIn = null;
+            if (Field(LastSignIn) is { } signIn)
+            {
+                if (DateTimeOffset.TryParse(signIn, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
+                {
+                    lastSignIn = parsed;
+                }
+                else
+                {
+                    Check(LastSignIn, $"'{signIn}' is not a date (yyyy-mm-dd) or an ISO 8601 time");
+                }
+            }
+
+            if (errors.Count == before && !seen.Add((id!, access!)))
+            {
+                Check(AccountId, $"{id} with access '{access}' appears twice");
+            }
+
+            if (errors.Count == before)
+            {
+                accounts.Add(new DirectoryAccount(id!, name!, email is null ? null : Person.NormaliseEmail(email), access!, null,
+                    enabled ?? true, guest ?? false, guest == true ? sponsor : null, lastSignIn, signInKnown, manager is null ? null : Person.NormaliseEmail(manager)));
+            }
+
+            return true;
+        }, cancellationToken);
 
         if (errors.Count == 0 && accounts.Count == 0)
         {

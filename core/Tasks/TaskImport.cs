@@ -3,7 +3,6 @@ using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
-using CsvHelper;
 
 namespace ChatCompliance.Core.Tasks;
 
@@ -70,78 +69,56 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
     {
         var rows = new List<(int, NewTask)>();
         var errors = new List<ControlImportError>();
-        var count = 0;
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        var options = new CsvReaderOptions { HasHeader = true, TrackLineNumbers = true, AllowLineBreaksInQuotes = true, MalformedData = CsvMalformedDataHandling.Throw, MaxRecordSize = MaxRecordBytes };
-        await using var csv = CsvReader.Create(input, options, leaveOpen: true);
-        try
+        var count = await CsvImportReader.ReadAsync(input, Columns, Required, MaxRecordBytes, errors, csvRow =>
         {
-            await csv.ReadHeaderAsync(cancellationToken);
-            var columns = CsvImportHeader.Read(csv.Headers, Columns, Required, errors);
-            if (columns is null)
+            var line = csvRow.Line;
+            string? Field(string column) => csvRow.Field(column);
+            var before = errors.Count;
+            void Check(string column, string? reason)
             {
-                return (rows, 0, errors);
+                if (reason is not null)
+                {
+                    errors.Add(new(line, column, reason));
+                }
             }
 
-            while (await csv.ReadAsync(cancellationToken))
+            DateOnly? Date(string column)
             {
-                var line = (int)csv.LineNumber;
-                count++;
-                if (csv.FieldCount != columns.Count)
+                var text = Field(column);
+                if (text is null)
                 {
-                    errors.Add(new(line, null, $"has {csv.FieldCount} fields; the header has {columns.Count}"));
-                    continue;
-                }
-
-                string? Field(string column) => columns.TryGetValue(column, out var index) && ControlCsv.Unescape(csv.GetString(index).Trim()) is { Length: > 0 } value ? value : null;
-                var before = errors.Count;
-                void Check(string column, string? reason)
-                {
-                    if (reason is not null)
-                    {
-                        errors.Add(new(line, column, reason));
-                    }
-                }
-
-                DateOnly? Date(string column)
-                {
-                    var text = Field(column);
-                    if (text is null)
-                    {
-                        return null;
-                    }
-
-                    if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-                    {
-                        return date;
-                    }
-
-                    Check(column, $"'{text}' is not a date as yyyy-mm-dd");
                     return null;
                 }
 
-                var control = Field(Control);
-                Check(Control, control is null ? "a control id or SOC 2 / ISO 27001 reference is required" : control.Length > 64 ? "longer than 64 characters" : null);
-                var owner = Field(OwnerEmail);
-                Check(OwnerEmail, owner is null ? "the owner's email is required" : EmailAddress.IsValid(owner) ? null : $"'{owner}' is not an email address");
-                var delegateEmail = Field(DelegateEmail);
-                Check(DelegateEmail, delegateEmail is null || EmailAddress.IsValid(delegateEmail) ? null : $"'{delegateEmail}' is not an email address");
-                var due = Date(DueDate);
-                Check(DueDate, Field(DueDate) is null ? "the due date is required" : due < today ? $"{due:yyyy-MM-dd} is in the past" : null);
-                var title = Field(Title);
-                Check(Title, title is { Length: > 300 } ? "longer than 300 characters" : null);
-                var (start, end) = (Date(PeriodStart), Date(PeriodEnd));
-                Check(PeriodEnd, start > end ? "the period ends before it starts" : null);
-                if (errors.Count == before && due is { } dueDate)
+                if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
                 {
-                    rows.Add((line, new NewTask(control!, owner!, dueDate, title, start, end, delegateEmail)));
+                    return date;
                 }
+
+                Check(column, $"'{text}' is not a date as yyyy-mm-dd");
+                return null;
             }
-        }
-        catch (CsvFormatException e)
-        {
-            errors.Add(new(Math.Max(1, (int)e.LineNumber), null, $"not valid CSV: {e.Message}"));
-        }
+
+            var control = Field(Control);
+            Check(Control, control is null ? "a control id or SOC 2 / ISO 27001 reference is required" : control.Length > 64 ? "longer than 64 characters" : null);
+            var owner = Field(OwnerEmail);
+            Check(OwnerEmail, owner is null ? "the owner's email is required" : EmailAddress.IsValid(owner) ? null : $"'{owner}' is not an email address");
+            var delegateEmail = Field(DelegateEmail);
+            Check(DelegateEmail, delegateEmail is null || EmailAddress.IsValid(delegateEmail) ? null : $"'{delegateEmail}' is not an email address");
+            var due = Date(DueDate);
+            Check(DueDate, Field(DueDate) is null ? "the due date is required" : due < today ? $"{due:yyyy-MM-dd} is in the past" : null);
+            var title = Field(Title);
+            Check(Title, title is { Length: > 300 } ? "longer than 300 characters" : null);
+            var (start, end) = (Date(PeriodStart), Date(PeriodEnd));
+            Check(PeriodEnd, start > end ? "the period ends before it starts" : null);
+            if (errors.Count == before && due is { } dueDate)
+            {
+                rows.Add((line, new NewTask(control!, owner!, dueDate, title, start, end, delegateEmail)));
+            }
+
+            return true;
+        }, cancellationToken);
 
         return (rows, count, errors);
     }
