@@ -52,10 +52,7 @@ internal sealed class ApiValidation
     }
 
     /// <summary>Reason when a required text is missing or too long; null when fine.</summary>
-    public static string? Text(string? value, string name, int max, bool required = true) =>
-        string.IsNullOrWhiteSpace(value) ? (required ? $"{name} is required" : null)
-        : value.Trim().Length > max ? $"{name} is longer than {max} characters"
-        : null;
+    public static string? Text(string? value, string name, int max, bool required = true) => Core.Domain.TextRule.Problem(value, name, max, required);
 
     public ValidationProblem Problem() => TypedResults.ValidationProblem(
         _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal),

@@ -54,8 +54,8 @@ public static class AuditCalendar
             Add("framework", $"a {KindNames[kind]} audit belongs to {FrameworkNames[framework]} (the framework may be left out)");
         }
 
-        Add("name", Text(request.Name, "name", MaxName, required: true));
-        Add("auditor", Text(request.Auditor, "auditor", MaxAuditor, required: false));
+        Add("name", TextRule.Problem(request.Name, "name", MaxName));
+        Add("auditor", TextRule.Problem(request.Auditor, "auditor", MaxAuditor, required: false));
         Add("startsOn", request.StartsOn is null ? "startsOn is required: the as-of date, or the first day of fieldwork or of the audit" : null);
         Add("endsOn", NotBefore(request.EndsOn, request.StartsOn, "endsOn", "startsOn"));
         Add("fieldworkEnd", NotBefore(request.FieldworkEnd, request.FieldworkStart, "fieldworkEnd", "fieldworkStart"));
@@ -96,11 +96,6 @@ public static class AuditCalendar
         audit.Auditor = string.IsNullOrWhiteSpace(request.Auditor) ? null : request.Auditor.Trim();
         return errors;
     }
-
-    private static string? Text(string? value, string name, int max, bool required) =>
-        string.IsNullOrWhiteSpace(value) ? (required ? $"{name} is required" : null)
-        : value.Trim().Length > max ? $"{name} is longer than {max} characters"
-        : null;
 
     private static string? NotBefore(DateOnly? later, DateOnly? earlier, string laterName, string earlierName) =>
         later is not null && earlier is not null && later < earlier ? $"{laterName} is before {earlierName}" : null;
