@@ -200,9 +200,15 @@ internal sealed partial class ReviewConversation(
     private async Task<ChatReply> PageAsync(Guid campaignId, Person reviewer, int page, string? notice, CancellationToken cancellationToken)
     {
         var shown = await decisions.PageAsync(campaignId, reviewer, page, cancellationToken);
-        return shown is null
-            ? new TextReply(notice ?? "You have no accounts to review in that access review.")
-            : new CardReply(ReviewCards.ReviewerPage(shown, notice), ReplacesCard: true);
+        if (shown is not null)
+        {
+            return new CardReply(ReviewCards.ReviewerPage(shown, notice), ReplacesCard: true);
+        }
+
+        // Nothing of theirs is left (handed over): the old page goes, so its buttons can't be clicked again.
+        return notice is null
+            ? new TextReply("You have no accounts to review in that access review.")
+            : new CardReply(new Card(new CardHeader("Access review"), [new TextElement(notice)], notice), ReplacesCard: true);
     }
 
     private async Task<ChatReply> RemediatedAsync(ChatEvent chat, TaskActor actor, Guid itemId, int page, CancellationToken cancellationToken)

@@ -159,6 +159,39 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reviewer_accepts_all_recommendations_after_confirming_and_another_hands_his_review_over()
+    {
+        var due = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(14);
+        await SlackSayAsync(Lee, $"review group {GroupId} due {due:yyyy-MM-dd} by manager");
+        var monaCard = (await WaitForAsync(() => TeamsPosted(Mona.Conversation), 1))[0];
+        var maxCard = (await WaitForAsync(() => SlackCalls("chat.postMessage", Max.Channel).Where(b => Words(b).Contains("Carol", StringComparison.Ordinal)).ToList(), 1))[0];
+
+        // Mona: "Accept all recommendations" shows what it will do, and only Confirm does it.
+        var confirm = await TeamsClickAsync(Mona, Objects(monaCard).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == "Accept all recommendations"));
+        Assert.Contains("keep 1, revoke 1", Words(confirm), StringComparison.Ordinal);
+        var decided = await TeamsClickAsync(Mona, Objects(confirm).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == "Confirm"));
+        Assert.Contains("Decided 2 account(s).", Words(decided), StringComparison.Ordinal);
+        Assert.Contains("2 of 2 decided", Words(decided), StringComparison.Ordinal);
+
+        // Max hands Carol's review to Mona from Slack: the form, then the hand-over, recorded; Mona gets the page in Teams.
+        await SlackClickAsync(Max, SlackButton(maxCard, "Hand to someone else"));
+        var form = (await WaitForAsync(() => SlackCalls("chat.update", Max.Channel), 1))[^1];
+        Assert.Contains("Their email", Words(form), StringComparison.Ordinal);
+        await SlackClickAsync(Max, SlackButton(form, "Hand over"), ("email", Mona.Email), ("reason", "On leave until January"));
+        var handed = (await WaitForAsync(() => SlackCalls("chat.update", Max.Channel), 2))[^1];
+        Assert.Contains("Handed 1 account(s) to Mona Manager.", Words(handed), StringComparison.Ordinal);
+        var toMona = (await WaitForAsync(() => TeamsPosted(Mona.Conversation), 2))[^1];
+        Assert.Contains("Max Manager handed you 1 account(s) to review", Words(toMona), StringComparison.Ordinal);
+        Assert.Contains("Carol", Words(toMona), StringComparison.Ordinal);
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var carol = await db.AccessReviewItems.Include(i => i.Reviewer).SingleAsync(i => i.SubjectDisplayName == "Carol");
+        Assert.Equal(Mona.Email, carol.Reviewer!.Email);
+        Assert.Equal("On leave until January", (await db.AuditTrail.SingleAsync(e => e.Action == "review.delegated")).Reason);
+    }
+
+    [Fact]
     public async Task A_missing_Graph_permission_is_told_to_the_lead_in_plain_words_and_nothing_is_sent()
     {
         const string denied = "6a1f0c52-0000-4b7a-9f10-2c4d5e6f7a8b";
