@@ -26,6 +26,12 @@ try
 
     var builder = WebApplication.CreateBuilder(args);
 
+    // Kestrel runs each request on the thread that read it instead of handing it to the thread pool first: on a small
+    // machine that hop cost more CPU than answering a question (benchmarks/README.md). Safe here because nothing on the
+    // request path blocks for long (answers take microseconds, writes are batched in the background, calls out are
+    // asynchronous); Server:InlineScheduling=false turns it off.
+    builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Server:InlineScheduling", true));
+
     // Storage: SQLite under data/ by default, PostgreSQL when ConnectionStrings:Postgres is set.
     builder.AddStorage();
 

@@ -18,6 +18,13 @@ public sealed record Card(CardHeader? Header, IReadOnlyList<CardElement> Body, s
     /// buttons and everyone else a read-only view). Teams honours at most 60.
     /// </summary>
     public IReadOnlyList<string> RefreshUserIds { get; init; } = [];
+
+    /// <summary>
+    /// True for a card sent many times as this same instance (an answer from the knowledge base, see
+    /// <see cref="QuestionCards.Answer"/>): renderers keep what they made of it rather than rendering it for every
+    /// message. Such a card is never changed after it is built.
+    /// </summary>
+    public bool Reused { get; init; }
 }
 
 /// <summary>A card's heading.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using ChatCompliance.Core.Knowledge;
 
 namespace ChatCompliance.Core.Cards;
@@ -13,7 +14,16 @@ public static class QuestionCards
     /// <see cref="CardVerbs.QaRelated"/> buttons). When the engine abstained and <paramref name="questionId"/> is
     /// given, it offers to pass the question to the compliance team (<see cref="CardVerbs.QaHandOff"/>).
     /// </summary>
-    public static Card Answer(KnowledgeAnswer answer, Guid? questionId = null)
+    public static Card Answer(KnowledgeAnswer answer, Guid? questionId = null) =>
+        answer.Abstained && questionId is not null
+            ? Build(answer, questionId)
+            // The same answer (the engine remembers them by question) always makes the same card: built once, and
+            // rendered once per platform.
+            : Built.GetValue(answer, a => Build(a, null) with { Reused = true });
+
+    private static readonly ConditionalWeakTable<KnowledgeAnswer, Card> Built = new();
+
+    private static Card Build(KnowledgeAnswer answer, Guid? questionId)
     {
         // The answer text is our own reviewed Markdown, so it is not escaped.
         List<CardElement> body = [new TextElement(answer.Text)];

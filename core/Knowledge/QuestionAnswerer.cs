@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -46,7 +47,13 @@ public sealed partial class QuestionAnswerer
     private readonly Dictionary<string, List<KnowledgeEntry>> _entriesByRef = new(StringComparer.OrdinalIgnoreCase);
 
     public QuestionAnswerer(KnowledgeBase kb, double abstainBelow = DefaultAbstainBelow)
+        : this(kb, abstainBelow, DefaultRememberedAnswers)
     {
+    }
+
+    internal QuestionAnswerer(KnowledgeBase kb, double abstainBelow, int rememberedAnswers)
+    {
+        _rememberedAnswers = rememberedAnswers;
         _kb = kb;
         AbstainBelow = abstainBelow;
         _detector = new ReferenceDetector(kb.Catalog);
@@ -159,6 +166,20 @@ public sealed partial class QuestionAnswerer
 
     public KnowledgeBase KnowledgeBase => _kb;
 
+    /// <summary>How many answers are remembered by question text before the memory starts again.</summary>
+    private const int DefaultRememberedAnswers = 10_000;
+
+    private readonly int _rememberedAnswers;
+
+    /// <summary>
+    /// Answers already given, by the exact question text. People ask the same few hundred questions all day, and an answer
+    /// depends only on the question and this (immutable) knowledge base, so asking again costs a lookup, not an analysis.
+    /// Bounded: when full it is emptied and fills again with what is asked now.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, KnowledgeAnswer> _answered = new(StringComparer.Ordinal);
+
+    private int _answeredCount;
+
     /// <summary>Answers any text, however odd; never throws on input.</summary>
     public KnowledgeAnswer Answer(string? question)
     {
@@ -168,6 +189,24 @@ public sealed partial class QuestionAnswerer
             question = question[..TextAnalyzer.MaximumQuestionLength];
         }
 
+        if (_answered.TryGetValue(question, out var remembered))
+        {
+            return remembered;
+        }
+
+        var answer = Analyse(question);
+        if (Interlocked.Increment(ref _answeredCount) > _rememberedAnswers)
+        {
+            _answered.Clear();
+            Interlocked.Exchange(ref _answeredCount, 1);
+        }
+
+        _answered.TryAdd(question, answer);
+        return answer;
+    }
+
+    private KnowledgeAnswer Analyse(string question)
+    {
         if (!question.Any(char.IsLetterOrDigit))
         {
             return Abstain("Ask me anything about SOC 2 or ISO 27001, for example \"what is the difference between SOC 2 and ISO 27001?\" or \"what is CC6.1?\".", []);

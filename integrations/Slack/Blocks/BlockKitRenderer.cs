@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Core.Cards;
 
@@ -48,8 +50,22 @@ public static class BlockKitRenderer
 
     /// <summary>The card as a message's <c>blocks</c> and <c>text</c>.</summary>
     /// <exception cref="ArgumentException">A button's data or verb is too long for Slack.</exception>
-    public static BlockKitMessage Render(Card card) =>
-        new(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks), FallbackText(card));
+    public static BlockKitMessage Render(Card card)
+    {
+        if (!card.Reused)
+        {
+            return new(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks), FallbackText(card));
+        }
+
+        // A reused card is rendered once, kept read-only, and each message gets its own (lazy) node over it.
+        var rendered = Rendered.GetValue(card, c => new RenderedMessage(
+            JsonSerializer.SerializeToElement(Blocks(c, HeaderBlocks(c.Header), c.Actions, MaxMessageBlocks)), FallbackText(c)));
+        return new(JsonArray.Create(rendered.Blocks)!, rendered.Text);
+    }
+
+    private sealed record RenderedMessage(JsonElement Blocks, string Text);
+
+    private static readonly ConditionalWeakTable<Card, RenderedMessage> Rendered = new();
 
     /// <summary>
     /// The card as a view for <c>views.open</c> (<see cref="ModalView"/>) or <c>views.publish</c> (<see cref="HomeView"/>).

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Core.Cards;
@@ -71,8 +72,11 @@ public static class AdaptiveCardRenderer
     public static Attachment ToAttachment(Card card) => new()
     {
         ContentType = Attachment.AdaptiveCardContentType,
-        Content = JsonSerializer.SerializeToElement(Render(card)),
+        // A JsonElement is read-only, so a reused card's one rendering is shared by every message that carries it.
+        Content = card.Reused ? (JsonElement)Rendered.GetValue(card, c => JsonSerializer.SerializeToElement(Render(c))) : JsonSerializer.SerializeToElement(Render(card)),
     };
+
+    private static readonly ConditionalWeakTable<Card, object> Rendered = new();
 
     private static JsonObject Element(CardElement element) => element switch
     {
