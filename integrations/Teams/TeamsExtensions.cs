@@ -51,6 +51,8 @@ public static class TeamsExtensions
         // Handlers run in the order added: the resilience handler wraps the token handler, so every attempt asks for the current token.
         var connector = services.AddHttpClient<IBotConnector, BotConnectorClient>((sp, http) =>
             http.Timeout = sp.GetRequiredService<IOptions<BotConnectorOptions>>().Value.TotalTimeout);
+        // The connector never redirects; a redirect would lose the bearer token anyway, so it is an error, not a hop.
+        connector.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         connector.AddResilienceHandler(ResiliencePipelineName, ConfigureConnectorPipeline);
         connector.AddHttpMessageHandler<BotTokenHandler>();
         // The client logs its own failures and retries; the factory's per-request start/end lines cost more than the call itself.

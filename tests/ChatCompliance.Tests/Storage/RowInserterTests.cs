@@ -1,0 +1,88 @@
+using System.Text.Json;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+
+namespace ChatCompliance.Tests.Storage;
+
+public sealed class SqliteRowInserterTests(SqliteTestStore store) : RowInserterTests(store), IClassFixture<SqliteTestStore>;
+
+public sealed class PostgresRowInserterTests(PostgresTestStore store) : RowInserterTests(store), IClassFixture<PostgresTestStore>;
+
+/// <summary>Rows appended without the change tracker are stored as SaveChanges stores them, and a failed batch stores none.</summary>
+public abstract class RowInserterTests(ITestStore store) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 28, 9, 30, 0, TimeSpan.Zero);
+
+    public async Task InitializeAsync()
+    {
+        await using var db = store.NewContext();
+        await db.Database.MigrateAsync();
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    [Fact]
+    public async Task Many_questions_are_stored_as_SaveChanges_stores_them_and_found_by_EF_queries()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var questions = Enumerable.Range(0, 120).Select(i => Question(marker, i)).ToList();
+
+        await using (var db = store.NewContext())
+        {
+            await db.InsertRowsAsync(questions, CancellationToken.None);
+        }
+
+        await using var check = store.NewContext();
+        var stored = await check.Questions.AsNoTracking().Where(q => q.Text.StartsWith(marker)).ToListAsync();
+        Assert.Equal(120, stored.Count);
+        foreach (var question in questions)
+        {
+            Assert.Equal(Snapshot(question), Snapshot(stored.Single(q => q.Id == question.Id)));
+        }
+
+        // Keys, enums and times compare in the store as EF Core writes them.
+        var one = questions[7];
+        Assert.Equal(one.Text, (await check.Questions.SingleAsync(q => q.Id == one.Id)).Text);
+        Assert.Equal(40, await check.Questions.CountAsync(q => q.Text.StartsWith(marker) && q.Status == QuestionStatus.HandedOff));
+        Assert.Equal(120, await check.Questions.CountAsync(q => q.Text.StartsWith(marker) && q.AskedAt >= Now && q.AskedAt < Now.AddMinutes(121)));
+    }
+
+    [Fact]
+    public async Task A_batch_with_a_failing_row_stores_none_of_it()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var existing = Question(marker, 0);
+        await using (var db = store.NewContext())
+        {
+            db.Questions.Add(existing);
+            await db.SaveChangesAsync();
+        }
+
+        var batch = Enumerable.Range(1, 60).Select(i => Question(marker, i)).Append(existing).ToList();
+        await using (var db = store.NewContext())
+        {
+            var failure = await Record.ExceptionAsync(() => db.InsertRowsAsync(batch, CancellationToken.None));
+            Assert.True(failure is not null && RowInserter.IsStoreFailure(failure), failure?.ToString());
+        }
+
+        await using var check = store.NewContext();
+        Assert.Equal(1, await check.Questions.CountAsync(q => q.Text.StartsWith(marker)));
+    }
+
+    private static Question Question(string marker, int i) => new()
+    {
+        Text = $"{marker} question {i} — is ISO 27001 “certifiable”?",
+        AskedById = i % 2 == 0 ? Guid.NewGuid() : null,
+        AskedOn = i % 2 == 0 ? Platform.Teams : Platform.Slack,
+        ConversationReferenceId = i % 5 == 0 ? null : Guid.NewGuid(),
+        AskedAt = Now.AddMinutes(i).AddTicks(1230),
+        Status = (QuestionStatus)(i % 3),
+        EntryId = i % 4 == 0 ? null : "soc2-vs-iso27001",
+        Confidence = i / 7.0,
+        HandedOffAt = i % 3 == 1 ? Now.AddMinutes(i + 1) : null,
+    };
+
+    private static string Snapshot(Question q) => JsonSerializer.Serialize(q);
+}
