@@ -89,7 +89,8 @@ internal static class SlackEndpoints
         // Answering from the knowledge base takes well under a millisecond: the answer is the acknowledgement.
         var message = await adapter.OnCommandAsync(form.TryGetValue("team_id", out var team) ? team.ToString() : null, channel!, user!,
             form.TryGetValue("text", out var text) ? text.ToString() : "", cancellationToken);
-        return TypedResults.Ok(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks });
+        // Serialized at once rather than streamed: a sized response that Kestrel sends in one write.
+        return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks }), "application/json; charset=utf-8");
     }
 
     private static async Task<IResult> InteractivityAsync(HttpContext http, SlackWorkQueue queue, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
