@@ -19,12 +19,19 @@ internal sealed partial class ConversationService(
     QuestionWriter questions,
     KnownConversations known,
     OutboxSignal outbox,
-    TaskConversation tasks,
-    ReviewConversation reviews,
-    SubscriptionConversation subscriptions,
-    AuditConversation audits,
+    IServiceProvider services,
     TimeProvider time)
 {
+    // The commands' own conversations (and everything they need), built when a command first asks for them: most
+    // messages are questions, which need none of them.
+    private TaskConversation Tasks => field ??= services.GetRequiredService<TaskConversation>();
+
+    private ReviewConversation Reviews => field ??= services.GetRequiredService<ReviewConversation>();
+
+    private SubscriptionConversation Subscriptions => field ??= services.GetRequiredService<SubscriptionConversation>();
+
+    private AuditConversation Audits => field ??= services.GetRequiredService<AuditConversation>();
+
     private const int MaximumAnswerLength = 4000;
 
     public Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default) => chat.Kind switch
@@ -46,37 +53,37 @@ internal sealed partial class ConversationService(
 
         if (command is "my tasks" or "tasks")
         {
-            return await tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            return await Tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
         }
 
         if (command.StartsWith("assign ", StringComparison.Ordinal) || command == "assign")
         {
-            return await tasks.AssignAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+            return await Tasks.AssignAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command is "my reviews" or "reviews")
         {
-            return await reviews.MyReviewsAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            return await Reviews.MyReviewsAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
         }
 
         if (command.StartsWith("review ", StringComparison.Ordinal) || command == "review")
         {
-            return await reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+            return await Reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command is "audits" or "audit calendar")
         {
-            return await audits.ListAsync(cancellationToken);
+            return await Audits.ListAsync(cancellationToken);
         }
 
         if (command.StartsWith("audit add", StringComparison.Ordinal))
         {
-            return await audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+            return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")
         {
-            return await subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
+            return await Subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
         }
 
         if (command.StartsWith("ask ", StringComparison.Ordinal))
@@ -114,9 +121,9 @@ internal sealed partial class ConversationService(
             case CardVerbs.QaAnswer when Guid.TryParse(chat.Value(CardDataKeys.Question), out var answeredId):
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
             case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
-                return await tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+                return await Tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             case { } verb when verb.StartsWith("review.", StringComparison.Ordinal):
-                return await reviews.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+                return await Reviews.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             default:
                 return new TextReply("Sorry, I don't recognise that button any more. Type **help** to see what I can do.");
         }
