@@ -10,7 +10,7 @@ public static partial class KnowledgeExtensions
 {
     public static IHostApplicationBuilder AddKnowledgeBase(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName);
+        builder.Services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var contentRoot = builder.Environment.ContentRootPath;
         builder.Services.AddSingleton(services =>
         {
@@ -26,9 +26,11 @@ public static partial class KnowledgeExtensions
 
             return kb;
         });
-        builder.Services.AddSingleton(services => new QuestionAnswerer(
-            services.GetRequiredService<KnowledgeBase>(),
-            services.GetRequiredService<IOptions<KnowledgeOptions>>().Value.AbstainBelow));
+        builder.Services.AddSingleton(services =>
+        {
+            var options = services.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
+            return new QuestionAnswerer(services.GetRequiredService<KnowledgeBase>(), options.AbstainBelow, options.RememberedAnswers);
+        });
         return builder;
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace ChatCompliance.Core.Knowledge;
 
 /// <summary>Where the knowledge base lives and when the engine abstains.</summary>
@@ -10,6 +12,10 @@ public sealed class KnowledgeOptions
 
     /// <summary>Confidence below which the bot says it does not know.</summary>
     public double AbstainBelow { get; set; } = QuestionAnswerer.DefaultAbstainBelow;
+
+    /// <summary>Answers remembered by question text, so a question asked again is not analysed again (0: none).</summary>
+    [Range(0, 1_000_000)]
+    public int RememberedAnswers { get; set; } = QuestionAnswerer.DefaultRememberedAnswers;
 
     /// <summary>Finds the knowledge folder: the configured path, else the nearest <c>knowledge/</c> above any of <paramref name="startFolders"/>.</summary>
     public string Resolve(params string[] startFolders)

@@ -46,12 +46,10 @@ public sealed partial class QuestionAnswerer
     private readonly ReferenceDetector _detector;
     private readonly Dictionary<string, List<KnowledgeEntry>> _entriesByRef = new(StringComparer.OrdinalIgnoreCase);
 
-    public QuestionAnswerer(KnowledgeBase kb, double abstainBelow = DefaultAbstainBelow)
-        : this(kb, abstainBelow, DefaultRememberedAnswers)
-    {
-    }
-
-    internal QuestionAnswerer(KnowledgeBase kb, double abstainBelow, int rememberedAnswers)
+    /// <param name="kb">The knowledge base to answer from.</param>
+    /// <param name="abstainBelow">The confidence under which the engine says it does not know.</param>
+    /// <param name="rememberedAnswers">How many answers to remember by question text (0: none).</param>
+    public QuestionAnswerer(KnowledgeBase kb, double abstainBelow = DefaultAbstainBelow, int rememberedAnswers = DefaultRememberedAnswers)
     {
         _rememberedAnswers = rememberedAnswers;
         _kb = kb;
@@ -167,7 +165,7 @@ public sealed partial class QuestionAnswerer
     public KnowledgeBase KnowledgeBase => _kb;
 
     /// <summary>How many answers are remembered by question text before the memory starts again.</summary>
-    private const int DefaultRememberedAnswers = 10_000;
+    public const int DefaultRememberedAnswers = 10_000;
 
     private readonly int _rememberedAnswers;
 
@@ -195,6 +193,11 @@ public sealed partial class QuestionAnswerer
         }
 
         var answer = Analyse(question);
+        if (_rememberedAnswers == 0)
+        {
+            return answer;
+        }
+
         if (Interlocked.Increment(ref _answeredCount) > _rememberedAnswers)
         {
             _answered.Clear();

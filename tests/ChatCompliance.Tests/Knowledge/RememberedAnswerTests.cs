@@ -19,7 +19,7 @@ public sealed class RememberedAnswerTests(KnowledgeFixture fixture) : IClassFixt
     [Fact]
     public void Answer_MoreQuestionsThanItRemembers_StartsAgainAndAnswersTheSame()
     {
-        var answerer = new QuestionAnswerer(fixture.KnowledgeBase, QuestionAnswerer.DefaultAbstainBelow, rememberedAnswers: 2);
+        var answerer = new QuestionAnswerer(fixture.KnowledgeBase, rememberedAnswers: 2);
         var first = answerer.Answer("are we soc 2 certified?");
 
         answerer.Answer("what is CC6.1?");
@@ -28,5 +28,17 @@ public sealed class RememberedAnswerTests(KnowledgeFixture fixture) : IClassFixt
 
         Assert.NotSame(first, again);
         Assert.Equal((first.Kind, first.EntryId, first.Text, first.Confidence), (again.Kind, again.EntryId, again.Text, again.Confidence));
+    }
+
+    [Fact]
+    public void Answer_RememberingNothing_AnalysesEachTimeAndAnswersTheSame()
+    {
+        var answerer = new QuestionAnswerer(fixture.KnowledgeBase, rememberedAnswers: 0);
+
+        var first = answerer.Answer("are we soc 2 certified?");
+        var again = answerer.Answer("are we soc 2 certified?");
+
+        Assert.NotSame(first, again);
+        Assert.Equal((first.Kind, first.EntryId, first.Text), (again.Kind, again.EntryId, again.Text));
     }
 }

@@ -11,18 +11,10 @@ public sealed class SqliteEntityRoundTripTests(SqliteTestStore store) : EntityRo
 public sealed class PostgresEntityRoundTripTests(PostgresTestStore store) : EntityRoundTripTests(store), IClassFixture<PostgresTestStore>;
 
 /// <summary>Every entity, with every field set, reads back exactly as written: the same tests on each provider.</summary>
-public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
+public abstract class EntityRoundTripTests(ITestStore store) : MigratedStoreTests(store)
 {
     // Whole microseconds in UTC: the finest precision both providers keep.
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 9, 30, 15, 123, 456, TimeSpan.Zero);
-
-    public async Task InitializeAsync()
-    {
-        await using var db = store.NewContext();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Person_round_trips()
@@ -192,7 +184,7 @@ public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
         };
         await AssertRoundTripAsync(message, db => db.Outbox);
 
-        await using var db = store.NewContext();
+        await using var db = Store.NewContext();
         db.Outbox.Add(new OutboxMessage { IdempotencyKey = key, Kind = "reminder", Payload = "{}", CreatedAt = Now });
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
     }
@@ -258,7 +250,7 @@ public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
     public async Task Two_people_cannot_share_an_email()
     {
         var email = $"same-{Guid.NewGuid():N}@example.com";
-        await using var db = store.NewContext();
+        await using var db = Store.NewContext();
         db.People.Add(new Person { Email = email, DisplayName = "One", CreatedAt = Now });
         db.People.Add(new Person { Email = email, DisplayName = "Two", CreatedAt = Now });
         await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
@@ -292,7 +284,7 @@ public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
     private async Task AssertRoundTripAsync<T>(T entity, Func<ComplianceDbContext, IQueryable<T>> set, params object[] dependencies)
         where T : class
     {
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             foreach (var dependency in dependencies)
             {
@@ -303,7 +295,7 @@ public abstract class EntityRoundTripTests(ITestStore store) : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             var key = db.Model.FindEntityType(typeof(T))!.FindPrimaryKey()!.Properties.Single().PropertyInfo!;
             var id = key.GetValue(entity);

@@ -11,17 +11,9 @@ public sealed class SqliteOutboxQueueTests(SqliteTestStore store) : OutboxQueueT
 public sealed class PostgresOutboxQueueTests(PostgresTestStore store) : OutboxQueueTests(store), IClassFixture<PostgresTestStore>;
 
 /// <summary>The outbox queues each idempotency key once, whether the earlier row is saved or still in the caller's context.</summary>
-public abstract class OutboxQueueTests(ITestStore store) : IAsyncLifetime
+public abstract class OutboxQueueTests(ITestStore store) : MigratedStoreTests(store)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 9, 30, 0, TimeSpan.Zero);
-
-    public async Task InitializeAsync()
-    {
-        await using var db = store.NewContext();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task A_key_queued_earlier_in_the_same_context_or_the_store_is_not_queued_again()
@@ -35,7 +27,7 @@ public abstract class OutboxQueueTests(ITestStore store) : IAsyncLifetime
             PersonId = person.Id,
             UpdatedAt = Now,
         };
-        await using (var setup = store.NewContext())
+        await using (var setup = Store.NewContext())
         {
             setup.People.Add(person);
             setup.ConversationReferences.Add(conversation);
@@ -43,7 +35,7 @@ public abstract class OutboxQueueTests(ITestStore store) : IAsyncLifetime
         }
 
         var key = $"review:{Guid.NewGuid():N}";
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             var tracked = await db.People.SingleAsync(p => p.Id == person.Id);
             tracked.DisplayName = "After";
@@ -53,7 +45,7 @@ public abstract class OutboxQueueTests(ITestStore store) : IAsyncLifetime
             await db.SaveChangesAsync();
         }
 
-        await using var check = store.NewContext();
+        await using var check = Store.NewContext();
         Assert.False(await check.EnqueueAsync($"{key}:{conversation.Id:N}", "review.request", QuestionCards.Help(), conversation, Now));
         Assert.Equal(1, await check.Outbox.CountAsync(o => o.IdempotencyKey.StartsWith(key)));
         // The key check skips EF Core's change scan; a change made before it is still saved.

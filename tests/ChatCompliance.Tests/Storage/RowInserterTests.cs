@@ -11,17 +11,9 @@ public sealed class SqliteRowInserterTests(SqliteTestStore store) : RowInserterT
 public sealed class PostgresRowInserterTests(PostgresTestStore store) : RowInserterTests(store), IClassFixture<PostgresTestStore>;
 
 /// <summary>Rows appended without the change tracker are stored as SaveChanges stores them, and a failed batch stores none.</summary>
-public abstract class RowInserterTests(ITestStore store) : IAsyncLifetime
+public abstract class RowInserterTests(ITestStore store) : MigratedStoreTests(store)
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 9, 30, 0, TimeSpan.Zero);
-
-    public async Task InitializeAsync()
-    {
-        await using var db = store.NewContext();
-        await db.Database.MigrateAsync();
-    }
-
-    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Many_questions_are_stored_as_SaveChanges_stores_them_and_found_by_EF_queries()
@@ -29,12 +21,12 @@ public abstract class RowInserterTests(ITestStore store) : IAsyncLifetime
         var marker = Guid.NewGuid().ToString("N");
         var questions = Enumerable.Range(0, 120).Select(i => Question(marker, i)).ToList();
 
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             await db.InsertRowsAsync(questions, CancellationToken.None);
         }
 
-        await using var check = store.NewContext();
+        await using var check = Store.NewContext();
         var stored = await check.Questions.AsNoTracking().Where(q => q.Text.StartsWith(marker)).ToListAsync();
         Assert.Equal(120, stored.Count);
         foreach (var question in questions)
@@ -54,20 +46,20 @@ public abstract class RowInserterTests(ITestStore store) : IAsyncLifetime
     {
         var marker = Guid.NewGuid().ToString("N");
         var existing = Question(marker, 0);
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             db.Questions.Add(existing);
             await db.SaveChangesAsync();
         }
 
         var batch = Enumerable.Range(1, 60).Select(i => Question(marker, i)).Append(existing).ToList();
-        await using (var db = store.NewContext())
+        await using (var db = Store.NewContext())
         {
             var failure = await Record.ExceptionAsync(() => db.InsertRowsAsync(batch, CancellationToken.None));
             Assert.True(failure is not null && RowInserter.IsStoreFailure(failure), failure?.ToString());
         }
 
-        await using var check = store.NewContext();
+        await using var check = Store.NewContext();
         Assert.Equal(1, await check.Questions.CountAsync(q => q.Text.StartsWith(marker)));
     }
 
