@@ -12,8 +12,8 @@ using Xunit.Abstractions;
 namespace ChatCompliance.Tests.Reliability;
 
 /// <summary>
-/// The real bot, as a process, fans out 90 Slack messages (one per channel, a few per second, each answered after
-/// 150 ms) and is killed outright when about a third have arrived; a second process on the same database finishes.
+/// The real bot, as a process, fans out 90 Slack messages (one per channel, five a second, each answered after
+/// 400 ms, so two or more sends are always in flight) and is killed outright when about a third have arrived; a second process on the same database finishes.
 /// What is guaranteed: nothing is lost (every message is delivered, or reported to the leads as possibly not) and
 /// nothing is sent twice, except that a send cut off mid-flight is reported instead of resent: it may or may not have
 /// arrived. With <c>Outbox:ResendAfterCrash</c> it is resent instead: every message arrives, and only a cut-off one twice.
@@ -31,7 +31,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         await _store.InitializeAsync();
-        _slack = SlackStandIn.Start(TimeSpan.FromMilliseconds(150));
+        // Longer than the 200 ms between two sends: whenever the kill comes, sends are in flight for it to cut off.
+        _slack = SlackStandIn.Start(TimeSpan.FromMilliseconds(400));
         await using var db = _store.NewContext();
         await db.Database.MigrateAsync();
         var lead = new Person { Email = "lee@example.com", DisplayName = "Lee Lead", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, SlackUserId = "ULEAD", SlackTeamId = "T1", CreatedAt = DateTimeOffset.UtcNow };
@@ -111,7 +112,7 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["SLACK_SIGNING_SECRET"] = "test-signing-secret",
             ["Slack__ApiBaseUrl"] = SlackStandIn.ApiBaseUrl(_slack),
             // A claim cut off by the kill runs out in seconds, not minutes. The send timeout stays well above the stand-in's
-            // 150 ms even on a busy machine: a send that times out after arriving is retried (see the README), a duplicate.
+            // 400 ms even on a busy machine: a send that times out after arriving is retried (see the README), a duplicate.
             ["Outbox__ClaimDuration"] = "00:00:10",
             ["Outbox__SendTimeout"] = "00:00:05",
             ["Outbox__ResendAfterCrash"] = resendAfterCrash ? "true" : "false",
