@@ -130,27 +130,6 @@ public static partial class TextAnalyzer
     /// <summary>Lower case, accents folded, control characters and markup dropped, shorthand expanded.</summary>
     public static string Normalise(string text)
     {
-        // Answering one question analyses it several times (scope, definition cue, query terms): the last text this
-        // thread normalised is kept, so the 70-odd rewrites run once per question.
-        if (_lastNormalised is not null && string.Equals(text, _lastText, StringComparison.Ordinal))
-        {
-            return _lastNormalised;
-        }
-
-        var normalised = NormaliseOnce(text);
-        _lastText = text;
-        _lastNormalised = normalised;
-        return normalised;
-    }
-
-    [ThreadStatic]
-    private static string? _lastText;
-
-    [ThreadStatic]
-    private static string? _lastNormalised;
-
-    private static string NormaliseOnce(string text)
-    {
         if (text.Length > MaximumQuestionLength)
         {
             text = text[..MaximumQuestionLength];

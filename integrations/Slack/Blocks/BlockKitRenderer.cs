@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Core.Cards;
@@ -57,15 +56,13 @@ public static class BlockKitRenderer
             return new(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks), FallbackText(card));
         }
 
-        // A reused card is rendered once, kept read-only, and each message gets its own (lazy) node over it.
-        var rendered = Rendered.GetValue(card, c => new RenderedMessage(
-            JsonSerializer.SerializeToElement(Blocks(c, HeaderBlocks(c.Header), c.Actions, MaxMessageBlocks)), FallbackText(c)));
-        return new(JsonArray.Create(rendered.Blocks)!, rendered.Text);
+        // Rendered once and kept read-only; each message gets its own (lazy) node over it, to change as it likes.
+        var (blocks, text) = Rendered.Get(card);
+        return new(JsonArray.Create(blocks)!, text);
     }
 
-    private sealed record RenderedMessage(JsonElement Blocks, string Text);
-
-    private static readonly ConditionalWeakTable<Card, RenderedMessage> Rendered = new();
+    private static readonly RenderedCards<(JsonElement Blocks, string Text)> Rendered =
+        new(card => (JsonSerializer.SerializeToElement(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks)), FallbackText(card)));
 
     /// <summary>
     /// The card as a view for <c>views.open</c> (<see cref="ModalView"/>) or <c>views.publish</c> (<see cref="HomeView"/>).

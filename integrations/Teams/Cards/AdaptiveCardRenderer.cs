@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Core.Cards;
@@ -72,11 +71,11 @@ public static class AdaptiveCardRenderer
     public static Attachment ToAttachment(Card card) => new()
     {
         ContentType = Attachment.AdaptiveCardContentType,
-        // A JsonElement is read-only, so a reused card's one rendering is shared by every message that carries it.
-        Content = card.Reused ? (JsonElement)Rendered.GetValue(card, c => JsonSerializer.SerializeToElement(Render(c))) : JsonSerializer.SerializeToElement(Render(card)),
+        Content = Rendered.Get(card),
     };
 
-    private static readonly ConditionalWeakTable<Card, object> Rendered = new();
+    /// <summary>A JsonElement is read-only, so a reused card's one rendering is shared by every message that carries it.</summary>
+    private static readonly RenderedCards<JsonElement> Rendered = new(card => JsonSerializer.SerializeToElement(Render(card)));
 
     private static JsonObject Element(CardElement element) => element switch
     {

@@ -59,6 +59,19 @@ public sealed class ReusedCardTests
         Assert.Equal(fresh.Blocks.ToJsonString(), BlockKitRenderer.Render(reused).Blocks.ToJsonString());
     }
 
+    [Fact]
+    public void RenderedCards_RenderAReusedCardOnceAndAnyOtherEveryTime()
+    {
+        var renderings = 0;
+        var rendered = new RenderedCards<string>(card => $"{card.FallbackText} #{++renderings}");
+        var reused = QuestionCards.Answer(SampleCards.EntryAnswer);
+        var fresh = reused with { Reused = false };
+
+        Assert.Equal(rendered.Get(reused), rendered.Get(reused));
+        Assert.NotEqual(rendered.Get(fresh), rendered.Get(fresh));
+        Assert.Equal(3, renderings);
+    }
+
     private static string? HandOffQuestion(Card card) =>
         card.Actions.OfType<CardAction>().Single(a => a.Verb == CardVerbs.QaHandOff).Data[CardDataKeys.Question];
 }
