@@ -57,7 +57,7 @@ internal static class TeamsLoadRun
         var serviceUrl = $"http://127.0.0.1:{connector.Port}/connector/";
 
         var data = Directory.CreateTempSubdirectory("cc-load-").FullName;
-        var bot = StartBot(botPort, data, fakeUrl);
+        var bot = StartBot(botPort, data, fakeUrl, serviceUrl);
         try
         {
             using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
@@ -200,7 +200,7 @@ internal static class TeamsLoadRun
     }
 
     /// <summary>The Release bot on <paramref name="port"/>, its store in <paramref name="data"/>, every outside API at the fake.</summary>
-    internal static Process StartBot(int port, string data, string fakeUrl)
+    internal static Process StartBot(int port, string data, string fakeUrl, string? serviceUrl = null)
     {
         var bot = Path.Combine(KnowledgeSets.RepositoryRoot(), "bot", "bin", "Release", "net10.0", "ChatCompliance.Bot.dll");
         if (!File.Exists(bot))
@@ -226,6 +226,10 @@ internal static class TeamsLoadRun
         start.Environment["MicrosoftAppId"] = AppId;
         start.Environment["MicrosoftAppPassword"] = "load-test-only";
         start.Environment["MicrosoftAppTenantId"] = "tenant-1";
+        // The load comes from 500 tenants: a multi-tenant bot that allows them all, explicitly, as Production requires.
+        start.Environment["MicrosoftAppType"] = "MultiTenant";
+        start.Environment["Teams__AllowAllTenants"] = "true";
+        start.Environment["Teams__AllowedServiceUrls__0"] = serviceUrl ?? $"{fakeUrl}/";
         start.Environment["Teams__OpenIdMetadataUrl"] = $"{fakeUrl}/openid";
         start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
         start.Environment["SLACK_BOT_TOKEN"] = "load-test-bot-token";

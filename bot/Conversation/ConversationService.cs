@@ -205,8 +205,9 @@ internal sealed partial class ConversationService(
 
     private async Task<Person?> FindPersonAsync(ChatUser user, CancellationToken cancellationToken) => user.Platform switch
     {
-        Platform.Teams => await db.People.FirstOrDefaultAsync(
-            p => p.TeamsUserId == user.UserId || (user.DirectoryId != null && p.EntraObjectId == user.DirectoryId), cancellationToken),
+        // The directory decides: the object id names the person, and their bound Teams id (if any) must be the sender's.
+        Platform.Teams when user.DirectoryId is { Length: > 0 } objectId => await db.People.FirstOrDefaultAsync(
+            p => p.EntraObjectId == objectId && (p.TeamsUserId == null || p.TeamsUserId == user.UserId), cancellationToken),
         Platform.Slack => await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user.UserId, cancellationToken),
         _ => null,
     };

@@ -34,13 +34,13 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
     /// <summary>The person a chat user was found to be (or null for nobody) within the last minutes, for recording who asked.</summary>
     public bool TryFindPerson(ChatUser user, out Guid? personId)
     {
-        var found = _cache.TryGetValue((user.Platform, "person", user.UserId), out PersonLookup? lookup);
+        var found = _cache.TryGetValue((user.Platform, "person", user.UserId, user.DirectoryId), out PersonLookup? lookup);
         personId = lookup?.PersonId;
         return found;
     }
 
     public void RememberPerson(ChatUser user, Guid? personId) =>
-        _cache.Set((user.Platform, "person", user.UserId), new PersonLookup(personId), new MemoryCacheEntryOptions
+        _cache.Set((user.Platform, "person", user.UserId, user.DirectoryId), new PersonLookup(personId), new MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpirationRelativeToNow = personId is null ? UnlinkedLifetime : ConversationLifetime,

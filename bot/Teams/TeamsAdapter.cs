@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Teams.Cards;
 using ChatCompliance.Integrations.Teams.Connector;
@@ -15,15 +16,21 @@ namespace ChatCompliance.Bot.Teams;
 /// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the
 /// neutral reply back into a Teams reply, updated card or invoke response.
 /// </summary>
-internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, KnownConversations known, TimeProvider time)
+internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, KnownConversations known, TeamsIdentity identity, TimeProvider time)
 {
+    private const string NotYouMessage = "I can't confirm who you are from this Teams account, so I did nothing. The compliance team has been told.";
+
     public async Task<IResult> ProcessAsync(Activity activity, CancellationToken cancellationToken)
     {
         switch (activity.Type)
         {
             case ActivityTypes.Message:
             {
-                var reference = await RememberAsync(activity, cancellationToken);
+                if (await RememberAsync(activity, cancellationToken) is not { } reference)
+                {
+                    return TypedResults.Problem(NotYouMessage, statusCode: StatusCodes.Status403Forbidden);
+                }
+
                 var chat = activity.Value is { ValueKind: JsonValueKind.Object } value && Data(value) is { } submitted && submitted.TryGetValue("verb", out var verb)
                     ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: submitted, MessageId: activity.ReplyToId)
                     : new ChatEvent(ChatEventKind.Message, User(activity), reference, Text: StripMentions(activity.Text));
@@ -65,7 +72,16 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             });
         }
 
-        var reference = await RememberAsync(activity, cancellationToken);
+        if (await RememberAsync(activity, cancellationToken) is not { } reference)
+        {
+            return TypedResults.Ok(new AdaptiveCardInvokeResponse
+            {
+                StatusCode = 403,
+                Type = AdaptiveCardInvokeResponse.ErrorType,
+                Value = new { code = "Forbidden", message = NotYouMessage },
+            });
+        }
+
         var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: data, MessageId: activity.ReplyToId), cancellationToken);
         switch (reply)
@@ -97,7 +113,11 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
 
         // Teams sends both installationUpdate and conversationUpdate on install: welcome once, for a new conversation.
         var created = !await db.ConversationReferences.AnyAsync(c => c.Platform == Platform.Teams && c.ConversationId == activity.Conversation!.Id, cancellationToken);
-        var reference = await RememberAsync(activity, cancellationToken);
+        if (await RememberAsync(activity, cancellationToken) is not { } reference)
+        {
+            return;
+        }
+
         if (added && created)
         {
             var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Installed, User(activity), reference), cancellationToken);
@@ -106,10 +126,12 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
     }
 
     /// <summary>
-    /// Stores or refreshes the conversation reference from every activity, linking it to the person when known;
-    /// returns its id. An activity that matches what this instance stored minutes ago costs no database trip.
+    /// Confirms the sender with the directory, then stores or refreshes the conversation reference, linking it to
+    /// the person when known; returns its id, or null when the sender's ids disagree with the directory (refused,
+    /// stored nowhere but the audit trail). An activity that matches what this instance checked and stored minutes
+    /// ago costs no database trip.
     /// </summary>
-    private async Task<Guid> RememberAsync(Activity activity, CancellationToken cancellationToken)
+    private async Task<Guid?> RememberAsync(Activity activity, CancellationToken cancellationToken)
     {
         var conversationId = activity.Conversation!.Id!;
         var scope = activity.Conversation.ConversationType switch
@@ -121,10 +143,16 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         var tenantId = activity.Conversation.TenantId ?? activity.ChannelData?.Tenant?.Id;
         var name = activity.Conversation.Name ?? activity.ChannelData?.Channel?.Name;
         var userId = scope == ConversationScope.Personal ? activity.From!.Id : null;
-        var fingerprint = string.Join('\n', scope, activity.ServiceUrl, tenantId, activity.ChannelData?.Team?.Id, activity.Recipient?.Id, name, userId, activity.From?.AadObjectId);
+        var fingerprint = string.Join('\n', scope, activity.ServiceUrl, tenantId, activity.ChannelData?.Team?.Id, activity.Recipient?.Id, name, activity.From!.Id, activity.From.AadObjectId);
         if (known.Find(Platform.Teams, conversationId, fingerprint) is { } knownId)
         {
             return knownId;
+        }
+
+        var (outcome, person) = await identity.ConfirmAsync(db, activity.From.Id!, activity.From.AadObjectId, tenantId, cancellationToken);
+        if (outcome == TeamsIdentityOutcome.Mismatch)
+        {
+            return null;
         }
 
         var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == conversationId, cancellationToken);
@@ -143,13 +171,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         if (scope == ConversationScope.Personal)
         {
             reference.UserId = userId;
-            var aad = activity.From!.AadObjectId;
-            var person = await db.People.FirstOrDefaultAsync(p => p.TeamsUserId == userId || (aad != null && p.EntraObjectId == aad), cancellationToken);
-            if (person is not null)
-            {
-                person.TeamsUserId ??= userId;
-                reference.PersonId = person.Id;
-            }
+            reference.PersonId = person?.Id;
         }
 
         // Most messages change nothing here: skip the write unless something changed or an hour has passed.

@@ -18,6 +18,7 @@ internal static partial class TeamsEndpoints
         builder.Services.AddHttpClient(nameof(BotFrameworkAuthenticator));
         builder.Services.AddSingleton<BotFrameworkAuthenticator>();
         builder.Services.AddScoped<TeamsAdapter>();
+        builder.Services.AddSingleton<Core.People.TeamsIdentity>();
         return builder;
     }
 
@@ -77,6 +78,11 @@ internal static partial class TeamsEndpoints
         if (authenticated is not null && !(await authenticator.AuthorizeActivityAsync(authenticated, activity, cancellationToken)).Succeeded)
         {
             return TypedResults.Problem("The request is not authenticated.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (authenticated is null && !settings.LocalModeChannels.Contains(activity.ChannelId ?? "", StringComparer.Ordinal))
+        {
+            return TypedResults.Problem($"Activities from channel '{activity.ChannelId}' are not accepted.", statusCode: StatusCodes.Status403Forbidden);
         }
 
         return await adapter.ProcessAsync(activity, cancellationToken);

@@ -36,6 +36,16 @@ public static class TeamsExtensions
                 o => o.MicrosoftAppType is { } type && (type.Equals("SingleTenant", StringComparison.OrdinalIgnoreCase) || type.Equals("MultiTenant", StringComparison.OrdinalIgnoreCase)),
                 "MicrosoftAppType must be SingleTenant or MultiTenant (the bot authenticates with MicrosoftAppPassword; UserAssignedMSI is not supported).")
             .Validate(o => Uri.TryCreate(o.TokenEndpoint.Replace("{tenant}", "t", StringComparison.Ordinal), UriKind.Absolute, out _), "Teams:TokenEndpoint must be an absolute URL.")
+            .Validate(
+                o => o.IsLocalMode || o.IsMultiTenant || !string.IsNullOrWhiteSpace(o.MicrosoftAppTenantId),
+                "MicrosoftAppTenantId is required for a SingleTenant bot: only activities from that tenant (and Teams:AllowedTenants) are accepted.")
+            .Validate(
+                o => o.ServiceUrlPrefixes.All(Auth.ServiceUrlPolicy.IsValidPrefix),
+                "Teams:AllowedServiceUrls must be absolute HTTPS URLs (plain HTTP only on this machine), such as https://smba.trafficmanager.net/.")
+            .Validate(
+                o => !builder.Environment.IsProduction() || o.IsLocalMode || !o.IsMultiTenant || o.AllowedTenants.Count > 0 || o.AllowAllTenants,
+                "A MultiTenant bot needs Teams:AllowedTenants (the tenant ids that may use it) in Production; "
+                + "to accept every tenant, set Teams:AllowAllTenants=true explicitly.")
             .ValidateOnStart();
         services.AddOptions<BotConnectorOptions>()
             .Bind(builder.Configuration.GetSection(BotConnectorOptions.SectionName))

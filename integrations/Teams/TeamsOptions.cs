@@ -29,8 +29,63 @@ public sealed class TeamsOptions
     /// <summary>Issuers accepted on inbound tokens; empty means <see cref="BotFrameworkIssuer"/>. (A default list would be added to, not replaced, by configuration.)</summary>
     public List<string> ValidIssuers { get; set; } = [];
 
-    /// <summary>When not empty, only these tenants may talk to the bot.</summary>
+    /// <summary>
+    /// Tenants that may talk to the bot besides a single-tenant bot's own <see cref="MicrosoftAppTenantId"/>.
+    /// A multi-tenant bot with an empty list refuses to start in Production unless <see cref="AllowAllTenants"/> is set.
+    /// </summary>
     public List<string> AllowedTenants { get; set; } = [];
+
+    /// <summary>Accept every tenant (multi-tenant bots only): an explicit choice, never a default.</summary>
+    public bool AllowAllTenants { get; set; }
+
+    /// <summary>The Bot Framework's service hosts for Teams (public cloud, GCC, GCC High, DoD).</summary>
+    public static readonly IReadOnlyList<string> BotFrameworkServiceUrls =
+    [
+        "https://smba.trafficmanager.net/",
+        "https://smba.infra.gcc.teams.microsoft.com/",
+        "https://smba.infra.gov.teams.microsoft.us/",
+        "https://smba.infra.dod.teams.microsoft.us/",
+    ];
+
+    /// <summary>
+    /// Where activities may come from and replies (with the bot's token) may go: URL prefixes, HTTPS (plain HTTP
+    /// only on this machine), a host may start with <c>*.</c>; empty means <see cref="BotFrameworkServiceUrls"/>.
+    /// </summary>
+    public List<string> AllowedServiceUrls { get; set; } = [];
+
+    /// <summary>The channels accepted without authentication in local mode (Agents Playground sends msteams, the Emulator emulator).</summary>
+    public List<string> LocalChannels { get; set; } = [];
+
+    /// <summary>The only channel whose activities are accepted when authenticated.</summary>
+    public const string TeamsChannel = "msteams";
+
+    /// <summary>The allowed service URL prefixes in force.</summary>
+    public IReadOnlyList<string> ServiceUrlPrefixes => AllowedServiceUrls.Count > 0 ? AllowedServiceUrls : BotFrameworkServiceUrls;
+
+    /// <summary>The local-mode channels in force.</summary>
+    public IReadOnlyList<string> LocalModeChannels => LocalChannels.Count > 0 ? LocalChannels : [TeamsChannel, "emulator"];
+
+    /// <summary>Whether an activity from <paramref name="tenantId"/> may be processed.</summary>
+    public bool AllowsTenant(string? tenantId)
+    {
+        if (string.IsNullOrWhiteSpace(tenantId))
+        {
+            return false;
+        }
+
+        if (AllowedTenants.Contains(tenantId, StringComparer.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        // A multi-tenant bot with no list only starts outside Production (see TeamsExtensions.AddTeams).
+        return IsMultiTenant
+            ? AllowAllTenants || AllowedTenants.Count == 0
+            : string.Equals(MicrosoftAppTenantId, tenantId, StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>True for <c>MultiTenant</c> registrations.</summary>
+    public bool IsMultiTenant => string.Equals(MicrosoftAppType, "MultiTenant", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The client-credentials token endpoint; <c>{tenant}</c> is replaced by the tenant id (or <c>botframework.com</c>).</summary>
     public string TokenEndpoint { get; set; } = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token";
@@ -51,7 +106,7 @@ public sealed class TeamsOptions
     public bool IsLocalMode => string.IsNullOrWhiteSpace(MicrosoftAppId);
 
     /// <summary>The tenant segment of the token endpoint.</summary>
-    public string TokenTenant => string.Equals(MicrosoftAppType, "MultiTenant", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(MicrosoftAppTenantId)
+    public string TokenTenant => IsMultiTenant || string.IsNullOrWhiteSpace(MicrosoftAppTenantId)
         ? "botframework.com"
         : MicrosoftAppTenantId!;
 }

@@ -60,10 +60,27 @@ internal static class AdminApiAuthentication
         return header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && header.Length > prefix.Length ? header[prefix.Length..].Trim() : null;
     }
 
-    /// <summary>Who is calling, for records: the person's email, the token's user name, or the API key's name.</summary>
-    public static string CallerName(ClaimsPrincipal user) =>
-        user.FindFirst("email")?.Value ?? user.FindFirst("preferred_username")?.Value ?? user.FindFirst("name")?.Value
-        ?? user.FindFirst(ObjectIdClaim)?.Value ?? "unknown";
+    /// <summary>The claim that carries the email of the person the directory found for a token's object id.</summary>
+    public const string PersonEmailClaim = "chatcompliance/person_email";
+
+    /// <summary>
+    /// Who is calling, for records, decided by the directory and never by the token's own name or email claims: the
+    /// person found for the token's object id, else the object id itself, or the API key's name.
+    /// </summary>
+    public static string CallerName(ClaimsPrincipal user)
+    {
+        if (user.FindFirst(PersonEmailClaim)?.Value is { } email)
+        {
+            return email;
+        }
+
+        if (user.Identity is { AuthenticationType: ApiKeyAuthenticationHandler.SchemeName, Name: { } keyName })
+        {
+            return keyName;
+        }
+
+        return user.FindFirst(ObjectIdClaim)?.Value is { } objectId ? $"entra:{objectId}" : "unknown";
+    }
 
     /// <summary>
     /// A token's app roles are kept; an active person whose Entra object id matches the token's <c>oid</c> adds their
@@ -88,7 +105,7 @@ internal static class AdminApiAuthentication
             return;
         }
 
-        identity.AddClaim(new Claim("email", person.Email));
+        identity.AddClaim(new Claim(PersonEmailClaim, person.Email));
         if ((person.Roles & PersonRoles.ComplianceLead) != 0)
         {
             identity.AddClaim(new Claim(AdminRoles.ClaimType, AdminRoles.Lead));

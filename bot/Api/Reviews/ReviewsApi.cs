@@ -1,3 +1,4 @@
+using ChatCompliance.Bot.Api.Auth;
 using System.Security.Claims;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Reviews;
@@ -219,5 +220,5 @@ internal static class ReviewsApi
 
     private static string Plain(string markdown) => markdown.Replace("**", "", StringComparison.Ordinal).Replace("\\", "", StringComparison.Ordinal);
 
-    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, user.Identity?.Name ?? user.FindFirst("oid")?.Value ?? "unknown");
+    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, AdminApiAuthentication.CallerName(user));
 }

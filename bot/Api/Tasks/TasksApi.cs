@@ -1,3 +1,4 @@
+using ChatCompliance.Bot.Api.Auth;
 using System.Security.Claims;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Controls;
@@ -134,7 +135,7 @@ internal static class TasksApi
         return TypedResults.Ok(new TaskImportResponse(report.DryRun, report.Imported, report.Rows, [.. report.Created.Select(TaskResponse.From)], report.Errors));
     }
 
-    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, user.Identity?.Name ?? user.FindFirst("oid")?.Value ?? "unknown");
+    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, AdminApiAuthentication.CallerName(user));
 
     private static async Task<Ok<GenerateResponse>> GenerateAsync(TaskGenerationJob job, CancellationToken cancellationToken)
     {

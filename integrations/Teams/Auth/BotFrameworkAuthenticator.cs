@@ -64,6 +64,13 @@ public sealed partial class BotFrameworkAuthenticator : IDisposable
         }
 
         var token = authorization["Bearer ".Length..].Trim();
+        if (!HasKeyId(token))
+        {
+            // Without a kid the validator would try every published key, and no key's endorsements could be checked.
+            LogRejected(_logger, "token names no signing key");
+            return AuthenticationResult.Fail("token names no signing key");
+        }
+
         if (await FromCacheAsync(token, cancellationToken) is { } cached)
         {
             return cached;
@@ -128,25 +135,49 @@ public sealed partial class BotFrameworkAuthenticator : IDisposable
 
     private sealed record ValidatedToken(AuthenticationResult Result, DateTimeOffset? NotBefore, DateTimeOffset Expires);
 
-    /// <summary>Checks what needs the parsed activity: the key's endorsements, the serviceurl claim and the tenant allow-list.</summary>
+    /// <summary>
+    /// Checks what needs the parsed activity, failing closed: the channel is Teams, the signing key endorses it (a key
+    /// without endorsements endorses nothing), the serviceurl claim is the activity's service URL and an allowed one,
+    /// and the tenant is ours.
+    /// </summary>
     public async Task<AuthenticationResult> AuthorizeActivityAsync(AuthenticationResult authenticated, Activity activity, CancellationToken cancellationToken = default)
     {
+        if (!string.Equals(activity.ChannelId, TeamsOptions.TeamsChannel, StringComparison.Ordinal))
+        {
+            return Refuse($"channel '{activity.ChannelId}' is not {TeamsOptions.TeamsChannel}");
+        }
+
         var configuration = await _metadata.GetConfigurationAsync(cancellationToken);
-        var key = configuration.JsonWebKeySet?.Keys.FirstOrDefault(k => k.Kid == authenticated.KeyId);
-        if (key?.AdditionalData.TryGetValue("endorsements", out var endorsements) == true
-            && !Endorses(endorsements, activity.ChannelId))
+        var key = authenticated.KeyId is { Length: > 0 } kid ? configuration.JsonWebKeySet?.Keys.FirstOrDefault(k => k.Kid == kid) : null;
+        if (key is null)
+        {
+            return Refuse("signing key is no longer published");
+        }
+
+        if (!key.AdditionalData.TryGetValue("endorsements", out var endorsements) || !Endorses(endorsements, activity.ChannelId))
         {
             return Refuse($"signing key not endorsed for channel '{activity.ChannelId}'");
         }
 
         var claimed = authenticated.Identity?.FindFirst("serviceurl")?.Value;
-        if (claimed is null || !SameUrl(claimed, activity.ServiceUrl))
+        if (!ServiceUrlPolicy.SameEndpoint(claimed, activity.ServiceUrl))
         {
             return Refuse("serviceurl claim does not match the activity");
         }
 
+        if (!ServiceUrlPolicy.IsAllowed(activity.ServiceUrl, _options.ServiceUrlPrefixes))
+        {
+            return Refuse($"service URL '{activity.ServiceUrl}' is not an allowed Bot Framework endpoint");
+        }
+
         var tenant = activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id;
-        if (_options.AllowedTenants.Count > 0 && (tenant is null || !_options.AllowedTenants.Contains(tenant, StringComparer.OrdinalIgnoreCase)))
+        var otherTenant = activity.ChannelData?.Tenant?.Id;
+        if (otherTenant is not null && !string.Equals(tenant, otherTenant, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse("conversation and channel data name different tenants");
+        }
+
+        if (!_options.AllowsTenant(tenant))
         {
             return Refuse($"tenant '{tenant}' is not allowed");
         }
@@ -177,6 +208,7 @@ public sealed partial class BotFrameworkAuthenticator : IDisposable
             ValidIssuers = _options.ValidIssuers.Count > 0 ? _options.ValidIssuers : [TeamsOptions.BotFrameworkIssuer],
             ValidAudience = _options.MicrosoftAppId,
             IssuerSigningKeys = configuration.SigningKeys,
+            TryAllIssuerSigningKeys = false,
             ValidAlgorithms = Algorithms,
             RequireSignedTokens = true,
             RequireExpirationTime = true,
@@ -200,8 +232,17 @@ public sealed partial class BotFrameworkAuthenticator : IDisposable
             _ => false,
         };
 
-    private static bool SameUrl(string a, string? b) =>
-        b is not null && string.Equals(a.TrimEnd('/'), b.TrimEnd('/'), StringComparison.OrdinalIgnoreCase);
+    private bool HasKeyId(string token)
+    {
+        try
+        {
+            return !string.IsNullOrWhiteSpace(_handler.ReadJsonWebToken(token).Kid);
+        }
+        catch (Exception e) when (e is ArgumentException or SecurityTokenException)
+        {
+            return false; // not a JWT at all
+        }
+    }
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Teams request refused: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);

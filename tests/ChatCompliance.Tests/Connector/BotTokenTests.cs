@@ -74,7 +74,7 @@ public sealed class BotTokenTests
     [Fact]
     public async Task A_multi_tenant_bot_gets_its_token_from_the_botframework_tenant()
     {
-        await using var harness = ConnectorHarness.Start(settings: new Dictionary<string, string?> { ["MicrosoftAppType"] = "MultiTenant" });
+        await using var harness = ConnectorHarness.Start(settings: new Dictionary<string, string?> { ["MicrosoftAppType"] = "MultiTenant", ["Teams:AllowAllTenants"] = "true" });
 
         await harness.Client.SendAsync(harness.ServiceUrl, "c1", ConnectorHarness.Message("hi"), ConnectorHarness.Bounded());
 

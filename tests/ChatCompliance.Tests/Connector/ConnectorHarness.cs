@@ -74,6 +74,7 @@ public sealed class ConnectorHarness : IAsyncDisposable
             ["MicrosoftAppTenantId"] = TenantId,
             ["Teams:TokenEndpoint"] = LoopbackUrl(tokenServer) + "/{tenant}/oauth2/v2.0/token",
             ["Teams:Connector:TotalTimeout"] = "00:00:30",
+            ["Teams:AllowedServiceUrls:0"] = LoopbackUrl(connector) + "/",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -23,21 +23,36 @@ public sealed class BotFrameworkFakes : IDisposable
     public const string Issuer = "https://api.botframework.com";
     public const string KeyId = "test-key";
 
+    /// <summary>A published key with no endorsements: it endorses nothing.</summary>
+    public const string BareKeyId = "bare-key";
+
+    /// <summary>A published key endorsed for the channels whose clients choose their own <c>from</c> fields.</summary>
+    public const string WebChatKeyId = "webchat-key";
+
     private static readonly string[] Endorsements = ["msteams"];
+    private static readonly string[] WebChatEndorsements = ["webchat", "directline"];
     private static readonly string[] Algorithms = ["RS256"];
 
     private readonly RSA _rsa = RSA.Create(2048);
+    private readonly RSA _bare = RSA.Create(2048);
+    private readonly RSA _webChat = RSA.Create(2048);
 
     public BotFrameworkFakes()
     {
         Server = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
         Key = new RsaSecurityKey(_rsa) { KeyId = KeyId };
+        BareKey = new RsaSecurityKey(_bare) { KeyId = BareKeyId };
+        WebChatKey = new RsaSecurityKey(_webChat) { KeyId = WebChatKeyId };
         var parameters = _rsa.ExportParameters(false);
+        var bare = _bare.ExportParameters(false);
+        var webChat = _webChat.ExportParameters(false);
         var jwks = new
         {
-            keys = new[]
+            keys = new object[]
             {
                 new { kty = "RSA", use = "sig", kid = KeyId, n = Base64UrlEncoder.Encode(parameters.Modulus), e = Base64UrlEncoder.Encode(parameters.Exponent), endorsements = Endorsements },
+                new { kty = "RSA", use = "sig", kid = BareKeyId, n = Base64UrlEncoder.Encode(bare.Modulus), e = Base64UrlEncoder.Encode(bare.Exponent) },
+                new { kty = "RSA", use = "sig", kid = WebChatKeyId, n = Base64UrlEncoder.Encode(webChat.Modulus), e = Base64UrlEncoder.Encode(webChat.Exponent), endorsements = WebChatEndorsements },
             },
         };
         Server.Given(Request.Create().WithPath("/openid").UsingGet())
@@ -58,6 +73,12 @@ public sealed class BotFrameworkFakes : IDisposable
 
     public RsaSecurityKey Key { get; }
 
+    /// <summary>Signs with <see cref="BareKeyId"/>: published, endorsed for nothing.</summary>
+    public RsaSecurityKey BareKey { get; }
+
+    /// <summary>Signs with <see cref="WebChatKeyId"/>: published, endorsed for webchat and directline only.</summary>
+    public RsaSecurityKey WebChatKey { get; }
+
     public string Url => Server.Urls[0];
 
     /// <summary>The activities' serviceUrl: the fake connector.</summary>
@@ -72,10 +93,12 @@ public sealed class BotFrameworkFakes : IDisposable
         ["MicrosoftAppTenantId"] = "tenant-1",
         ["Teams:OpenIdMetadataUrl"] = $"{Url}/openid",
         ["Teams:TokenEndpoint"] = $"{Url}/{{tenant}}/oauth2/v2.0/token",
+        ["Teams:AllowedServiceUrls:0"] = ServiceUrl,
     };
 
     /// <summary>A token like the Bot Framework's, with anything overridden.</summary>
-    public string Token(string? audience = AppId, string issuer = Issuer, string? serviceUrl = null, DateTime? notBefore = null, DateTime? expires = null, SecurityKey? key = null, string algorithm = SecurityAlgorithms.RsaSha256)
+    public string Token(string? audience = AppId, string issuer = Issuer, string? serviceUrl = null, DateTime? notBefore = null, DateTime? expires = null, SecurityKey? key = null,
+        string algorithm = SecurityAlgorithms.RsaSha256, IReadOnlyDictionary<string, string>? claims = null)
     {
         var now = DateTime.UtcNow;
         var handler = new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false };
@@ -83,7 +106,7 @@ public sealed class BotFrameworkFakes : IDisposable
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl ?? ServiceUrl)]),
+            Subject = new ClaimsIdentity([new Claim("serviceurl", serviceUrl ?? ServiceUrl), .. (claims ?? new Dictionary<string, string>()).Select(c => new Claim(c.Key, c.Value))]),
             NotBefore = notBefore ?? now.AddMinutes(-1),
             Expires = expires ?? now.AddMinutes(30),
             IssuedAt = notBefore ?? now.AddMinutes(-1),
@@ -115,5 +138,7 @@ public sealed class BotFrameworkFakes : IDisposable
         Server.Stop();
         Server.Dispose();
         _rsa.Dispose();
+        _bare.Dispose();
+        _webChat.Dispose();
     }
 }

@@ -121,6 +121,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     {
         var settings = _fakes.Settings();
         settings["Storage:DataDirectory"] = _data;
+        settings["MicrosoftAppType"] = "MultiTenant";
         settings["Teams:AllowedTenants:0"] = "tenant-allowed";
         await using var app = new ComplianceApp(settings);
         using var client = app.CreateClient();
