@@ -175,7 +175,12 @@ internal sealed partial class ReviewConversation(
             "not_sure" => ReviewDecision.NotSure,
             _ => ReviewDecision.Undecided,
         };
-        int? version = int.TryParse(chat.Value(CardDataKeys.Version), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+        // Every row we send carries the item's version; a decision without one cannot be checked for staleness.
+        if (!int.TryParse(chat.Value(CardDataKeys.Version), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return new TextReply(TaskConversation.StaleButton);
+        }
+
         var outcome = await decisions.DecideAsync(itemId, version, actor, decision, chat.Value(CardDataKeys.Justification), cancellationToken);
         if (outcome.Kind is ReviewOutcomeKind.Refused or ReviewOutcomeKind.NotFound || actor.Person is null || outcome.Campaign is null)
         {

@@ -24,6 +24,9 @@ internal sealed partial class TaskConversation(
     TimeProvider time,
     ILogger<TaskConversation> logger)
 {
+    /// <summary>The reply to a task or review button whose data lacks the version every card carries.</summary>
+    internal const string StaleButton = "That button is missing its version, so I can't tell whether the card is current. Type **my tasks** or **my reviews** for fresh cards.";
+
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     /// <summary>The person's open tasks (as owner or delegate), soonest due first, each with its actions.</summary>
@@ -100,11 +103,16 @@ internal sealed partial class TaskConversation(
             return new TextReply("That button doesn't name a task.");
         }
 
-        int? version = int.TryParse(chat.Value(CardDataKeys.Version), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
         var actorRecord = new TaskActor(actor, chat.User.Platform, chat.User.UserId);
         if (chat.Verb is CardVerbs.TaskShow or CardVerbs.TaskForm)
         {
             return await ShowAsync(chat, actor, taskId, cancellationToken);
+        }
+
+        // Every card we send carries the task's version; an action without one cannot be checked for staleness.
+        if (!int.TryParse(chat.Value(CardDataKeys.Version), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return new TextReply(StaleButton);
         }
 
         if (Command(chat) is not { } command)

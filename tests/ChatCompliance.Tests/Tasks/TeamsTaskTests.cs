@@ -161,6 +161,21 @@ public sealed class TeamsTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_button_without_its_version_changes_nothing()
+    {
+        var (ownerCard, ownerMessage) = await AssignToOwnerAsync();
+        var form = (await ClickAsync(Owner, Button(ownerCard, "Submit evidence"), ownerMessage))["value"]!;
+        var send = Button(form, "Send");
+        send["data"]!.AsObject().Remove(CardDataKeys.Version);
+
+        var refused = await ClickAsync(Owner, send, ownerMessage, new JsonObject { [CardDataKeys.EvidenceUrl] = Evidence });
+
+        Assert.Contains("missing its version", (string?)refused["value"], StringComparison.Ordinal);
+        Assert.Equal(EvidenceTaskStatus.Open, (await TaskAsync()).Status);
+        Assert.Equal(["task.created"], (await TrailAsync()).Select(e => e.Action));
+    }
+
+    [Fact]
     public async Task A_lead_returning_evidence_puts_the_reason_on_the_owners_cards()
     {
         var (ownerCard, ownerMessage) = await AssignToOwnerAsync();
