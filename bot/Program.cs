@@ -4,6 +4,7 @@ using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Health;
+using ChatCompliance.Bot.Hosting;
 using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
 using ChatCompliance.Core.Audit;
@@ -25,6 +26,9 @@ try
     }
 
     var builder = WebApplication.CreateBuilder(args);
+
+    // Port 3978 unless ASPNETCORE_URLS, DOTNET_URLS, --urls (or another ASP.NET Core address setting) says otherwise.
+    builder.UseDefaultAddressUnlessGiven();
 
     // Kestrel runs each request on the thread that read it instead of handing it to the thread pool first: on a small
     // machine that hop cost more CPU than answering a question (benchmarks/README.md). Safe here because nothing on the

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 CHATCOMPLIANCE_TEST_POSTGRES=$(scripts/test-postgres.sh)
 export CHATCOMPLIANCE_TEST_POSTGRES
-exec dotnet test ChatCompliance.slnx "$@"
+exec dotnet test ChatCompliance.sln "$@"

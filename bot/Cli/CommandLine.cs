@@ -98,7 +98,7 @@ internal static partial class CommandLine
     private static async Task<int> PackAsync(string? appId, string? host, string output, CancellationToken cancellationToken)
     {
         var template = TeamsAppPackage.FindTemplate(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
-        var schema = TeamsAppPackage.FindSchema(template);
+        var schema = await TeamsManifestSchema.LoadBundledAsync(cancellationToken);
         IReadOnlyList<string> errors;
         try
         {
@@ -112,7 +112,7 @@ internal static partial class CommandLine
 
         foreach (var error in errors)
         {
-            await Console.Error.WriteLineAsync($"error: {Path.Combine(template, TeamsAppPackage.ManifestFile)} does not match {schema}: {error}");
+            await Console.Error.WriteLineAsync($"error: {Path.Combine(template, TeamsAppPackage.ManifestFile)} does not match {schema.Source}: {error}");
         }
 
         if (errors.Count > 0)
@@ -120,12 +120,7 @@ internal static partial class CommandLine
             return 1;
         }
 
-        if (schema is null)
-        {
-            await Console.Error.WriteLineAsync($"note: {TeamsAppPackage.SchemaFile} not found in a shared/reference/schemas/ above {template}; the manifest was not validated");
-        }
-
-        Console.WriteLine($"{Path.GetFullPath(output)}: {string.Join(", ", TeamsAppPackage.Files)} from {template}{(schema is null ? "" : ", manifest valid against " + schema)}");
+        Console.WriteLine($"{Path.GetFullPath(output)}: {string.Join(", ", TeamsAppPackage.Files)} from {template}, manifest valid against {schema.Source}");
         return 0;
     }
 

@@ -13,7 +13,6 @@ internal static partial class TeamsAppPackage
     public const string AppIdPlaceholder = "{{APP_ID}}";
     public const string HostPlaceholder = "{{HOST}}";
     public const string ManifestFile = "manifest.json";
-    public const string SchemaFile = "teams-manifest-1.23.schema.json";
 
     /// <summary>The package's entries, all at its root.</summary>
     public static readonly IReadOnlyList<string> Files = [ManifestFile, "color.png", "outline.png"];
@@ -34,21 +33,6 @@ internal static partial class TeamsAppPackage
         }
 
         throw new DirectoryNotFoundException($"No manifests/teams/{ManifestFile} found above {string.Join(" or ", startFolders)}");
-    }
-
-    /// <summary>The reference schema in the <c>shared/</c> folder beside the repository (or beside any folder above the template), if there is one.</summary>
-    public static string? FindSchema(string templateFolder)
-    {
-        for (var folder = new DirectoryInfo(templateFolder); folder is not null; folder = folder.Parent)
-        {
-            var candidate = Path.Combine(folder.FullName, "shared", "reference", "schemas", SchemaFile);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The bot's Microsoft App ID in the manifest's form (lower-case, hyphenated).</summary>
@@ -99,24 +83,21 @@ internal static partial class TeamsAppPackage
     }
 
     /// <summary>
-    /// Fills the template in <paramref name="templateFolder"/>, validates it against the schema at
-    /// <paramref name="schemaPath"/> (when given) and writes the zip to <paramref name="outputPath"/>.
+    /// Fills the template in <paramref name="templateFolder"/>, validates it against <paramref name="schema"/>
+    /// and writes the zip to <paramref name="outputPath"/>.
     /// Returns the schema errors; the zip is written only when there are none.
     /// </summary>
     /// <exception cref="PackageOptionException">The app id or the host is not acceptable.</exception>
     public static async Task<IReadOnlyList<string>> PackAsync(
-        string templateFolder, string? appId, string? host, string outputPath, string? schemaPath, CancellationToken cancellationToken = default)
+        string templateFolder, string? appId, string? host, string outputPath, TeamsManifestSchema schema, CancellationToken cancellationToken = default)
     {
         var id = CheckAppId(appId);
         var hostName = CheckHost(host);
         var manifest = Fill(await File.ReadAllTextAsync(Path.Combine(templateFolder, ManifestFile), cancellationToken), id, hostName);
-        if (schemaPath is not null)
+        var errors = schema.Validate(manifest);
+        if (errors.Count > 0)
         {
-            var errors = (await TeamsManifestSchema.LoadAsync(schemaPath, cancellationToken)).Validate(manifest);
-            if (errors.Count > 0)
-            {
-                return errors;
-            }
+            return errors;
         }
 
         var missing = Files.Skip(1).Select(name => Path.Combine(templateFolder, name)).FirstOrDefault(path => !File.Exists(path));

@@ -23,15 +23,30 @@ internal sealed class TeamsManifestSchema
 
     private TeamsManifestSchema(JsonSchema schema) => _schema = schema;
 
-    public string Path { get; private init; } = "";
+    /// <summary>The schema's file name, as shipped in <c>manifests/schemas/</c> and embedded in this assembly.</summary>
+    public const string FileName = "teams-manifest-1.23.schema.json";
 
-    public static async Task<TeamsManifestSchema> LoadAsync(string path, CancellationToken cancellationToken = default)
+    /// <summary>Where the schema was read from: a file's path, or the copy embedded in this assembly.</summary>
+    public string Source { get; private init; } = "";
+
+    /// <summary>The schema vendored in <c>manifests/schemas/</c>, embedded in this assembly so a published build validates too.</summary>
+    public static async Task<TeamsManifestSchema> LoadBundledAsync(CancellationToken cancellationToken = default)
     {
-        var root = JsonNode.Parse(await File.ReadAllTextAsync(path, cancellationToken))
-            ?? throw new InvalidDataException($"{path} is not a JSON schema");
+        await using var stream = typeof(TeamsManifestSchema).Assembly.GetManifestResourceStream(FileName)
+            ?? throw new InvalidOperationException($"{FileName} is not embedded in {typeof(TeamsManifestSchema).Assembly.GetName().Name}");
+        using var reader = new StreamReader(stream);
+        return await ParseAsync(await reader.ReadToEndAsync(cancellationToken), null, $"{FileName} (bundled)", cancellationToken);
+    }
+
+    public static async Task<TeamsManifestSchema> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        await ParseAsync(await File.ReadAllTextAsync(path, cancellationToken), path, path, cancellationToken);
+
+    private static async Task<TeamsManifestSchema> ParseAsync(string json, string? documentPath, string source, CancellationToken cancellationToken)
+    {
+        var root = JsonNode.Parse(json) ?? throw new InvalidDataException($"{source} is not a JSON schema");
         ConstToEnum(root);
-        var schema = await JsonSchema.FromJsonAsync(root.ToJsonString(), path, cancellationToken);
-        return new TeamsManifestSchema(schema) { Path = path };
+        var schema = await JsonSchema.FromJsonAsync(root.ToJsonString(), documentPath, cancellationToken);
+        return new TeamsManifestSchema(schema) { Source = source };
     }
 
     /// <summary>The manifest's schema errors, one line each (<c>#/name.short: StringTooLong (line 13)</c>); empty when valid.</summary>

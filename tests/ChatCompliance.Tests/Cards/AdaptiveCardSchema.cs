@@ -5,7 +5,7 @@ using NJsonSchema;
 namespace ChatCompliance.Tests.Cards;
 
 /// <summary>
-/// Validates rendered cards against the Adaptive Card 1.5 schema in shared/reference/schemas, with NJsonSchema,
+/// Validates rendered cards against the Adaptive Card 1.5 schema vendored in manifests/schemas, with NJsonSchema,
 /// plus two checks that neither the schema nor NJsonSchema makes:
 /// <list type="bullet">
 /// <item>NJsonSchema 11.6.2 does not check <c>format: uri-reference</c> (every <c>url</c> and <c>iconUrl</c> of
@@ -22,9 +22,8 @@ internal static class AdaptiveCardSchema
 {
     private static readonly Lazy<Task<JsonSchema>> Schema = new(() => JsonSchema.FromFileAsync(SchemaPath));
 
-    /// <summary>shared/ lies beside the repository root.</summary>
-    public static string SchemaPath => Path.GetFullPath(
-        Path.Combine(KnowledgeFixture.RepositoryRoot, "..", "shared", "reference", "schemas", "adaptive-card-1.5.schema.json"));
+    /// <summary>The repository's own copy (see manifests/schemas/README.md for its source).</summary>
+    public static string SchemaPath => Path.Combine(KnowledgeFixture.RepositoryRoot, "manifests", "schemas", "adaptive-card-1.5.schema.json");
 
     /// <summary>What NJsonSchema alone reports against the schema.</summary>
     public static async Task<IReadOnlyList<string>> ValidateWithSchemaOnlyAsync(JsonObject card) =>

@@ -27,13 +27,13 @@ public sealed class KnowledgeFixture
         {
             for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
             {
-                if (File.Exists(Path.Combine(folder.FullName, "ChatCompliance.slnx")))
+                if (File.Exists(Path.Combine(folder.FullName, "ChatCompliance.sln")))
                 {
                     return folder.FullName;
                 }
             }
 
-            throw new DirectoryNotFoundException("ChatCompliance.slnx not found above the test assembly");
+            throw new DirectoryNotFoundException("ChatCompliance.sln not found above the test assembly");
         }
     }
 

@@ -15,7 +15,7 @@ public sealed class TeamsAppPackageTests : IDisposable
     {
         var zipPath = Path.Combine(_out, "teams-app.zip");
 
-        var errors = await TeamsAppPackage.PackAsync(ManifestFiles.Template, ManifestFiles.AppId.ToUpperInvariant(), "Bot.Example.com", zipPath, ManifestFiles.Schema);
+        var errors = await TeamsAppPackage.PackAsync(ManifestFiles.Template, ManifestFiles.AppId.ToUpperInvariant(), "Bot.Example.com", zipPath, await TeamsManifestSchema.LoadBundledAsync());
 
         Assert.Empty(errors);
         using var zip = ZipFile.OpenRead(zipPath);
@@ -44,24 +44,10 @@ public sealed class TeamsAppPackageTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(template, "manifest.json"), broken.ToJsonString());
         var zipPath = Path.Combine(_out, "teams-app.zip");
 
-        var errors = await TeamsAppPackage.PackAsync(template, ManifestFiles.AppId, ManifestFiles.Host, zipPath, ManifestFiles.Schema);
+        var errors = await TeamsAppPackage.PackAsync(template, ManifestFiles.AppId, ManifestFiles.Host, zipPath, await TeamsManifestSchema.LoadBundledAsync());
 
         Assert.Contains(errors, e => e.StartsWith("#/name.short: StringTooLong", StringComparison.Ordinal));
         Assert.False(File.Exists(zipPath));
-    }
-
-    [Fact]
-    public async Task PackAsync_NoSchemaFound_WritesThePackageUnvalidated()
-    {
-        var template = CopyTemplate();
-        var zipPath = Path.Combine(_out, "teams-app.zip");
-
-        Assert.Null(TeamsAppPackage.FindSchema(template));
-        var errors = await TeamsAppPackage.PackAsync(template, ManifestFiles.AppId, ManifestFiles.Host, zipPath, schemaPath: null);
-
-        Assert.Empty(errors);
-        using var zip = ZipFile.OpenRead(zipPath);
-        Assert.Equal(3, zip.Entries.Count);
     }
 
     [Theory]
@@ -113,9 +99,10 @@ public sealed class TeamsAppPackageTests : IDisposable
     public async Task PackAsync_BadHost_ThrowsBeforeWritingAnything()
     {
         var zipPath = Path.Combine(_out, "teams-app.zip");
+        var schema = await TeamsManifestSchema.LoadBundledAsync();
 
         await Assert.ThrowsAsync<PackageOptionException>(() =>
-            TeamsAppPackage.PackAsync(ManifestFiles.Template, ManifestFiles.AppId, "https://bot.example.com/", zipPath, ManifestFiles.Schema));
+            TeamsAppPackage.PackAsync(ManifestFiles.Template, ManifestFiles.AppId, "https://bot.example.com/", zipPath, schema));
 
         Assert.False(File.Exists(zipPath));
     }
@@ -126,11 +113,27 @@ public sealed class TeamsAppPackageTests : IDisposable
         var result = await BotProcess.RunAsync(["manifests", "pack", "--app-id", ManifestFiles.AppId, "--host", ManifestFiles.Host], workingDirectory: _out);
 
         Assert.True(result.Exit == 0, result.Stderr + result.Stdout);
-        Assert.Contains("manifest valid against", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"manifest valid against {TeamsManifestSchema.FileName} (bundled)", result.Stdout, StringComparison.Ordinal);
         using var zip = ZipFile.OpenRead(Path.Combine(_out, "teams-app.zip"));
         Assert.Equal(3, zip.Entries.Count);
         var manifest = JsonNode.Parse(zip.GetEntry("manifest.json")!.Open())!;
         Assert.Equal(ManifestFiles.AppId, manifest["id"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Manifests_pack_refuses_a_template_that_breaks_the_schema_with_nothing_but_the_program()
+    {
+        // The template in the working folder (a temp folder, nothing of the repository above it) wins over the shipped one.
+        var template = CopyTemplate();
+        var broken = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(template, "manifest.json")))!;
+        broken["manifestVersion"] = "1.99";
+        await File.WriteAllTextAsync(Path.Combine(template, "manifest.json"), broken.ToJsonString());
+
+        var result = await BotProcess.RunAsync(["manifests", "pack", "--app-id", ManifestFiles.AppId, "--host", ManifestFiles.Host], workingDirectory: _out);
+
+        Assert.True(result.Exit == 1, result.Stderr + result.Stdout);
+        Assert.Contains($"does not match {TeamsManifestSchema.FileName} (bundled): #/manifestVersion", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_out, "teams-app.zip")));
     }
 
     [Fact]
@@ -146,7 +149,7 @@ public sealed class TeamsAppPackageTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
-    /// <summary>A copy of the template in the temp folder, where no shared/ schema is above it.</summary>
+    /// <summary>A copy of the template in the temp folder, outside the repository.</summary>
     private string CopyTemplate()
     {
         var template = Directory.CreateDirectory(Path.Combine(_out, "manifests", "teams")).FullName;

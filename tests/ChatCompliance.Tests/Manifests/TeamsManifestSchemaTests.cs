@@ -104,6 +104,19 @@ public sealed class TeamsManifestSchemaTests : IClassFixture<TeamsManifestSchema
         Assert.Contains("const", raw.Properties["manifestVersion"].ExtensionData?.Keys ?? []);
     }
 
+    /// <summary><c>manifests pack</c> validates against the copy inside the bot's assembly: it must be the vendored file.</summary>
+    [Fact]
+    public async Task LoadBundledAsync_IsTheVendoredFileByteForByte()
+    {
+        await using var embedded = typeof(TeamsManifestSchema).Assembly.GetManifestResourceStream(TeamsManifestSchema.FileName);
+        Assert.NotNull(embedded);
+        await using var copy = new MemoryStream();
+        await embedded.CopyToAsync(copy);
+
+        Assert.Equal(await File.ReadAllBytesAsync(ManifestFiles.Schema), copy.ToArray());
+        Assert.EndsWith("(bundled)", (await TeamsManifestSchema.LoadBundledAsync()).Source, StringComparison.Ordinal);
+    }
+
     private static string Edit(Action<JsonObject> change)
     {
         var manifest = JsonNode.Parse(ManifestFiles.FilledManifest())!.AsObject();
@@ -115,7 +128,7 @@ public sealed class TeamsManifestSchemaTests : IClassFixture<TeamsManifestSchema
     {
         internal TeamsManifestSchema? Schema { get; private set; }
 
-        public async Task InitializeAsync() => Schema = await TeamsManifestSchema.LoadAsync(ManifestFiles.Schema);
+        public async Task InitializeAsync() => Schema = await TeamsManifestSchema.LoadBundledAsync();
 
         public Task DisposeAsync() => Task.CompletedTask;
     }

@@ -12,24 +12,42 @@ namespace ChatCompliance.Tests.Reliability;
 /// </summary>
 internal sealed class BotServer : IDisposable
 {
+    /// <summary>ASP.NET Core's address settings as environment variables; none is inherited from the test run.</summary>
+    private static readonly string[] AddressVariables =
+        ["ASPNETCORE_URLS", "DOTNET_URLS", "URLS", "ASPNETCORE_HTTP_PORTS", "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTP_PORTS", "DOTNET_HTTPS_PORTS", "HTTP_PORTS", "HTTPS_PORTS"];
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
 
-    private BotServer(IReadOnlyDictionary<string, string> environment)
+    private BotServer(IReadOnlyDictionary<string, string> environment, AddressGivenBy addressGivenBy)
     {
         Url = $"http://127.0.0.1:{FreePort()}";
-        var start = new ProcessStartInfo("dotnet", [BotProcess.Assembly()])
+        var start = new ProcessStartInfo("dotnet", [BotProcess.Assembly(), .. addressGivenBy == AddressGivenBy.UrlsArgument ? ["--urls", Url] : Array.Empty<string>()])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(BotProcess.Assembly())!,
         };
+        foreach (var name in AddressVariables)
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
         }
 
-        start.Environment["Urls"] = Url;
+        switch (addressGivenBy)
+        {
+            case AddressGivenBy.AspNetCoreUrls:
+                start.Environment["ASPNETCORE_URLS"] = Url;
+                break;
+            case AddressGivenBy.DotnetUrls:
+                start.Environment["DOTNET_URLS"] = Url;
+                break;
+        }
+
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
@@ -43,10 +61,18 @@ internal sealed class BotServer : IDisposable
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts the bot and waits (at most 60 s) until <c>/healthz</c> answers.</summary>
-    public static async Task<BotServer> StartAsync(IReadOnlyDictionary<string, string> environment)
+    /// <summary>How the server is told its address (a free port on 127.0.0.1).</summary>
+    public enum AddressGivenBy
     {
-        var server = new BotServer(environment);
+        AspNetCoreUrls,
+        DotnetUrls,
+        UrlsArgument,
+    }
+
+    /// <summary>Starts the bot and waits (at most 60 s) until <c>/healthz</c> answers.</summary>
+    public static async Task<BotServer> StartAsync(IReadOnlyDictionary<string, string> environment, AddressGivenBy addressGivenBy = AddressGivenBy.AspNetCoreUrls)
+    {
+        var server = new BotServer(environment, addressGivenBy);
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
@@ -111,7 +137,7 @@ internal sealed class BotServer : IDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
