@@ -43,7 +43,7 @@ public sealed class AuditCommandLineTests : IAsyncLifetime
         var result = await BotProcess.RunAsync(["audit", "verify"], Env);
 
         Assert.Equal(1, result.Exit);
-        Assert.Equal("error: entry 6 was altered: its content no longer matches its hash", result.Stderr.Trim());
+        Assert.Equal("error: entry 6 was altered: its MAC does not match its content (key test)", result.Stderr.Trim());
         Assert.StartsWith($"chain broken: {AuditSample.TrailEntries} entries", result.Stdout, StringComparison.Ordinal);
     }
 
