@@ -3,6 +3,7 @@ using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Announcements;
 using ChatCompliance.Core.Digests;
 using ChatCompliance.Jobs.Announcements;
+using ChatCompliance.Jobs.Audit;
 using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
@@ -62,6 +63,7 @@ public static class JobsExtensions
         builder.Services.AddScoped<WeeklyDigestJob>();
         builder.AddOutbox();
         builder.Services.AddScoped<EvidenceChaserJob>();
+        builder.Services.AddScoped<AuditAnchorJob>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -77,6 +79,7 @@ public static class JobsExtensions
         var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
         jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
+        jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron);
         jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
             services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);

@@ -26,6 +26,9 @@ public sealed class JobsOptions
     /// <summary>Cron expression (in the company's time zone, <c>Chaser:CompanyTimeZone</c>) of the daily audit announcements.</summary>
     public string AnnouncementCron { get; set; } = "0 8 * * *";
 
+    /// <summary>Cron expression (UTC) of the job that anchors the audit trail's head outside the database; default hourly.</summary>
+    public string AuditAnchorCron { get; set; } = "0 * * * *";
+
     /// <summary>Links shown under the weekly digest (your GRC tool, the evidence folder …).</summary>
     public List<DigestLink> DigestLinks { get; set; } = [];
 

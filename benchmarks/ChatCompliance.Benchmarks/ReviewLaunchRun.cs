@@ -41,6 +41,9 @@ internal static class ReviewLaunchRun
                 ["Graph:TenantId"] = FakeGraph.TenantId,
                 ["Graph:ClientId"] = "00000000-0000-4000-8000-0000000000cc",
                 ["Graph:ClientSecret"] = "benchmark-placeholder",
+                // A throwaway MAC key for this run's throwaway store.
+                ["Audit:Keys:bench"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                ["Audit:CurrentKeyId"] = "bench",
                 ["Graph:BaseUrl"] = graph.BaseUrl,
                 ["Graph:TokenEndpoint"] = graph.TokenEndpoint,
                 // Every launch asks Graph for every manager, as a launch more than ten minutes after the last does.

@@ -218,6 +218,9 @@ internal static class TeamsLoadRun
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["Storage__DataDirectory"] = data;
+        // A throwaway audit MAC key for this run's throwaway store (Production needs one).
+        start.Environment["Audit__Keys__load"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        start.Environment["Audit__CurrentKeyId"] = "load";
         if (Environment.GetEnvironmentVariable("CHATCOMPLIANCE_LOAD_POSTGRES") is { Length: > 0 } postgres)
         {
             // The production store: an empty database (created by the app's migrations).

@@ -7,14 +7,17 @@ using ChatCompliance.Core.Storage;
 
 namespace ChatCompliance.Bot.Cli;
 
-/// <summary><c>audit verify</c> and <c>audit export</c>, on the store the application is configured with.</summary>
+/// <summary><c>audit verify</c>, <c>audit anchor</c> and <c>audit export</c>, on the store the application is configured with.</summary>
 internal static partial class CommandLine
 {
     private static Command AuditCommand()
     {
         var head = new Option<string?>("--head") { Description = "A head hash from an earlier export: also fail when the chain no longer contains it (entries deleted from the end)" };
-        var verify = new Command("verify", "Check the audit trail's hash chain; exits 1 naming the first altered, inserted or deleted entry") { head };
-        verify.SetAction((result, cancellationToken) => FailPolitelyAsync(() => VerifyAsync(result.GetValue(head), cancellationToken)));
+        var anchors = new Option<string?>("--anchors") { Description = "An anchor file (JSON lines, as audit anchor writes): also fail when an anchored head no longer matches the chain" };
+        var verify = new Command("verify", "Check the audit trail's MAC chain; exits 1 naming the first altered, inserted, deleted or unverifiable entry, or a mismatched anchor") { head, anchors };
+        verify.SetAction((result, cancellationToken) => FailPolitelyAsync(() => VerifyAsync(result.GetValue(head), result.GetValue(anchors), cancellationToken)));
+        var anchor = new Command("anchor", "Verify the chain, append its head to the anchor file (Audit:AnchorFile) and post it to the channels subscribed to audits");
+        anchor.SetAction((_, cancellationToken) => FailPolitelyAsync(() => AnchorAsync(cancellationToken)));
 
         var from = new Option<string?>("--from") { Description = "First day of the period (yyyy-MM-dd)" };
         var to = new Option<string?>("--to") { Description = "Last day of the period (yyyy-MM-dd)" };
@@ -32,20 +35,27 @@ internal static partial class CommandLine
                 result.GetValue(reference), result.GetValue(format), result.GetValue(output)),
             cancellationToken)));
 
-        return new Command("audit", "Audit-trail tools") { verify, export };
+        return new Command("audit", "Audit-trail tools") { verify, anchor, export };
     }
 
-    private static async Task<int> VerifyAsync(string? head, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(string? head, string? anchorFile, CancellationToken cancellationToken)
     {
         if (head is not null && !IsHash(head))
         {
             return await UsageAsync("--head is a hash of 64 hexadecimal digits, as an export records it");
         }
 
+        if (anchorFile is not null && !File.Exists(anchorFile))
+        {
+            return await UsageAsync($"--anchors: there is no file {Path.GetFullPath(anchorFile)}");
+        }
+
         using var host = await OpenStoreAsync(cancellationToken);
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-        var report = await AuditChainVerifier.VerifyAsync(db, head, cancellationToken);
+        var keys = scope.ServiceProvider.GetRequiredService<AuditKeyRing>();
+        var anchors = anchorFile is null ? null : AuditAnchorFile.Read(anchorFile);
+        var report = await AuditChainVerifier.VerifyAsync(db, keys, head, anchors, cancellationToken);
         if (report.Intact)
         {
             Console.WriteLine(report.Summary);
@@ -55,6 +65,32 @@ internal static partial class CommandLine
         await Console.Error.WriteLineAsync($"error: {report.Summary}");
         Console.WriteLine($"chain broken: {report.Entries} entries, head {report.HeadHash}");
         return 1;
+    }
+
+    private static async Task<int> AnchorAsync(CancellationToken cancellationToken)
+    {
+        using var host = await OpenStoreAsync(cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var anchorer = scope.ServiceProvider.GetRequiredService<AuditAnchorer>();
+        var result = await anchorer.AnchorAsync(cancellationToken);
+        if (!result.Chain.Intact)
+        {
+            await Console.Error.WriteLineAsync($"error: not anchored: {result.Chain.Summary}");
+            Console.WriteLine($"alert queued for {result.Posted} channel(s)");
+            return 1;
+        }
+
+        if (result.Anchor is not { } anchor)
+        {
+            Console.WriteLine("nothing to anchor: the audit trail is empty");
+            return 0;
+        }
+
+        Console.WriteLine((result.Appended
+                ? $"anchored entry {anchor.Sequence} (MAC {anchor.Mac}, key {anchor.KeyId ?? "none"}) in {anchorer.AnchorFile}"
+                : $"entry {anchor.Sequence} is already the last anchor in {anchorer.AnchorFile}")
+            + $"; queued for {result.Posted} channel(s)");
+        return 0;
     }
 
     private sealed record ExportOptions(string? From, string? To, string? Control, string? Framework, string? Reference, string? Format, string? Output);
@@ -126,10 +162,14 @@ internal static partial class CommandLine
         return 0;
     }
 
-    /// <summary>The configured store, created and migrated as the web host does at start.</summary>
+    /// <summary>The configured store, created and migrated as the web host does at start, with the audit trail's keys.</summary>
     private static async Task<IHost> OpenStoreAsync(CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
+        // The web host's environment (ASPNETCORE_ENVIRONMENT, as dotnet run sets it) decides here too: the same keys, the same files.
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
+        });
         builder.Logging.ClearProviders();
         builder.AddStorage();
         builder.AddAuditTrail();

@@ -15,7 +15,7 @@ namespace ChatCompliance.Bot.Cli;
 
 /// <summary>
 /// The program's verbs: <c>ask</c>, <c>kb check</c>, <c>manifests pack</c>, <c>controls import|export</c>,
-/// <c>apikey create|list|revoke</c>, <c>audit verify</c> and <c>audit export</c>. Anything else starts the web host.
+/// <c>apikey create|list|revoke</c>, <c>audit verify</c>, <c>audit anchor</c> and <c>audit export</c>. Anything else starts the web host.
 /// </summary>
 internal static partial class CommandLine
 {
@@ -75,9 +75,14 @@ internal static partial class CommandLine
         {
             return await verb();
         }
-        catch (Exception e) when (e is StorageStartupException or DirectoryNotFoundException or FileNotFoundException)
+        catch (Exception e) when (e is StorageStartupException or DirectoryNotFoundException or FileNotFoundException or AuditAnchorFileException)
         {
             await Console.Error.WriteLineAsync($"fail: {e.Message}");
+            return 1;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync($"fail: {string.Join(" ", e.Failures)}");
             return 1;
         }
     }

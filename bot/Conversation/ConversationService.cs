@@ -76,6 +76,11 @@ internal sealed partial class ConversationService(
             return await Audits.ListAsync(cancellationToken);
         }
 
+        if (command is "audit anchor")
+        {
+            return await Audits.AnchorAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+        }
+
         if (command.StartsWith("audit add", StringComparison.Ordinal))
         {
             return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);

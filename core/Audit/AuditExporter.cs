@@ -10,7 +10,7 @@ namespace ChatCompliance.Core.Audit;
 /// Builds the auditor's export for a period. A task belongs to the period when it is due in it or the evidence
 /// period it covers overlaps it; every audit-trail entry about an exported task is included, whenever it was written.
 /// </summary>
-public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
+public sealed class AuditExporter(ComplianceDbContext db, AuditKeyRing keys, TimeProvider time)
 {
     /// <exception cref="AuditExportException">The request does not make sense, or names a control that does not exist.</exception>
     public async Task<AuditExport> ExportAsync(AuditExportRequest request, CancellationToken cancellationToken = default)
@@ -42,7 +42,7 @@ public sealed class AuditExporter(ComplianceDbContext db, TimeProvider time)
                 .OrderBy(e => e.Sequence)
                 .ToListAsync(ct);
 
-            var chain = await AuditChainVerifier.VerifyAsync(db, cancellationToken: ct);
+            var chain = await AuditChainVerifier.VerifyAsync(db, keys, cancellationToken: ct);
             var rows = tasks
                 .OrderBy(t => t.Control!.Code, StringComparer.Ordinal)
                 .ThenBy(t => t.DueDate)

@@ -10,7 +10,9 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace ChatCompliance.Core.Audit;
 
 /// <summary>
-/// Appends entries to the hash-chained audit trail, in the same transaction as the change they record.
+/// Appends entries to the audit trail, in the same transaction as the change they record, each chained to the one
+/// before it by an HMAC-SHA256 under the current key of <see cref="AuditKeyRing"/> (format v2; entries written before
+/// the MAC, with no key id, are plain SHA-256, format v1).
 /// </summary>
 /// <remarks>
 /// <para>Every transition or decision goes through <see cref="RunInTransactionAsync{T}"/>:</para>
@@ -31,13 +33,16 @@ namespace ChatCompliance.Core.Audit;
 /// Work that is already inside a transaction on the context joins it; its owner saves and commits, and
 /// must have begun it the same way (EF Core's <c>BeginTransactionAsync()</c> does on both providers).</para>
 /// </remarks>
-public sealed class AuditTrail(TimeProvider time)
+public sealed class AuditTrail(TimeProvider time, AuditKeyRing keys)
 {
     /// <summary>The previous hash of the first entry.</summary>
     public const string GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000";
 
-    /// <summary>The first line of the hashed text; a new layout gets a new version.</summary>
+    /// <summary>The first line of the hashed text of an entry without a key id; a new layout gets a new version.</summary>
     private const string HashFormat = "chatcompliance-audit-v1";
+
+    /// <summary>The first line of the MACed text of an entry with a key id.</summary>
+    private const string MacFormat = "chatcompliance-audit-v2";
 
     // Any constant nothing else in the database locks on; the ASCII of "CCAUDIT1".
     private const long ChainLockKey = 0x4343_4155_4449_5431;
@@ -125,22 +130,37 @@ public sealed class AuditTrail(TimeProvider time)
             After = record.After,
             Reason = record.Reason,
             PreviousHash = headHash,
+            KeyId = keys.CurrentKeyId,
             Hash = "",
         };
-        entry.Hash = ComputeHash(entry);
+        entry.Hash = ComputeMac(entry, keys.CurrentKey);
         db.AuditTrail.Add(entry);
         return entry;
     }
 
     /// <summary>
-    /// SHA-256, as lower-case hex, over the entry's fields in a fixed order, each written as
-    /// <c>{UTF-8 byte length}:{value}\n</c> (or <c>-\n</c> for null) after the line <c>chatcompliance-audit-v1</c>:
+    /// The v1 hash (entries without a key id): SHA-256, as lower-case hex, over the entry's fields in a fixed order, each
+    /// written as <c>{UTF-8 byte length}:{value}\n</c> (or <c>-\n</c> for null) after the line <c>chatcompliance-audit-v1</c>:
     /// sequence, time (UTC, <c>yyyy-MM-ddTHH:mm:ss.ffffffZ</c>), platform name, actor, actor person id, action,
     /// subject type, subject id, before, after, reason, previous hash.
     /// </summary>
-    public static string ComputeHash(AuditTrailEntry entry)
+    public static string ComputeHash(AuditTrailEntry entry) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(entry, HashFormat).ToString())));
+
+    /// <summary>
+    /// The v2 MAC (entries with a key id): HMAC-SHA256 under <paramref name="key"/>, as lower-case hex, over the same
+    /// fields as <see cref="ComputeHash"/> after the line <c>chatcompliance-audit-v2</c>, followed by the key id.
+    /// </summary>
+    internal static string ComputeMac(AuditTrailEntry entry, byte[] key)
     {
-        var text = new StringBuilder(HashFormat).Append('\n');
+        var text = Canonical(entry, MacFormat);
+        Field(text, entry.KeyId);
+        return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    private static StringBuilder Canonical(AuditTrailEntry entry, string format)
+    {
+        var text = new StringBuilder(format).Append('\n');
         Field(text, entry.Sequence.ToString(CultureInfo.InvariantCulture));
         Field(text, FormatTime(entry.OccurredAt));
         Field(text, entry.Platform.ToString());
@@ -153,7 +173,7 @@ public sealed class AuditTrail(TimeProvider time)
         Field(text, entry.After);
         Field(text, entry.Reason);
         Field(text, entry.PreviousHash);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        return text;
     }
 
     /// <summary>A time as the hash and the export write it: UTC to the microsecond.</summary>

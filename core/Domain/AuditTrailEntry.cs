@@ -1,6 +1,6 @@
 namespace ChatCompliance.Core.Domain;
 
-/// <summary>One decision or state change, chained by hash to the entry before it.</summary>
+/// <summary>One decision or state change, chained by a keyed MAC (or, before keys, a plain hash) to the entry before it.</summary>
 public sealed class AuditTrailEntry
 {
     /// <summary>Position in the chain (1, 2, 3… without gaps), assigned by <c>AuditTrail</c> under the chain's lock.</summary>
@@ -34,6 +34,12 @@ public sealed class AuditTrailEntry
     /// <summary>Hash of the previous entry (64 zeros for the first).</summary>
     public required string PreviousHash { get; set; }
 
-    /// <summary>SHA-256 over this entry's fields and <see cref="PreviousHash"/>, lower-case hex.</summary>
+    /// <summary>
+    /// HMAC-SHA256 under the key <see cref="KeyId"/> names (v2), or plain SHA-256 when there is no key id (v1, entries
+    /// written before the MAC), over this entry's fields and <see cref="PreviousHash"/>, lower-case hex.
+    /// </summary>
     public required string Hash { get; set; }
+
+    /// <summary>The id of the key (<c>Audit:Keys:{id}</c>) <see cref="Hash"/> was MACed with; null for a v1 entry.</summary>
+    public string? KeyId { get; set; }
 }

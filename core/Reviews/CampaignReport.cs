@@ -70,7 +70,7 @@ public sealed record ReportedItem(
     DateTimeOffset? RemediatedAt);
 
 /// <summary>Builds and writes <see cref="CampaignReport"/>s.</summary>
-public sealed class CampaignReporter(ComplianceDbContext db, TimeProvider time)
+public sealed class CampaignReporter(ComplianceDbContext db, AuditKeyRing keys, TimeProvider time)
 {
     private static readonly (string Header, Func<ReportedItem, string?> Value)[] Columns =
     [
@@ -124,7 +124,7 @@ public sealed class CampaignReporter(ComplianceDbContext db, TimeProvider time)
                 .OrderByDescending(e => e.Sequence).Select(e => e.After).FirstOrDefaultAsync(ct);
             var populationHash = launch is null ? null
                 : JsonDocument.Parse(launch).RootElement.TryGetProperty("populationSha256", out var hash) ? hash.GetString() : null;
-            var chain = await AuditChainVerifier.VerifyAsync(db, cancellationToken: ct);
+            var chain = await AuditChainVerifier.VerifyAsync(db, keys, cancellationToken: ct);
             var rows = items
                 .OrderBy(i => i.SubjectDisplayName, StringComparer.OrdinalIgnoreCase).ThenBy(i => i.SubjectId, StringComparer.Ordinal).ThenBy(i => i.Access, StringComparer.Ordinal)
                 .Select(i => new ReportedItem(i.Id, i.SubjectId, i.SubjectDisplayName, i.SubjectEmail, i.Access, i.AccountEnabled, i.IsGuest, i.HasSponsor,

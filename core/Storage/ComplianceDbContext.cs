@@ -112,6 +112,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.Property(a => a.Sequence).ValueGeneratedNever();
             e.Property(a => a.Hash).HasMaxLength(64);
             e.Property(a => a.PreviousHash).HasMaxLength(64);
+            e.Property(a => a.KeyId).HasMaxLength(32);
             e.HasIndex(a => new { a.SubjectType, a.SubjectId });
             e.HasIndex(a => a.OccurredAt);
         });

@@ -1,6 +1,7 @@
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Tests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatCompliance.Tests.Auditing;
@@ -22,7 +23,7 @@ public sealed record AuditSample(
 
     public static async Task<AuditSample> SeedAsync(ComplianceDbContext db, FakeTimeProvider time)
     {
-        var trail = new AuditTrail(time);
+        var trail = new AuditTrail(time, TestAuditKeys.Ring);
         var now = time.GetUtcNow();
         var owner = new Person { Email = "olivia@example.com", DisplayName = "Olivia Owner", Roles = PersonRoles.ControlOwner, CreatedAt = now };
         var lead = new Person { Email = "lee@example.com", DisplayName = "Lee Lead", Roles = PersonRoles.ComplianceLead, CreatedAt = now };

@@ -20,7 +20,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
     // A time finer than a microsecond: the stored entry must still hash as it was hashed.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero).AddTicks(1_234_567));
 
-    private AuditTrail Trail => new(_time);
+    private AuditTrail Trail => new(_time, TestAuditKeys.Ring);
 
     public async Task InitializeAsync()
     {
@@ -58,7 +58,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
             Assert.Equal(entries[i - 1].Hash, entries[i].PreviousHash);
         }
 
-        Assert.All(entries, e => Assert.Equal(AuditTrail.ComputeHash(e), e.Hash));
+        Assert.All(entries, e => Assert.Equal((TestAuditKeys.KeyId, AuditTrail.ComputeMac(e, Convert.FromBase64String(TestAuditKeys.Key))), (e.KeyId, e.Hash)));
         Assert.All(entries, e => Assert.Matches("^[0-9a-f]{64}$", e.Hash));
         Assert.Equal(new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero).AddTicks(1_234_560), entries[0].OccurredAt);
 
@@ -120,17 +120,17 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
         var problem = await ProblemAsync();
         Assert.Equal(AuditChainProblemKind.Altered, problem.Kind);
         Assert.Equal(3, problem.Sequence);
-        Assert.Equal("entry 3 was altered: its content no longer matches its hash", problem.Message);
+        Assert.Equal("entry 3 was altered: its MAC does not match its content (key test)", problem.Message);
     }
 
     [Fact]
-    public async Task Altering_an_entry_and_its_hash_is_reported_by_the_next_entry()
+    public async Task Altering_an_entry_and_its_MAC_with_the_key_is_reported_by_the_next_entry()
     {
         await AppendManyAsync(5);
         var entries = await LoadAsync();
         var rewritten = entries[1];
         rewritten.Reason = "rewritten";
-        var hash = AuditTrail.ComputeHash(rewritten);
+        var hash = AuditTrail.ComputeMac(rewritten, Convert.FromBase64String(TestAuditKeys.Key));
 
         await ExecuteAsync($"""UPDATE "AuditTrail" SET "Reason" = {rewritten.Reason}, "Hash" = {hash} WHERE "Sequence" = 2""");
 
@@ -159,7 +159,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
         await AppendManyAsync(5);
         var entries = await LoadAsync();
 
-        // The forger knows the hash format: makes room at 3, links the forgery to entry 2 and hashes it correctly.
+        // The forger knows the format and holds the key: makes room at 3, links the forgery to entry 2 and hashes it correctly.
         await ExecuteAsync($"""UPDATE "AuditTrail" SET "Sequence" = -"Sequence" WHERE "Sequence" >= 3""");
         await ExecuteAsync($"""UPDATE "AuditTrail" SET "Sequence" = 1 - "Sequence" WHERE "Sequence" < 0""");
         await InsertAsync(Forged(3, entries[1].Hash, hashed: true));
@@ -180,7 +180,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
         var problem = await ProblemAsync();
         Assert.Equal(AuditChainProblemKind.Inserted, problem.Kind);
         Assert.Equal(6, problem.Sequence);
-        Assert.Equal("entry 6 was inserted or forged: it does not link to entry 5 and its content does not match its hash", problem.Message);
+        Assert.Equal("entry 6 was inserted or forged: it does not link to entry 5 and its MAC does not match its content (key test)", problem.Message);
     }
 
     [Fact]
@@ -193,7 +193,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
 
         Assert.True((await VerifyAsync()).Intact, "a chain cut at its end still links up; only a recorded head shows the cut");
         await using var db = _store.NewContext();
-        var report = await AuditChainVerifier.VerifyAsync(db, exportedHead);
+        var report = await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring, exportedHead);
         Assert.Equal(AuditChainProblemKind.Deleted, report.Problem?.Kind);
         Assert.Null(report.Problem?.Sequence);
         Assert.StartsWith($"the head {exportedHead} recorded earlier is no longer in the chain", report.Summary, StringComparison.Ordinal);
@@ -252,11 +252,12 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
             SubjectId = "task-1",
             Reason = "looks fine",
             PreviousHash = previousHash,
+            KeyId = TestAuditKeys.KeyId,
             Hash = new string('b', 64),
         };
         if (hashed)
         {
-            forged.Hash = AuditTrail.ComputeHash(forged);
+            forged.Hash = AuditTrail.ComputeMac(forged, Convert.FromBase64String(TestAuditKeys.Key));
         }
 
         return forged;
@@ -271,7 +272,7 @@ public abstract class AuditTrailTests<TStore> : IAsyncLifetime
     private async Task<AuditChainReport> VerifyAsync()
     {
         await using var db = _store.NewContext();
-        return await AuditChainVerifier.VerifyAsync(db);
+        return await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring);
     }
 
     private async Task<AuditChainProblem> ProblemAsync()

@@ -43,8 +43,69 @@ public sealed class AuditCommandLineTests : IAsyncLifetime
         var result = await BotProcess.RunAsync(["audit", "verify"], Env);
 
         Assert.Equal(1, result.Exit);
-        Assert.Equal("error: entry 6 was altered: its content no longer matches its hash", result.Stderr.Trim());
+        Assert.Equal("error: entry 6 was altered: its MAC does not match its content (key test)", result.Stderr.Trim());
         Assert.StartsWith($"chain broken: {AuditSample.TrailEntries} entries", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Audit_anchor_appends_the_head_once_and_verify_with_the_anchors_fails_after_a_truncation_naming_the_anchor()
+    {
+        var file = Path.Combine(_data, "audit-anchors.jsonl");
+
+        var anchored = await BotProcess.RunAsync(["audit", "anchor"], Env);
+        var again = await BotProcess.RunAsync(["audit", "anchor"], Env);
+        var intact = await BotProcess.RunAsync(["audit", "verify", "--anchors", file], Env);
+
+        Assert.True(anchored.Exit == 0, anchored.Stderr + anchored.Stdout);
+        Assert.Equal($"anchored entry {AuditSample.TrailEntries} (MAC {await HeadHashAsync()}, key test) in {file}; queued for 0 channel(s)", anchored.Stdout.Trim());
+        Assert.Equal($"entry {AuditSample.TrailEntries} is already the last anchor in {file}; queued for 0 channel(s)", again.Stdout.Trim());
+        Assert.Single(await File.ReadAllLinesAsync(file));
+        Assert.True(intact.Exit == 0, intact.Stderr + intact.Stdout);
+        Assert.EndsWith("; 1 anchor(s) match", intact.Stdout.Trim(), StringComparison.Ordinal);
+
+        await using (var db = OpenStore())
+        {
+            await db.Database.ExecuteSqlAsync($"""DELETE FROM "AuditTrail" WHERE "Sequence" >= 9""");
+        }
+
+        var plain = await BotProcess.RunAsync(["audit", "verify"], Env);
+        var cut = await BotProcess.RunAsync(["audit", "verify", "--anchors", file], Env);
+        Assert.Equal(0, plain.Exit);
+        Assert.Equal(1, cut.Exit);
+        Assert.Matches(@"^error: the anchor on line 1 \(anchored \S+\) names entry 10, but the chain ends at entry 8: entries were deleted from its end$", cut.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Audit_verify_without_a_key_outside_Development_fails_naming_the_setting()
+    {
+        var result = await BotProcess.RunAsync(["audit", "verify"], new Dictionary<string, string> { ["Storage__DataDirectory"] = _data, ["Audit__Keys"] = "" });
+
+        Assert.Equal(1, result.Exit);
+        Assert.StartsWith("fail: Audit:Keys is empty: give the audit trail's MAC key as Audit:Keys:{id}", result.Stderr.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Development_a_local_key_is_generated_once_and_entries_MACed_with_another_key_fail_by_its_id()
+    {
+        var development = new Dictionary<string, string> { ["Storage__DataDirectory"] = _data, ["Audit__Keys"] = "", ["ASPNETCORE_ENVIRONMENT"] = "Development" };
+
+        var first = await BotProcess.RunAsync(["audit", "verify"], development);
+        var key = await File.ReadAllTextAsync(Path.Combine(_data, "audit-key"));
+        var second = await BotProcess.RunAsync(["audit", "verify"], development);
+
+        Assert.Equal(44, key.Length); // base64 of 32 bytes
+        Assert.Equal(key, await File.ReadAllTextAsync(Path.Combine(_data, "audit-key")));
+        Assert.Equal((1, 1), (first.Exit, second.Exit));
+        Assert.Equal("error: entry 1 names the MAC key 'test', which is not configured (Audit:Keys:test): it cannot be checked", second.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Audit_verify_with_an_anchor_file_that_is_not_there_exits_2()
+    {
+        var result = await BotProcess.RunAsync(["audit", "verify", "--anchors", Path.Combine(_data, "nowhere.jsonl")], Env);
+
+        Assert.Equal(2, result.Exit);
+        Assert.StartsWith("error: --anchors: there is no file ", result.Stderr.Trim(), StringComparison.Ordinal);
     }
 
     [Fact]

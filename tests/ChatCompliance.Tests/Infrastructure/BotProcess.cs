@@ -16,7 +16,10 @@ public static class BotProcess
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(Assembly())!,
         };
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        // Outside Development the audit trail needs its MAC key; a test that gives keys of its own gets only those.
+        environment ??= new Dictionary<string, string>();
+        var keys = environment.Keys.Any(k => k.StartsWith("Audit__Keys", StringComparison.OrdinalIgnoreCase)) ? [] : TestAuditKeys.Environment;
+        foreach (var (name, value) in keys.Concat(environment))
         {
             start.Environment[name] = value;
         }

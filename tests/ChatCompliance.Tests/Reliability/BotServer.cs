@@ -33,7 +33,9 @@ internal sealed class BotServer : IDisposable
             start.Environment.Remove(name);
         }
 
-        foreach (var (name, value) in environment)
+        // Outside Development the audit trail needs its MAC key; a test that gives keys of its own gets only those.
+        var keys = environment.Keys.Any(k => k.StartsWith("Audit__Keys", StringComparison.OrdinalIgnoreCase)) ? [] : TestAuditKeys.Environment;
+        foreach (var (name, value) in keys.Concat(environment))
         {
             start.Environment[name] = value;
         }

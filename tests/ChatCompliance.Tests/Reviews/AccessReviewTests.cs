@@ -206,7 +206,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         Assert.Single(outcomes, o => o.Kind == ReviewOutcomeKind.Done);
         await using var db = _store.NewContext();
         Assert.Equal(1, await db.AuditTrail.CountAsync(e => e.SubjectId == AuditSubjects.Id(alice.Id) && e.Action.StartsWith("review.decid")));
-        Assert.True((await AuditChainVerifier.VerifyAsync(db)).Intact);
+        Assert.True((await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring)).Intact);
     }
 
     [Fact]
@@ -336,7 +336,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         await DecideAsync(_mona, await ItemAsync("Bob"), ReviewDecision.Revoke, "=HYPERLINK(\"x\") left");
         await using var db = _store.NewContext();
 
-        var report = (await new CampaignReporter(db, _time).BuildAsync(campaign))!;
+        var report = (await new CampaignReporter(db, TestAuditKeys.Ring, _time).BuildAsync(campaign))!;
         var head = await db.AuditTrail.OrderByDescending(e => e.Sequence).FirstAsync();
 
         Assert.Equal((5, 1, Start), (report.Campaign.Accounts, report.Campaign.Revoked, report.Campaign.SnapshotAt!.Value));
@@ -403,7 +403,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         var next = await check.AccessReviewCampaigns.SingleAsync(c => c.Id != first);
         Assert.Equal((new DateOnly(2027, 2, 28), Due.AddMonths(3), first, CampaignStatus.Running), (next.PeriodStart, next.DueDate, next.SeriesId!.Value, next.Status));
         Assert.Equal(5, await check.AccessReviewItems.CountAsync(i => i.CampaignId == next.Id));
-        Assert.True((await AuditChainVerifier.VerifyAsync(check)).Intact);
+        Assert.True((await AuditChainVerifier.VerifyAsync(check, TestAuditKeys.Ring)).Intact);
     }
 
     private async Task<Guid> LaunchAsync(NewCampaign? spec = null)
@@ -429,11 +429,11 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         return await db.AccessReviewItems.AsNoTracking().SingleAsync(i => i.SubjectDisplayName == name);
     }
 
-    private CampaignLauncher Launcher(ComplianceDbContext db) => new(db, new AuditTrail(_time), _directory, _time, Options.Create(new ReviewOptions()));
+    private CampaignLauncher Launcher(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _directory, _time, Options.Create(new ReviewOptions()));
 
-    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time), _time, Options.Create(new ReviewOptions()));
+    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new ReviewOptions()));
 
-    private CampaignCompletion Completion(ComplianceDbContext db) => new(db, new AuditTrail(_time), _directory, _time, Options.Create(new ReviewOptions()));
+    private CampaignCompletion Completion(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _directory, _time, Options.Create(new ReviewOptions()));
 
     private static (string, string, string) Summary(AccessReviewItem item) =>
         (item.Recommendation.ToString(), item.RecommendationReason!, item.Reviewer!.Email.Split('@')[0]);

@@ -155,7 +155,7 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
         Assert.Contains($"hash {(string?)json["chain"]!["headHash"]}", csv, StringComparison.Ordinal);
         await using var scope = _app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-        Assert.True((await AuditChainVerifier.VerifyAsync(db)).Intact);
+        Assert.True((await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring)).Intact);
     }
 
     [Fact]

@@ -464,7 +464,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
     }
 
     private EvidenceTaskService Service(ComplianceDbContext db, bool approval = false) =>
-        new(db, new AuditTrail(_time), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }));
+        new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }));
 
     private static async Task<TaskActor> ActorAsync(ComplianceDbContext db, Person? person) =>
         new(person is null ? null : await db.People.SingleAsync(p => p.Id == person.Id), Platform.Teams, person is null ? "29:stranger" : null);
@@ -488,7 +488,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
     private async Task AssertChainIntactAsync()
     {
         await using var db = _store.NewContext();
-        var report = await AuditChainVerifier.VerifyAsync(db);
+        var report = await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring);
         Assert.True(report.Intact, report.Summary);
     }
 

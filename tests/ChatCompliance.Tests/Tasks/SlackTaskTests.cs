@@ -410,7 +410,7 @@ public sealed class SlackTaskTests : IAsyncLifetime
     private async Task AssertChainIntactAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        var report = await AuditChainVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>());
+        var report = await AuditChainVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), scope.ServiceProvider.GetRequiredService<AuditKeyRing>());
         Assert.True(report.Intact, report.Summary);
     }
 

@@ -221,7 +221,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         return await Service(db).GenerateForCurrentPeriodAsync(today);
     }
 
-    private EvidenceTaskService Service(ComplianceDbContext db) => new(db, new AuditTrail(_time), _time, Options.Create(new TaskOptions()));
+    private EvidenceTaskService Service(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions()));
 
     private Control Control(string code, string title, EvidenceFrequency frequency = EvidenceFrequency.OnDemand, Person? owner = null, List<string>? soc2 = null, List<string>? iso = null) => new()
     {
@@ -252,7 +252,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
     private async Task AssertChainIntactAsync()
     {
         await using var db = _store.NewContext();
-        var report = await AuditChainVerifier.VerifyAsync(db);
+        var report = await AuditChainVerifier.VerifyAsync(db, TestAuditKeys.Ring);
         Assert.True(report.Intact, report.Summary);
     }
 }

@@ -414,7 +414,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
     private async Task AssertChainIntactAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        var report = await AuditChainVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>());
+        var report = await AuditChainVerifier.VerifyAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), scope.ServiceProvider.GetRequiredService<AuditKeyRing>());
         Assert.True(report.Intact, report.Summary);
     }
 
