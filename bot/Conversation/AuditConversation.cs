@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Announcements;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
@@ -9,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatCompliance.Bot.Conversation;
 
 /// <summary>The audit calendar in chat: <c>audits</c> lists what is coming; a lead's <c>audit add …</c> books one.</summary>
-internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProvider time)
+internal sealed partial class AuditConversation(ComplianceDbContext db, ChangeRecorder changes, TimeProvider time)
 {
     private const string Usage = "To book an audit, type: **audit add** *kind* *yyyy-mm-dd* *name* [**period** *yyyy-mm-dd* **to** *yyyy-mm-dd*] [**expires** *yyyy-mm-dd*], " +
         "for example: audit add soc2-type2 2027-02-01 SOC 2 Type 2 2026 period 2026-01-01 to 2026-12-31. Kinds: soc2-type1, soc2-type2, iso27001-stage1, " +
@@ -25,7 +26,7 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProv
             : new CardReply(AnnouncementCards.Calendar(audits, Today));
     }
 
-    public async Task<ChatReply> AddAsync(Person? actor, string text, CancellationToken cancellationToken)
+    public async Task<ChatReply> AddAsync(Person? actor, Platform platform, string text, CancellationToken cancellationToken)
     {
         if (actor is not { IsActive: true } || !actor.Has(PersonRoles.ComplianceLead))
         {
@@ -55,7 +56,8 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProv
         }
 
         db.Audits.Add(audit);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(new Core.Tasks.TaskActor(actor, platform),
+            [new Change("calendar.audit_added", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), null, ChangeSnapshots.Of(audit))], cancellationToken);
         return new TextReply($"Booked **{CardText.Escape(audit.Name)}** on {audit.StartsOn:yyyy-MM-dd}; subscribed channels get the countdown at 90, 60, 30, 14, 7 and 1 days.");
     }
 

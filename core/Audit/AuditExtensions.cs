@@ -11,8 +11,11 @@ public static class AuditExtensions
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.TryAddSingleton<AuditTrail>();
         builder.Services.AddScoped<AuditExporter>();
+        builder.Services.TryAddScoped<ChangeRecorder>();
+        // Separation of duties is judged where tasks and reviews are decided, and its settings are audited at start.
+        builder.Services.AddOptions<Duties.SeparationOfDutiesOptions>().BindConfiguration(Duties.SeparationOfDutiesOptions.SectionName);
         return builder;
     }
 }

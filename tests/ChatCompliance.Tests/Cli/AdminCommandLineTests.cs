@@ -64,7 +64,7 @@ public sealed class AdminCommandLineTests : IDisposable
         var revoke = await BotProcess.RunAsync(["apikey", "revoke", id], Env);
         Assert.True(revoke.Exit == 0, revoke.Stderr);
         await using var db = OpenStore();
-        var (check, _) = await new ApiKeyService(db, TimeProvider.System).AuthenticateAsync(token);
+        var (check, _) = await new ApiKeyService(db, TimeProvider.System, new ChatCompliance.Core.Audit.ChangeRecorder(db, new ChatCompliance.Core.Audit.AuditTrail(TimeProvider.System))).AuthenticateAsync(token);
         Assert.Equal(ApiKeyCheck.Revoked, check);
     }
 

@@ -431,7 +431,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
 
     private CampaignLauncher Launcher(ComplianceDbContext db) => new(db, new AuditTrail(_time), _directory, _time, Options.Create(new ReviewOptions()));
 
-    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time), _time, Options.Create(new ReviewOptions()));
+    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time), _time, Options.Create(new ReviewOptions()), Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
 
     private CampaignCompletion Completion(ComplianceDbContext db) => new(db, new AuditTrail(_time), _directory, _time, Options.Create(new ReviewOptions()));
 

@@ -464,7 +464,8 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
     }
 
     private EvidenceTaskService Service(ComplianceDbContext db, bool approval = false) =>
-        new(db, new AuditTrail(_time), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }));
+        new(db, new AuditTrail(_time), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }),
+            Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
 
     private static async Task<TaskActor> ActorAsync(ComplianceDbContext db, Person? person) =>
         new(person is null ? null : await db.People.SingleAsync(p => p.Id == person.Id), Platform.Teams, person is null ? "29:stranger" : null);
