@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Duties;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
 
@@ -5,12 +6,13 @@ namespace ChatCompliance.Bot;
 
 internal static partial class Startup
 {
-    /// <summary>Migrates the store, says which store is in use, then registers the recurring jobs.</summary>
+    /// <summary>Migrates the store, says which store is in use, audits a change of settings, then registers the recurring jobs.</summary>
     public static async Task PrepareStoreAsync(this WebApplication app)
     {
         var store = app.Services.GetRequiredService<StoreDescription>();
         await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
         LogStore(app.Logger, store.Provider, store.Location);
+        await SettingsAudit.RecordChangesAsync(app.Services, app.Lifetime.ApplicationStopping);
         app.Services.RegisterRecurringJobs();
         Conversation.TaskGenerationJob.Register(app.Services);
     }

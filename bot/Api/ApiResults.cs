@@ -14,6 +14,10 @@ internal static class ApiProblems
     public static ProblemHttpResult UnsupportedMediaType(string expected) =>
         TypedResults.Problem($"The body must be {expected}.", statusCode: StatusCodes.Status415UnsupportedMediaType, title: "Unsupported media type");
 
+    /// <summary>403 for a caller who may use the API but not take this decision (separation of duties); the detail says who can.</summary>
+    public static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
+
     public static ProblemHttpResult TooLarge(int limit) =>
         TypedResults.Problem($"The request body is larger than {limit} bytes (AdminApi:MaxRequestBytes).", statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
 }

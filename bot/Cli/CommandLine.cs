@@ -10,6 +10,7 @@ using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Questions;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
 
 namespace ChatCompliance.Bot.Cli;
 
@@ -129,6 +130,9 @@ internal static partial class CommandLine
         return 0;
     }
 
+    /// <summary>Who the audit trail names for a CLI change: the operating-system user who ran it.</summary>
+    private static TaskActor CliActor => new(null, Platform.Cli, Environment.UserName);
+
     /// <summary>A host with the store (migrated) and what the store verbs need; logging off, so output is only the verb's.</summary>
     private static async Task<IHost> StoreHostAsync(bool controls, CancellationToken cancellationToken)
     {
@@ -154,7 +158,7 @@ internal static partial class CommandLine
         ControlImportReport report;
         await using (var input = File.OpenRead(file))
         {
-            report = await scope.ServiceProvider.GetRequiredService<ControlRegister>().ImportAsync(input, dryRun, cancellationToken);
+            report = await scope.ServiceProvider.GetRequiredService<ControlRegister>().ImportAsync(input, dryRun, CliActor, cancellationToken);
         }
 
         foreach (var error in report.Errors)
@@ -212,7 +216,7 @@ internal static partial class CommandLine
 
         using var host = await StoreHostAsync(controls: false, cancellationToken);
         await using var scope = host.Services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, parsed, "cli", cancellationToken);
+        var created = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, parsed, "cli", CliActor, cancellationToken);
         Console.WriteLine($"API key '{created.Key.Name}' ({ApiKeysApi.RoleName(created.Key.Role)}), id {created.Key.Id:N}:");
         Console.WriteLine(created.Token);
         Console.WriteLine("Copy it now: it is not stored and cannot be shown again. Use it as Authorization: Bearer <key>.");
@@ -245,7 +249,7 @@ internal static partial class CommandLine
 
         using var host = await StoreHostAsync(controls: false, cancellationToken);
         await using var scope = host.Services.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(keyId, cancellationToken);
+        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().RevokeAsync(keyId, CliActor, cancellationToken);
         if (key is null)
         {
             await Console.Error.WriteLineAsync($"error: no API key has the id {id}");

@@ -83,7 +83,7 @@ internal sealed partial class ConversationService(
 
         if (command.StartsWith("audit add", StringComparison.Ordinal))
         {
-            return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+            return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), chat.User.Platform, text, cancellationToken);
         }
 
         if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")

@@ -1,11 +1,13 @@
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Bot.Conversation;
 
 /// <summary><c>subscribe digests|audits</c> and <c>unsubscribe …</c>: a compliance lead points announcements at the conversation they type in.</summary>
-internal sealed class SubscriptionConversation(ComplianceDbContext db, TimeProvider time)
+internal sealed class SubscriptionConversation(ComplianceDbContext db, ChangeRecorder changes, TimeProvider time)
 {
     public async Task<ChatReply> HandleAsync(ChatEvent chat, Person? actor, string command, CancellationToken cancellationToken)
     {
@@ -36,13 +38,16 @@ internal sealed class SubscriptionConversation(ComplianceDbContext db, TimeProvi
                 return new TextReply($"This conversation already gets {what}.");
             }
 
-            db.ChannelSubscriptions.Add(new ChannelSubscription { ConversationReferenceId = chat.ConversationReferenceId, Topic = chosen, SubscribedById = actor.Id, CreatedAt = time.GetUtcNow() });
+            var subscription = new ChannelSubscription { ConversationReferenceId = chat.ConversationReferenceId, Topic = chosen, SubscribedById = actor.Id, CreatedAt = time.GetUtcNow() };
+            db.ChannelSubscriptions.Add(subscription);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await changes.SaveAsync(new TaskActor(actor, chat.User.Platform), [new Change("subscription.created", AuditSubjects.ChannelSubscription,
+                    AuditSubjects.Id(subscription.Id), null, ChangeSnapshots.Of(subscription, await ConversationAsync(chat, cancellationToken)))], cancellationToken);
             }
             catch (DbUpdateException)
             {
+                db.ChangeTracker.Clear();
                 return new TextReply($"This conversation already gets {what}."); // a double click raced us
             }
 
@@ -54,8 +59,13 @@ internal sealed class SubscriptionConversation(ComplianceDbContext db, TimeProvi
             return new TextReply($"This conversation doesn't get {what}.");
         }
 
+        var before = ChangeSnapshots.Of(existing, await ConversationAsync(chat, cancellationToken));
         db.ChannelSubscriptions.Remove(existing);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(new TaskActor(actor, chat.User.Platform),
+            [new Change("subscription.deleted", AuditSubjects.ChannelSubscription, AuditSubjects.Id(existing.Id), before, null)], cancellationToken);
         return new TextReply($"Done: no more {what} here.");
     }
+
+    private Task<ConversationReference?> ConversationAsync(ChatEvent chat, CancellationToken cancellationToken) =>
+        db.ConversationReferences.AsNoTracking().SingleOrDefaultAsync(c => c.Id == chat.ConversationReferenceId, cancellationToken);
 }

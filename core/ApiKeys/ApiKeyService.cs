@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Core.Tasks;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Core.ApiKeys;
@@ -24,7 +26,7 @@ public sealed record CreatedApiKey(ApiKey Key, string Token);
 /// Issues, checks and revokes admin-API keys. A token is <c>cck_&lt;id&gt;_&lt;secret&gt;</c>: the key's id (32 hex digits)
 /// and a 256-bit random secret (64 hex digits); the store keeps only the secret's SHA-256.
 /// </summary>
-public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time)
+public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time, ChangeRecorder changes)
 {
     public const string Prefix = "cck_";
     public const int MaxNameLength = 100;
@@ -38,7 +40,8 @@ public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time)
     /// <summary>True when <paramref name="token"/> looks like one of ours (so a JWT is not mistaken for a key).</summary>
     public static bool LooksLikeKey(string token) => token.StartsWith(Prefix, StringComparison.Ordinal);
 
-    public async Task<CreatedApiKey> CreateAsync(string name, ApiKeyRole role, string? createdBy, CancellationToken cancellationToken = default)
+    /// <summary>Makes a key, audited in <paramref name="actor"/>'s name (the entry never holds the secret or its hash).</summary>
+    public async Task<CreatedApiKey> CreateAsync(string name, ApiKeyRole role, string? createdBy, TaskActor actor, CancellationToken cancellationToken = default)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
         {
@@ -60,7 +63,7 @@ public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time)
             CreatedAt = time.GetUtcNow(),
         };
         db.ApiKeys.Add(key);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(actor, [new Change("apikey.created", AuditSubjects.ApiKey, AuditSubjects.Id(key.Id), null, ChangeSnapshots.Of(key))], cancellationToken);
         return new CreatedApiKey(key, $"{Prefix}{key.Id:N}_{Convert.ToHexStringLower(secret)}");
     }
 
@@ -107,7 +110,7 @@ public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time)
     }
 
     /// <summary>Revokes the key; revoking it again changes nothing. Null when no key has that id.</summary>
-    public async Task<ApiKey?> RevokeAsync(Guid id, CancellationToken cancellationToken = default)
+    public async Task<ApiKey?> RevokeAsync(Guid id, TaskActor actor, CancellationToken cancellationToken = default)
     {
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null || key.IsRevoked)
@@ -115,8 +118,9 @@ public sealed class ApiKeyService(ComplianceDbContext db, TimeProvider time)
             return key;
         }
 
+        var before = ChangeSnapshots.Of(key);
         key.RevokedAt = time.GetUtcNow();
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(actor, [new Change("apikey.revoked", AuditSubjects.ApiKey, AuditSubjects.Id(key.Id), before, ChangeSnapshots.Of(key))], cancellationToken);
         return key;
     }
 

@@ -22,7 +22,8 @@ public sealed class AuditExporter(ComplianceDbContext db, AuditKeyRing keys, Tim
             var controls = await db.Controls.AsNoTracking().ToListAsync(ct);
             var (scope, selected) = Select(controls, request);
             var query = db.EvidenceTasks.AsNoTracking().WithControlAndPeople().AsQueryable();
-            if (selected is not null)
+            // By framework, accepted evidence counts under the references it was accepted for (filtered below).
+            if (selected is not null && request.Framework is null)
             {
                 var controlIds = selected.Select(c => c.Id).ToList();
                 query = query.Where(t => controlIds.Contains(t.ControlId));
@@ -32,6 +33,11 @@ public sealed class AuditExporter(ComplianceDbContext db, AuditKeyRing keys, Tim
                 .Where(t => (t.DueDate >= request.From && t.DueDate <= request.To)
                     || ((t.PeriodStart ?? t.DueDate) <= request.To && (t.PeriodEnd ?? t.DueDate) >= request.From))
                 .ToListAsync(ct);
+            if (request.Framework is { } framework)
+            {
+                var reference = request.Reference?.Trim();
+                tasks = [.. tasks.Where(t => Refs(t, framework) is var refs && (reference is null ? refs.Count > 0 : refs.Contains(reference, StringComparer.OrdinalIgnoreCase)))];
+            }
 
             var deciderIds = tasks.Where(t => t.DecidedById is not null).Select(t => t.DecidedById!.Value).Distinct().ToList();
             var deciders = await db.People.AsNoTracking().Where(p => deciderIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Email, ct);
@@ -101,8 +107,8 @@ public sealed class AuditExporter(ComplianceDbContext db, AuditKeyRing keys, Tim
         t.Id,
         t.Control!.Code,
         t.Control.Title,
-        t.Control.Soc2Refs,
-        t.Control.Iso27001Refs,
+        Refs(t, Framework.Soc2),
+        Refs(t, Framework.Iso27001),
         t.Title,
         t.Owner?.Email,
         t.Owner?.DisplayName,
@@ -119,6 +125,11 @@ public sealed class AuditExporter(ComplianceDbContext db, AuditKeyRing keys, Tim
         t.DecisionReason,
         t.CreatedAt,
         t.UpdatedAt);
+
+    /// <summary>A task's references: those of its control when its evidence was accepted, else the control's current ones.</summary>
+    private static List<string> Refs(EvidenceTask t, Framework framework) => framework == Framework.Soc2
+        ? t.AcceptedSoc2Refs ?? t.Control!.Soc2Refs
+        : t.AcceptedIso27001Refs ?? t.Control!.Iso27001Refs;
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -40,9 +40,12 @@ public static partial class AuditExtensions
         builder.Services.AddSingleton<IValidateOptions<AuditOptions>, AuditOptionsValidator>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<AuditKeyRing>();
-        builder.Services.AddSingleton<AuditTrail>();
+        builder.Services.TryAddSingleton<AuditTrail>();
         builder.Services.AddScoped<AuditAnchorer>();
         builder.Services.AddScoped<AuditExporter>();
+        builder.Services.TryAddScoped<ChangeRecorder>();
+        // Separation of duties is judged where tasks and reviews are decided, and its settings are audited at start.
+        builder.Services.AddOptions<Duties.SeparationOfDutiesOptions>().BindConfiguration(Duties.SeparationOfDutiesOptions.SectionName);
         return builder;
     }
 

@@ -35,6 +35,24 @@ public static class AuditSubjects
     /// <summary>An <see cref="AccessReviewCampaign"/>.</summary>
     public const string AccessReviewCampaign = nameof(Domain.AccessReviewCampaign);
 
+    /// <summary>A <see cref="Domain.Control"/> of the register.</summary>
+    public const string Control = nameof(Domain.Control);
+
+    /// <summary>A <see cref="Domain.Person"/>, roles included.</summary>
+    public const string Person = nameof(Domain.Person);
+
+    /// <summary>An admin-API <see cref="Domain.ApiKey"/>.</summary>
+    public const string ApiKey = nameof(Domain.ApiKey);
+
+    /// <summary>A <see cref="Domain.ChannelSubscription"/>.</summary>
+    public const string ChannelSubscription = nameof(Domain.ChannelSubscription);
+
+    /// <summary>An external audit on the calendar (<see cref="Domain.Audit"/>).</summary>
+    public const string CalendarAudit = "Audit";
+
+    /// <summary>A section of settings; its id is the section's name.</summary>
+    public const string Settings = "Settings";
+
     /// <summary>The form of a <see cref="Guid"/> key in <see cref="AuditTrailEntry.SubjectId"/>: lower-case, with hyphens.</summary>
     public static string Id(Guid id) => id.ToString("D");
 }

@@ -1,5 +1,7 @@
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
+using ChatCompliance.Core.Tasks;
 using ChatCompliance.Core.Storage;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
@@ -38,15 +40,18 @@ public sealed record ControlImportReport(
 /// The control register: CSV import (validated row by row against the knowledge catalogs, all-or-nothing, upserting by
 /// control id) and CSV export in the same columns. Imports never delete: a control missing from the file is left alone.
 /// </summary>
-public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, TimeProvider time)
+public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, TimeProvider time, ChangeRecorder changes)
 {
     /// <summary>The largest record the reader accepts, against an unclosed quote swallowing a whole upload.</summary>
     private const int MaxRecordBytes = 64 * 1024;
 
     private sealed record Row(int Line, string Code, string Title, List<string> Soc2, List<string> Iso, string? OwnerEmail, string? Evidence, EvidenceFrequency Frequency);
 
-    /// <summary>Validates the whole file; when every row is good and this is not a dry run, writes it in one transaction.</summary>
-    public async Task<ControlImportReport> ImportAsync(Stream csv, bool dryRun, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Validates the whole file; when every row is good and this is not a dry run, writes it in one transaction with an
+    /// audit-trail entry (before and after) for each control and person it creates or changes, in <paramref name="actor"/>'s name.
+    /// </summary>
+    public async Task<ControlImportReport> ImportAsync(Stream csv, bool dryRun, TaskActor actor, CancellationToken cancellationToken = default)
     {
         var (rows, count, errors) = await ParseAsync(csv, cancellationToken);
         var owners = await CheckOwnersAsync(rows, errors, cancellationToken);
@@ -58,6 +63,8 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
         var existing = dryRun ? await db.Controls.AsNoTracking().ToListAsync(cancellationToken) : await db.Controls.ToListAsync(cancellationToken);
         var byCode = existing.ToDictionary(c => c.Code, StringComparer.OrdinalIgnoreCase);
         List<string> created = [], updated = [], unchanged = [];
+        var audited = new List<Change>();
+        var ownersBefore = owners.Values.ToDictionary(p => p.Id, ChangeSnapshots.Of);
         var now = time.GetUtcNow();
         var newPeople = rows.Select(r => r.OwnerEmail).OfType<string>().Distinct(StringComparer.Ordinal).Where(e => !owners.ContainsKey(e)).ToList();
         foreach (var email in newPeople)
@@ -68,6 +75,7 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
         foreach (var row in rows)
         {
             var owner = row.OwnerEmail is null ? null : owners[row.OwnerEmail];
+            string? before = null;
             if (!byCode.TryGetValue(row.Code, out var control))
             {
                 created.Add(row.Code);
@@ -85,6 +93,7 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
             else
             {
                 updated.Add(row.Code);
+                before = ChangeSnapshots.Of(control);
             }
 
             control.Code = row.Code;
@@ -99,14 +108,19 @@ public sealed class ControlRegister(ComplianceDbContext db, Catalog catalog, Tim
             {
                 owner.Roles |= PersonRoles.ControlOwner;
             }
+
+            audited.Add(new Change(before is null ? "control.created" : "control.updated", AuditSubjects.Control, AuditSubjects.Id(control.Id),
+                before, ChangeSnapshots.Of(control), $"control register import, line {row.Line}"));
         }
 
         if (!dryRun)
         {
             db.People.AddRange(newPeople.Select(e => owners[e]));
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            var people = owners.Values.Select(p => (Person: p, Before: ownersBefore.GetValueOrDefault(p.Id)))
+                .Where(p => p.Before is null || p.Before != ChangeSnapshots.Of(p.Person))
+                .Select(p => new Change(p.Before is null ? "person.created" : "person.updated", AuditSubjects.Person, AuditSubjects.Id(p.Person.Id),
+                    p.Before, ChangeSnapshots.Of(p.Person), "named as a control's owner in a control register import"));
+            await changes.SaveAsync(actor, [.. people, .. audited], cancellationToken);
         }
 
         return new ControlImportReport(dryRun, !dryRun, count, created, updated, unchanged, newPeople, []);

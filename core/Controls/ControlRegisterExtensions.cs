@@ -1,4 +1,5 @@
 using ChatCompliance.Core.ApiKeys;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Knowledge;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ public static class ControlRegisterExtensions
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddSingleton(services => services.GetRequiredService<KnowledgeBase>().Catalog);
         builder.Services.TryAddScoped<ControlRegister>();
+        AddChangeRecorder(builder);
         return builder;
     }
 
@@ -23,6 +25,14 @@ public static class ControlRegisterExtensions
     {
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.TryAddScoped<ApiKeyService>();
+        AddChangeRecorder(builder);
         return builder;
+    }
+
+    // Every change these make is audited; the CLI builds a host with only these and the store.
+    private static void AddChangeRecorder(IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddSingleton<AuditTrail>();
+        builder.Services.TryAddScoped<ChangeRecorder>();
     }
 }

@@ -51,6 +51,9 @@ public sealed class EvidenceTask
 
     public DateTimeOffset? SubmittedAt { get; set; }
 
+    /// <summary>Who submitted the evidence or marked the task done: they may not decide on it (separation of duties).</summary>
+    public Guid? SubmittedById { get; set; }
+
     public Guid? DecidedById { get; set; }
 
     public DateTimeOffset? DecidedAt { get; set; }
@@ -62,12 +65,24 @@ public sealed class EvidenceTask
 
     public string? ExtensionReason { get; set; }
 
+    /// <summary>Who asked for the pending extension: they may not approve it.</summary>
+    public Guid? ExtensionRequestedById { get; set; }
+
     /// <summary>Someone the owner proposed to hand the task to, waiting for a compliance lead's approval.</summary>
     public Guid? ProposedOwnerId { get; set; }
 
     public Person? ProposedOwner { get; set; }
 
     public string? ReassignReason { get; set; }
+
+    /// <summary>Who asked for the pending reassignment: they may not approve it.</summary>
+    public Guid? ReassignRequestedById { get; set; }
+
+    /// <summary>The control's SOC 2 references when the evidence was accepted; the export shows these, so later control edits never rewrite it.</summary>
+    public List<string>? AcceptedSoc2Refs { get; set; }
+
+    /// <summary>The control's ISO/IEC 27001 references when the evidence was accepted.</summary>
+    public List<string>? AcceptedIso27001Refs { get; set; }
 
     /// <summary>Who created the task: a person's email, <c>system</c> for generated tasks.</summary>
     public string? CreatedBy { get; set; }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Duties;
 using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
@@ -16,7 +17,8 @@ namespace ChatCompliance.Core.Reviews;
 /// item, a decision is made once (a stale card or a second click changes nothing), a changed decision needs a reason,
 /// and every change is an audit-trail entry in the same transaction.
 /// </summary>
-public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<ReviewOptions> options)
+public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<ReviewOptions> options,
+    IOptions<SeparationOfDutiesOptions> duties)
 {
     public const int MaximumTextLength = 2000;
 
@@ -154,6 +156,21 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
                 }
 
                 var open = await Open(campaignId, reviewer.Id).ToListAsync(ct);
+                var own = duties.Value.ReviewerCannotDecideOwnAccess ? open.Where(i => IsOwnAccess(i, reviewer)).ToList() : [];
+                if (own.Count > 0)
+                {
+                    // Deciding everything at once must not decide one's own access either.
+                    var refusal = $"{own.Count} of these accounts are your own access, so someone else must decide them: hand them to another reviewer " +
+                        $"(**Hand to someone else**), or ask a compliance lead: {await Duties.Duties.OtherLeadsAsync(db, [reviewer.Id], ct)}.";
+                    foreach (var item in own)
+                    {
+                        await audit.AppendAsync(db, new AuditRecord(actor.Name, reviewer.Id, actor.Platform, "review.refused",
+                            AuditSubjects.AccessReviewItem, AuditSubjects.Id(item.Id), null, null, $"decide all refused: {refusal}"), ct);
+                    }
+
+                    return new ReviewOutcome(ReviewOutcomeKind.Refused, refusal, campaign);
+                }
+
                 if (open.Count == 0)
                 {
                     return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, "You have nothing left to decide in this review.", campaign);
@@ -355,8 +372,20 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
             return $"This account is for {CardText.Escape(reviewer ?? "another reviewer")} to review; only the assigned reviewer can decide it.";
         }
 
+        if (duties.Value.ReviewerCannotDecideOwnAccess && IsOwnAccess(item, person))
+        {
+            var others = await Duties.Duties.OtherLeadsAsync(db, [person.Id], cancellationToken);
+            return "This is your own access, so someone else must decide it: hand it to another reviewer (**Hand to someone else**), " +
+                $"or ask a compliance lead: {others}.";
+        }
+
         return null;
     }
+
+    /// <summary>True when the account under review is the person's own: the same email, or their Entra object id.</summary>
+    private static bool IsOwnAccess(AccessReviewItem item, Person person) =>
+        item.SubjectEmail is { } email && Person.NormaliseEmail(email) == person.Email
+        || person.EntraObjectId is { } objectId && string.Equals(item.SubjectId, objectId, StringComparison.OrdinalIgnoreCase);
 
     private static ReviewOutcome Changed(AccessReviewItem item) =>
         new(ReviewOutcomeKind.Changed, "This account changed since that card was shown (or someone acted first). Here is where it stands.", item.Campaign, item);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Duties;
 using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -19,7 +20,8 @@ public sealed record NewTask(string Control, string OwnerEmail, DateOnly DueDate
 /// authorised against the database's current view of the actor, applied once (a stale card's version or a
 /// concurrent winner makes it a no-op with the current state), and written to the audit trail in the same transaction.
 /// </summary>
-public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<TaskOptions> options)
+public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<TaskOptions> options,
+    IOptions<SeparationOfDutiesOptions> duties)
 {
     public const int MaximumTextLength = 2000;
 
@@ -47,7 +49,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                     return new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null);
                 }
 
-                if (Refusal(task, actor, command) is { } refusal)
+                if ((Refusal(task, actor, command) ?? await DutyRefusalAsync(task, actor.Person!, command, ct)) is { } refusal)
                 {
                     await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.refused",
                         AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, null, $"{command.Action} refused: {refusal}"), ct);
@@ -268,6 +270,40 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             : "Only the task's owner or their delegate can do that.";
     }
 
+    /// <summary>
+    /// Why separation of duties keeps this person from this decision, naming who can take it; null when it does not.
+    /// Runs after <see cref="Refusal"/> has found the person active and in the right role.
+    /// </summary>
+    private async Task<string?> DutyRefusalAsync(EvidenceTask task, Person person, TaskCommand command, CancellationToken cancellationToken)
+    {
+        var rules = duties.Value;
+        var ownsTask = task.OwnerId == person.Id || task.DelegateId == person.Id;
+        var why = command switch
+        {
+            AcceptEvidence or RejectEvidence when rules.SubmitterCannotDecide && task.Status == EvidenceTaskStatus.Submitted && task.SubmittedById == person.Id =>
+                $"You submitted this evidence, so another compliance lead must {(command is AcceptEvidence ? "accept" : "return")} it",
+            AcceptEvidence or RejectEvidence when rules.OwnerLeadCannotCloseOwnTask && ownsTask =>
+                $"You own this task, so another compliance lead must {(command is AcceptEvidence ? "accept" : "return")} its evidence",
+            DecideExtension when rules.RequesterCannotApprove && task.ExtensionRequestedById == person.Id =>
+                "You asked for this extension, so another compliance lead must decide it",
+            DecideExtension when rules.OwnerLeadCannotCloseOwnTask && ownsTask =>
+                "You own this task, so another compliance lead must decide its extension",
+            DecideReassignment when rules.RequesterCannotApprove && task.ReassignRequestedById == person.Id =>
+                "You asked for this reassignment, so another compliance lead must decide it",
+            MarkDone when rules.OwnerLeadCannotCloseOwnTask && person.Has(PersonRoles.ComplianceLead) =>
+                "You own this task and are a compliance lead, so you can't mark it done yourself: submit the evidence as a link, and another compliance lead must accept it",
+            _ => null,
+        };
+        if (why is null)
+        {
+            return null;
+        }
+
+        Guid?[] conflicted = [person.Id, task.OwnerId, task.DelegateId, task.SubmittedById, task.ExtensionRequestedById, task.ReassignRequestedById];
+        var others = await Duties.Duties.OtherLeadsAsync(db, conflicted.OfType<Guid>(), cancellationToken);
+        return $"{why}: {others}.";
+    }
+
     /// <summary>Changes the tracked task, or says why the command does not apply; returns the outcome and the reason to record.</summary>
     private async Task<(TaskOutcome Outcome, string? Reason)> ApplyAsync(EvidenceTask task, TaskActor actor, TaskCommand command, CancellationToken cancellationToken)
     {
@@ -285,12 +321,14 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 task.EvidenceEffectiveFrom = submit.EffectiveFrom;
                 task.EvidenceEffectiveTo = submit.EffectiveTo;
                 task.SubmittedAt = now;
+                task.SubmittedById = actor.Person!.Id;
                 return (Done(task, "Thanks: your evidence is with the compliance team."), submit.Note);
             case MarkDone done:
                 task.Status = EvidenceTaskStatus.Submitted;
                 task.EvidenceUrl = null;
                 task.EvidenceNote = Clean(done.Comment);
                 task.SubmittedAt = now;
+                task.SubmittedById = actor.Person!.Id;
                 return (Done(task, "Thanks: the compliance team will check and close the task."), done.Comment);
             case RequestExtension when task.RequestedDueDate is not null:
                 return (NotApplicable(task, "An extension request is already waiting for a decision."), null);
@@ -299,6 +337,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             case RequestExtension extension:
                 task.RequestedDueDate = extension.NewDueDate;
                 task.ExtensionReason = Clean(extension.Reason);
+                task.ExtensionRequestedById = actor.Person!.Id;
                 return (Done(task, $"Asked the compliance team to move the due date to {extension.NewDueDate:yyyy-MM-dd}."), extension.Reason);
             case DecideExtension when task.RequestedDueDate is null:
                 return (NotApplicable(task, "There is no extension request waiting."), null);
@@ -311,6 +350,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
                 task.RequestedDueDate = null;
                 task.ExtensionReason = null;
+                task.ExtensionRequestedById = null;
                 return (Done(task, decision.Approve ? $"Extension approved: now due {requested:yyyy-MM-dd}." : "Extension declined."), decision.Reason);
             case Reassign reassign:
                 var newOwner = await db.People.FirstOrDefaultAsync(p => p.Email == Person.NormaliseEmail(reassign.Email) && p.IsActive, cancellationToken);
@@ -328,6 +368,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 {
                     task.ProposedOwnerId = newOwner.Id;
                     task.ReassignReason = Clean(reassign.Reason);
+                    task.ReassignRequestedById = actor.Person!.Id;
                     return (Done(task, $"Asked the compliance team to approve handing the task to {newOwner.DisplayName}."), reassign.Reason);
                 }
 
@@ -344,11 +385,15 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
                 task.ProposedOwnerId = null;
                 task.ReassignReason = null;
+                task.ReassignRequestedById = null;
                 return (Done(task, decision.Approve ? "Reassignment approved." : "Reassignment declined."), decision.Reason);
             case AcceptEvidence or RejectEvidence when task.Status != EvidenceTaskStatus.Submitted:
                 return (NotApplicable(task, task.Status == EvidenceTaskStatus.Accepted ? "This task is already accepted." : "There is no submitted evidence to decide on."), null);
             case AcceptEvidence accept:
                 Decide(task, EvidenceTaskStatus.Accepted, actor, now, accept.Comment);
+                // What the evidence was accepted for stays with it: later edits of the control don't rewrite the export.
+                task.AcceptedSoc2Refs = [.. task.Control!.Soc2Refs];
+                task.AcceptedIso27001Refs = [.. task.Control.Iso27001Refs];
                 return (Done(task, "Evidence accepted."), accept.Comment);
             case RejectEvidence reject:
                 // Rejected evidence goes back to the owner: the task is open again, with the lead's reason.
@@ -374,6 +419,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         task.DelegateId = null;
         task.ProposedOwnerId = null;
         task.ReassignReason = null;
+        task.ReassignRequestedById = null;
     }
 
     private Task<Person> PersonForAsync(string email, CancellationToken cancellationToken) =>
@@ -405,6 +451,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         evidenceNote = task.EvidenceNote,
         evidenceEffectiveFrom = task.EvidenceEffectiveFrom,
         evidenceEffectiveTo = task.EvidenceEffectiveTo,
+        submittedById = task.SubmittedById,
+        extensionRequestedById = task.ExtensionRequestedById,
+        reassignRequestedById = task.ReassignRequestedById,
+        acceptedSoc2Refs = task.AcceptedSoc2Refs,
+        acceptedIso27001Refs = task.AcceptedIso27001Refs,
         requestedDueDate = task.RequestedDueDate,
         proposedOwnerId = task.ProposedOwnerId,
         decisionReason = task.DecisionReason,

@@ -10,7 +10,7 @@ public sealed record TaskActor(Person? Person, Platform Platform, string? Platfo
 {
     /// <summary>How the audit trail names the actor: the person's email; for the API, the key or token's name.</summary>
     public string Name => Person?.Email
-        ?? (Platform is Platform.Api ? $"api:{PlatformUserId}" : Platform is Platform.System ? "system" : $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}");
+        ?? (Platform is Platform.Api ? $"api:{PlatformUserId}" : Platform is Platform.Cli ? $"cli:{PlatformUserId}" : Platform is Platform.System ? "system" : $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}");
 }
 
 /// <summary>Something done to an evidence task. Each is allowed in some states and to some people.</summary>

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Core.ApiKeys;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatCompliance.Bot.Api.ApiKeys;
@@ -46,7 +47,7 @@ internal static class ApiKeysApi
         TypedResults.Ok((await keys.ListAsync(cancellationToken)).Select(ApiKeyResponse.From).ToList());
 
     private static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem>> CreateAsync(
-        ApiKeyRequest request, ApiKeyService keys, ClaimsPrincipal user, CancellationToken cancellationToken)
+        ApiKeyRequest request, ApiKeyService keys, ClaimsPrincipal user, ComplianceDbContext db, CancellationToken cancellationToken)
     {
         var validation = new ApiValidation()
             .Add("name", ApiValidation.Text(request.Name, "name", ApiKeyService.MaxNameLength))
@@ -56,14 +57,16 @@ internal static class ApiKeysApi
             return validation.Problem();
         }
 
-        var created = await keys.CreateAsync(request.Name!, role, AdminApiAuthentication.CallerName(user), cancellationToken);
+        var created = await keys.CreateAsync(request.Name!, role, AdminApiAuthentication.CallerName(user),
+            await ApiActor.ResolveAsync(user, db, cancellationToken), cancellationToken);
         var key = created.Key;
         return TypedResults.Created($"{AdminApi.Prefix}/apikeys/{key.Id}", new CreatedApiKeyResponse(key.Id, key.Name, RoleName(key.Role), key.CreatedAt, created.Token));
     }
 
-    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeAsync(Guid id, ApiKeyService keys, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ApiKeyResponse>, ProblemHttpResult>> RevokeAsync(
+        Guid id, ApiKeyService keys, ClaimsPrincipal user, ComplianceDbContext db, CancellationToken cancellationToken)
     {
-        var key = await keys.RevokeAsync(id, cancellationToken);
+        var key = await keys.RevokeAsync(id, await ApiActor.ResolveAsync(user, db, cancellationToken), cancellationToken);
         return key is null ? ApiProblems.NotFound("API key", id) : TypedResults.Ok(ApiKeyResponse.From(key));
     }
 }

@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using ChatCompliance.Bot.Api.Auth;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,7 +55,7 @@ internal static class AuditsApi
     }
 
     private static async Task<Results<Created<AuditResponse>, ValidationProblem>> CreateAsync(
-        AuditRequest request, ComplianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, TimeProvider time, CancellationToken cancellationToken)
     {
         var audit = new Audit { Name = "", CreatedAt = time.GetUtcNow() };
         if (Apply(request, audit) is { } invalid)
@@ -61,12 +64,13 @@ internal static class AuditsApi
         }
 
         db.Audits.Add(audit);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+            [new Change("calendar.audit_added", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), null, ChangeSnapshots.Of(audit))], cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/audits/{audit.Id}", AuditResponse.From(audit));
     }
 
     private static async Task<Results<Ok<AuditResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, AuditRequest request, ComplianceDbContext db, CancellationToken cancellationToken)
+        Guid id, AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
     {
         var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (audit is null)
@@ -74,16 +78,23 @@ internal static class AuditsApi
             return ApiProblems.NotFound("audit", id);
         }
 
+        var before = ChangeSnapshots.Of(audit);
         if (Apply(request, audit) is { } invalid)
         {
             return invalid;
         }
 
-        await db.SaveChangesAsync(cancellationToken);
+        if (ChangeSnapshots.Of(audit) is var after && after != before)
+        {
+            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+                [new Change("calendar.audit_changed", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), before, after)], cancellationToken);
+        }
+
         return TypedResults.Ok(AuditResponse.From(audit));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ComplianceDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
     {
         var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
         if (audit is null)
@@ -91,8 +102,10 @@ internal static class AuditsApi
             return ApiProblems.NotFound("audit", id);
         }
 
+        var before = ChangeSnapshots.Of(audit);
         db.Audits.Remove(audit);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+            [new Change("calendar.audit_removed", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), before, null)], cancellationToken);
         return TypedResults.NoContent();
     }
 

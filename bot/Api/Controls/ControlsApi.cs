@@ -1,3 +1,6 @@
+using System.Security.Claims;
+using ChatCompliance.Bot.Api.Auth;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
@@ -61,7 +64,7 @@ internal static class ControlsApi
     }
 
     private static async Task<Results<Created<ControlResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        ControlRequest request, ComplianceDbContext db, Catalog catalog, TimeProvider time, CancellationToken cancellationToken)
+        ControlRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, Catalog catalog, TimeProvider time, CancellationToken cancellationToken)
     {
         var (valid, invalid) = await ValidateAsync(request, db, catalog, cancellationToken);
         if (invalid is not null)
@@ -75,14 +78,17 @@ internal static class ControlsApi
             return conflict;
         }
 
+        var ownerBefore = valid.Owner is { } o ? ChangeSnapshots.Of(o) : null;
         Apply(valid, control);
         db.Controls.Add(control);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+            [new Change("control.created", AuditSubjects.Control, AuditSubjects.Id(control.Id), null, ChangeSnapshots.Of(control)), .. OwnerChange(valid.Owner, ownerBefore)],
+            cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/controls/{control.Id}", ControlResponse.From(control));
     }
 
     private static async Task<Results<Ok<ControlResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, ControlRequest request, ComplianceDbContext db, Catalog catalog, CancellationToken cancellationToken)
+        Guid id, ControlRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, Catalog catalog, CancellationToken cancellationToken)
     {
         var control = await db.Controls.Include(c => c.Owner).SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (control is null)
@@ -101,12 +107,22 @@ internal static class ControlsApi
             return conflict;
         }
 
-        Apply(valid!, control);
-        await db.SaveChangesAsync(cancellationToken);
+        var before = ChangeSnapshots.Of(control);
+        var ownerBefore = valid!.Owner is { } o ? ChangeSnapshots.Of(o) : null;
+        Apply(valid, control);
+        var after = ChangeSnapshots.Of(control);
+        if (after != before)
+        {
+            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+                [new Change("control.updated", AuditSubjects.Control, AuditSubjects.Id(control.Id), before, after), .. OwnerChange(valid.Owner, ownerBefore)],
+                cancellationToken);
+        }
+
         return TypedResults.Ok(ControlResponse.From(control));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(Guid id, ComplianceDbContext db, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
+        Guid id, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
     {
         var control = await db.Controls.SingleOrDefaultAsync(c => c.Id == id, cancellationToken);
         if (control is null)
@@ -119,14 +135,17 @@ internal static class ControlsApi
             return ApiProblems.Conflict($"Control {control.Code} has evidence tasks; it cannot be deleted while they exist.");
         }
 
+        var before = ChangeSnapshots.Of(control);
         db.Controls.Remove(control);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+            [new Change("control.deleted", AuditSubjects.Control, AuditSubjects.Id(control.Id), before, null)], cancellationToken);
         return TypedResults.NoContent();
     }
 
     /// <summary>Reads the CSV body (bounded), then validates every row; a real import writes only a file without errors.</summary>
     private static async Task<Results<Ok<ImportReportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ControlRegister register, IOptions<AdminApiOptions> options, bool? dryRun, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, ComplianceDbContext db, ControlRegister register, IOptions<AdminApiOptions> options, bool? dryRun,
+        CancellationToken cancellationToken)
     {
         var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         if (refusal is not null)
@@ -135,7 +154,7 @@ internal static class ControlsApi
         }
 
         await using var _ = body;
-        var report = await register.ImportAsync(body, dryRun ?? false, cancellationToken);
+        var report = await register.ImportAsync(body, dryRun ?? false, await ApiActor.ResolveAsync(user, db, cancellationToken), cancellationToken);
         if (report.IsValid || report.DryRun)
         {
             return TypedResults.Ok(ImportReportResponse.From(report));
@@ -188,6 +207,15 @@ internal static class ControlsApi
         return codes.Contains(valid.Code, StringComparer.OrdinalIgnoreCase)
             ? ApiProblems.Conflict($"A control with the id '{valid.Code}' already exists.")
             : null;
+    }
+
+    /// <summary>The owner's gaining the ControlOwner role, when they gain it.</summary>
+    private static IEnumerable<Change> OwnerChange(Person? owner, string? before)
+    {
+        if (owner is not null && before is not null && ChangeSnapshots.Of(owner) is var after && after != before)
+        {
+            yield return new Change("person.updated", AuditSubjects.Person, AuditSubjects.Id(owner.Id), before, after, "named as a control's owner");
+        }
     }
 
     private static void Apply(ValidControl valid, Control control)

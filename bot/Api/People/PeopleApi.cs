@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using System.Text.RegularExpressions;
 using ChatCompliance.Bot.Api.Auth;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -60,7 +62,7 @@ internal static partial class PeopleApi
     }
 
     private static async Task<Results<Created<PersonResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        PersonRequest request, ComplianceDbContext db, TimeProvider time, CancellationToken cancellationToken)
+        PersonRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, TimeProvider time, CancellationToken cancellationToken)
     {
         var person = new Person { Email = "", DisplayName = "", CreatedAt = time.GetUtcNow() };
         var (valid, invalid) = await ValidateAsync(request, person.Id, db, cancellationToken);
@@ -76,12 +78,13 @@ internal static partial class PeopleApi
 
         valid!.ApplyTo(person);
         db.People.Add(person);
-        await db.SaveChangesAsync(cancellationToken);
+        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+            [new Change("person.created", AuditSubjects.Person, AuditSubjects.Id(person.Id), null, ChangeSnapshots.Of(person))], cancellationToken);
         return TypedResults.Created($"{AdminApi.Prefix}/people/{person.Id}", PersonResponse.From(person));
     }
 
     private static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, PersonRequest request, ComplianceDbContext db, CancellationToken cancellationToken)
+        Guid id, PersonRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
     {
         var person = await db.People.SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
         if (person is null)
@@ -100,8 +103,16 @@ internal static partial class PeopleApi
             return ApiProblems.Conflict($"A person with the email {valid!.Email} already exists.");
         }
 
+        var before = ChangeSnapshots.Of(person);
         valid!.ApplyTo(person);
-        await db.SaveChangesAsync(cancellationToken);
+        var after = ChangeSnapshots.Of(person);
+        if (after != before)
+        {
+            var rolesChanged = before.Contains($"\"roles\":\"{person.Roles}\"", StringComparison.Ordinal) ? null : "roles changed";
+            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
+                [new Change("person.updated", AuditSubjects.Person, AuditSubjects.Id(person.Id), before, after, rolesChanged)], cancellationToken);
+        }
+
         return TypedResults.Ok(PersonResponse.From(person));
     }
 

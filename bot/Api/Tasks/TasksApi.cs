@@ -1,5 +1,5 @@
-using ChatCompliance.Bot.Api.Auth;
 using System.Security.Claims;
+using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
@@ -86,6 +86,7 @@ internal static class TasksApi
         TaskRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,
         TimeProvider time, CancellationToken cancellationToken)
     {
+        var actor = await ApiActor.ResolveAsync(user, db, cancellationToken);
         var validation = new ApiValidation()
             .Add("control", ApiValidation.Text(request.Control, "control", 64))
             .Add("ownerEmail", string.IsNullOrWhiteSpace(request.OwnerEmail) ? "ownerEmail is required" : EmailAddress.IsValid(request.OwnerEmail) ? null : "ownerEmail is not an email address")
@@ -99,7 +100,7 @@ internal static class TasksApi
         }
 
         var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
-            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), Actor(user), conversation.NotifyAssignedAsync, cancellationToken);
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), actor, conversation.NotifyAssignedAsync, cancellationToken);
         if (!outcome.Succeeded)
         {
             return new ApiValidation().Add("control", outcome.Message).Problem();
@@ -111,7 +112,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<TaskImportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, TaskImport import, TaskConversation conversation, IOptions<AdminApiOptions> options, bool? dryRun,
+        HttpRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskImport import, TaskConversation conversation, IOptions<AdminApiOptions> options, bool? dryRun,
         CancellationToken cancellationToken)
     {
         var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
@@ -121,7 +122,7 @@ internal static class TasksApi
         }
 
         await using var _ = body;
-        var report = await import.ImportAsync(body, dryRun ?? false, Actor(user), cancellationToken);
+        var report = await import.ImportAsync(body, dryRun ?? false, await ApiActor.ResolveAsync(user, db, cancellationToken), cancellationToken);
         if (!report.IsValid && !report.DryRun)
         {
             return CsvUpload.RowProblems(report.Errors);
@@ -135,7 +136,6 @@ internal static class TasksApi
         return TypedResults.Ok(new TaskImportResponse(report.DryRun, report.Imported, report.Rows, [.. report.Created.Select(TaskResponse.From)], report.Errors));
     }
 
-    private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, AdminApiAuthentication.CallerName(user));
 
     private static async Task<Ok<GenerateResponse>> GenerateAsync(TaskGenerationJob job, CancellationToken cancellationToken)
     {

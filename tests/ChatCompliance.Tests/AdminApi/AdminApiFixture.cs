@@ -37,7 +37,7 @@ public abstract class AdminApiFixture : IAsyncLifetime
     public async Task<CreatedApiKey> KeyAsync(ApiKeyRole role, string name = "test")
     {
         await using var scope = App.Services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, role, "test");
+        return await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync(name, role, "test", new ChatCompliance.Core.Tasks.TaskActor(null, ChatCompliance.Core.Domain.Platform.Cli, "test"));
     }
 
     public async Task<HttpClient> ClientAsync(ApiKeyRole role) => WithToken((await KeyAsync(role)).Token);

@@ -414,6 +414,97 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         Assert.DoesNotContain(second.GetProperty("tasks").EnumerateArray(), t => t.GetProperty("controlCode").GetString() == code);
     }
 
+    [Fact]
+    public async Task Each_control_change_through_the_api_leaves_one_entry_with_before_and_after()
+    {
+        var code = Unique("AC");
+        var id = (await Json(await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Access review", soc2Refs = new[] { "CC6.2" }, frequency = "annual" })))
+            .GetProperty("id").GetGuid();
+        await Json(await Lead.PutAsJsonAsync($"/api/v1/controls/{id}", new { code, title = "Access review", soc2Refs = new[] { "CC6.3" }, frequency = "annual" }));
+        Assert.Equal(HttpStatusCode.NoContent, (await Lead.DeleteAsync(new Uri($"/api/v1/controls/{id}", UriKind.Relative))).StatusCode);
+
+        var entries = await EntriesAsync(id);
+
+        Assert.Equal(["control.created", "control.updated", "control.deleted"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal((Platform.Api, "api:apikey:test", "Control"), (e.Platform, e.Actor, e.SubjectType)));
+        Assert.Null(entries[0].Before);
+        Assert.Equal(["CC6.2"], Strings(JsonDocument.Parse(entries[1].Before!).RootElement, "soc2Refs"));
+        Assert.Equal(["CC6.3"], Strings(JsonDocument.Parse(entries[1].After!).RootElement, "soc2Refs"));
+        Assert.Equal((entries[1].After, (string?)null), (entries[2].Before, entries[2].After));
+    }
+
+    [Fact]
+    public async Task Giving_a_person_a_role_through_the_api_is_audited_with_before_and_after()
+    {
+        var email = $"{Unique("role").ToLowerInvariant()}@example.com";
+        var id = (await Json(await Admin.PostAsJsonAsync("/api/v1/people", new { email, displayName = "Rolf" }))).GetProperty("id").GetGuid();
+
+        await Json(await Admin.PutAsJsonAsync($"/api/v1/people/{id}", new { email, displayName = "Rolf", roles = new[] { "Employee", "ComplianceLead" } }));
+
+        var entries = await EntriesAsync(id);
+        Assert.Equal(["person.created", "person.updated"], entries.Select(e => e.Action));
+        Assert.Equal(("Employee", "Employee, ComplianceLead", "roles changed"), (
+            JsonDocument.Parse(entries[1].Before!).RootElement.GetProperty("roles").GetString(),
+            JsonDocument.Parse(entries[1].After!).RootElement.GetProperty("roles").GetString(), entries[1].Reason));
+        Assert.Equal("api:apikey:test", entries[1].Actor);
+    }
+
+    [Fact]
+    public async Task Making_and_revoking_an_api_key_is_audited_without_its_secret()
+    {
+        var made = await Json(await Admin.PostAsJsonAsync("/api/v1/apikeys", new { name = Unique("ci"), role = "lead" }));
+        var id = made.GetProperty("id").GetGuid();
+        await Json(await Admin.DeleteAsync(new Uri($"/api/v1/apikeys/{id}", UriKind.Relative)));
+
+        var entries = await EntriesAsync(id);
+
+        Assert.Equal(["apikey.created", "apikey.revoked"], entries.Select(e => e.Action));
+        var secret = made.GetProperty("key").GetString()!.Split('_')[^1];
+        var hash = await fixture.DbAsync(db => db.ApiKeys.Where(k => k.Id == id).Select(k => k.SecretHash).SingleAsync());
+        Assert.All(entries, e => Assert.DoesNotContain(secret, e.After!, StringComparison.Ordinal));
+        Assert.All(entries, e => Assert.DoesNotContain(hash, e.After!, StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(entries[1].Before!).RootElement.GetProperty("revokedAt").ValueKind);
+        Assert.NotEqual(JsonValueKind.Null, JsonDocument.Parse(entries[1].After!).RootElement.GetProperty("revokedAt").ValueKind);
+    }
+
+    [Fact]
+    public async Task Moving_an_audit_date_through_the_api_is_audited_with_before_and_after()
+    {
+        var name = Unique("ISO surveillance");
+        var id = (await Json(await Lead.PostAsJsonAsync("/api/v1/audits", new { kind = "iso27001-surveillance", name, startsOn = "2027-06-01" }))).GetProperty("id").GetGuid();
+        await Json(await Lead.PutAsJsonAsync($"/api/v1/audits/{id}", new { kind = "iso27001-surveillance", name, startsOn = "2027-07-01" }));
+
+        var entries = await EntriesAsync(id);
+
+        Assert.Equal(["calendar.audit_added", "calendar.audit_changed"], entries.Select(e => e.Action));
+        Assert.Equal(("2027-06-01", "2027-07-01"), (JsonDocument.Parse(entries[1].Before!).RootElement.GetProperty("startsOn").GetString(),
+            JsonDocument.Parse(entries[1].After!).RootElement.GetProperty("startsOn").GetString()));
+    }
+
+    [Fact]
+    public async Task A_csv_import_audits_each_control_it_creates_or_changes_and_nothing_it_leaves_alone()
+    {
+        var code = Unique("CSV");
+        const string header = "control_id,title,soc2_refs,iso27001_refs,owner_email,evidence_description,frequency";
+        await Json(await Lead.PostAsync(new Uri("/api/v1/controls/import", UriKind.Relative), Csv($"{header}\n{code},Backups,CC7.2,,,,annual\n")));
+        await Json(await Lead.PostAsync(new Uri("/api/v1/controls/import", UriKind.Relative), Csv($"{header}\n{code},Backups,CC7.3,,,,annual\n")));
+        await Json(await Lead.PostAsync(new Uri("/api/v1/controls/import", UriKind.Relative), Csv($"{header}\n{code},Backups,CC7.3,,,,annual\n")));
+
+        var id = await fixture.DbAsync(db => db.Controls.Where(c => c.Code == code).Select(c => c.Id).SingleAsync());
+        var entries = await EntriesAsync(id);
+
+        Assert.Equal(["control.created", "control.updated"], entries.Select(e => e.Action));
+        Assert.Equal(("control register import, line 2", Platform.Api), (entries[1].Reason, entries[1].Platform));
+        Assert.Contains("CC7.2", entries[1].Before!, StringComparison.Ordinal);
+        Assert.Contains("CC7.3", entries[1].After!, StringComparison.Ordinal);
+    }
+
+    private Task<List<AuditTrailEntry>> EntriesAsync(Guid subject)
+    {
+        var id = subject.ToString("D");
+        return fixture.DbAsync(db => db.AuditTrail.AsNoTracking().Where(e => e.SubjectId == id).OrderBy(e => e.Sequence).ToListAsync());
+    }
+
     private async Task<Guid> CreatePersonAsync(Guid? manager = null)
     {
         var response = await Admin.PostAsJsonAsync("/api/v1/people", new { email = $"{Unique("person").ToLowerInvariant()}@example.com", displayName = "Someone", managerId = manager });

@@ -95,6 +95,27 @@ public sealed class SubscriptionTests : IAsyncLifetime
         Assert.Equal((SubscriptionTopic.Audits, Channel, ConversationScope.Channel), (audits.Topic, audits.Conversation!.ConversationId, audits.Conversation.Scope));
     }
 
+    [Fact]
+    public async Task Subscribing_unsubscribing_and_booking_an_audit_in_chat_each_leave_one_entry_with_the_lead_and_platform()
+    {
+        await MentionAsync("ULEE", "subscribe audits");
+        await MentionAsync("ULEE", "subscribe audits");
+        await MentionAsync("ULEE", "unsubscribe audits");
+        var date = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(40);
+        await MentionAsync("ULEE", $"audit add iso27001-stage1 {date:yyyy-MM-dd} ISO stage 1");
+        await MentionAsync("UOLIVIA", "subscribe digests");
+
+        await using var scope = _app.Services.CreateAsyncScope();
+        var entries = await scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().AuditTrail.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+
+        Assert.Equal(["subscription.created", "subscription.deleted", "calendar.audit_added"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal(("lee@example.com", Platform.Slack), (e.Actor, e.Platform)));
+        Assert.Equal((entries[0].SubjectId, (string?)null, entries[0].After), (entries[1].SubjectId, entries[0].Before, entries[1].Before));
+        Assert.Contains($"\"conversationId\":\"{Channel}\"", entries[0].After!, StringComparison.Ordinal);
+        Assert.Null(entries[1].After);
+        Assert.Contains($"\"startsOn\":\"{date:yyyy-MM-dd}\"", entries[2].After!, StringComparison.Ordinal);
+    }
+
     /// <summary>Mentions the bot in the channel; returns the text of its reply there.</summary>
     private async Task<string> MentionAsync(string user, string text)
     {

@@ -46,6 +46,10 @@ public sealed class AdminCommandLineTests : IDisposable
         Assert.Contains("new people: alice@example.com, bob@example.com", import.Stdout, StringComparison.Ordinal);
         Assert.True(export.Exit == 0, export.Stderr);
         Assert.Equal(ControlRegisterTests.GoodFile, await File.ReadAllTextAsync(exported));
+        await using var db = OpenStore();
+        var actions = await db.AuditTrail.AsNoTracking().Where(e => e.Platform == ChatCompliance.Core.Domain.Platform.Cli).Select(e => e.Action).ToListAsync();
+        Assert.Equal(4, actions.Count(a => a == "control.created"));
+        Assert.Equal(2, actions.Count(a => a == "person.created"));
     }
 
     [Fact]
@@ -64,8 +68,13 @@ public sealed class AdminCommandLineTests : IDisposable
         var revoke = await BotProcess.RunAsync(["apikey", "revoke", id], Env);
         Assert.True(revoke.Exit == 0, revoke.Stderr);
         await using var db = OpenStore();
-        var (check, _) = await new ApiKeyService(db, TimeProvider.System).AuthenticateAsync(token);
+        var (check, _) = await new ApiKeyService(db, TimeProvider.System, new ChatCompliance.Core.Audit.ChangeRecorder(db, new ChatCompliance.Core.Audit.AuditTrail(TimeProvider.System, TestAuditKeys.Ring))).AuthenticateAsync(token);
         Assert.Equal(ApiKeyCheck.Revoked, check);
+        var entries = await db.AuditTrail.AsNoTracking().OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(["apikey.created", "apikey.revoked"], entries.Select(e => e.Action));
+        Assert.All(entries, e => Assert.Equal((ChatCompliance.Core.Domain.Platform.Cli, $"cli:{Environment.UserName}", Guid.ParseExact(id, "N").ToString("D")),
+            (e.Platform, e.Actor, e.SubjectId)));
+        Assert.All(entries, e => Assert.DoesNotContain(token[37..], e.After!, StringComparison.Ordinal));
     }
 
     [Fact]

@@ -169,7 +169,7 @@ public abstract class ControlRegisterTests(ITestStore store) : IAsyncLifetime
         using var output = new MemoryStream();
         await using (var db = _store.NewContext())
         {
-            Assert.Equal(4, await new ControlRegister(db, Catalog, TimeProvider.System).ExportAsync(output));
+            Assert.Equal(4, await new ControlRegister(db, Catalog, TimeProvider.System, new ChatCompliance.Core.Audit.ChangeRecorder(db, new ChatCompliance.Core.Audit.AuditTrail(TimeProvider.System, TestAuditKeys.Ring))).ExportAsync(output));
         }
 
         Assert.Equal(GoodFile, Encoding.UTF8.GetString(output.ToArray()));
@@ -217,6 +217,6 @@ public abstract class ControlRegisterTests(ITestStore store) : IAsyncLifetime
     {
         await using var db = _store.NewContext();
         using var input = new MemoryStream(Encoding.UTF8.GetBytes(csv));
-        return await new ControlRegister(db, Catalog, TimeProvider.System).ImportAsync(input, dryRun);
+        return await new ControlRegister(db, Catalog, TimeProvider.System, new ChatCompliance.Core.Audit.ChangeRecorder(db, new ChatCompliance.Core.Audit.AuditTrail(TimeProvider.System, TestAuditKeys.Ring))).ImportAsync(input, dryRun, new ChatCompliance.Core.Tasks.TaskActor(null, ChatCompliance.Core.Domain.Platform.Cli, "test"));
     }
 }

@@ -52,7 +52,7 @@ public sealed class SqliteBootTests : IDisposable
         string lead;
         await using (var scope = app.Services.CreateAsyncScope())
         {
-            lead = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("ops", ApiKeyRole.ComplianceLead, "test")).Token;
+            lead = (await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync("ops", ApiKeyRole.ComplianceLead, "test", new ChatCompliance.Core.Tasks.TaskActor(null, ChatCompliance.Core.Domain.Platform.Cli, "test"))).Token;
         }
 
         using var withKey = app.CreateClient();

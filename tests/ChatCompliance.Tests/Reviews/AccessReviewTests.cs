@@ -151,6 +151,36 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reviewer_cannot_decide_their_own_access_one_by_one_or_all_at_once_and_the_refusal_is_audited()
+    {
+        var campaign = await LaunchAsync();
+        await using (var db = _store.NewContext())
+        {
+            // Fay's own account ended up with her (a hand-over, an email changed in the directory): she still may not decide it.
+            await db.AccessReviewItems.Where(i => i.SubjectDisplayName == "Fay").ExecuteUpdateAsync(u => u.SetProperty(i => i.ReviewerId, _fay.Id));
+        }
+
+        var own = await DecideAsync(_fay, await ItemAsync("Fay"), ReviewDecision.Keep, "I need it");
+        ReviewOutcome all;
+        await using (var db = _store.NewContext())
+        {
+            all = await Decisions(db).DecideAllAsync(campaign, await ActorAsync(db, _fay), BulkDecision.KeepRemaining, "all fine");
+        }
+
+        Assert.Equal((ReviewOutcomeKind.Refused, "This is your own access, so someone else must decide it: hand it to another reviewer (**Hand to someone else**), " +
+            "or ask a compliance lead: Lee."), (own.Kind, own.Message));
+        Assert.Equal(ReviewOutcomeKind.Refused, all.Kind);
+        Assert.StartsWith("1 of these accounts are your own access", all.Message, StringComparison.Ordinal);
+        Assert.Equal((ReviewDecision.Undecided, ReviewDecision.Undecided), ((await ItemAsync("Fay")).Decision, (await ItemAsync("Dave")).Decision));
+        await using var check = _store.NewContext();
+        var refusals = await check.AuditTrail.Where(e => e.Action == "review.refused").OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(2, refusals.Count);
+        var fayItem = AuditSubjects.Id((await ItemAsync("Fay")).Id);
+        Assert.All(refusals, e => Assert.Equal((_fay.Email, fayItem), (e.Actor, e.SubjectId)));
+        Assert.Equal("decide keep refused: " + own.Message, refusals[0].Reason);
+    }
+
+    [Fact]
     public async Task Revoking_or_keeping_a_flagged_account_needs_a_justification_and_keeping_an_unflagged_one_does_not()
     {
         await LaunchAsync();
@@ -431,7 +461,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
 
     private CampaignLauncher Launcher(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _directory, _time, Options.Create(new ReviewOptions()));
 
-    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new ReviewOptions()));
+    private ReviewDecisions Decisions(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new ReviewOptions()), Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
 
     private CampaignCompletion Completion(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _directory, _time, Options.Create(new ReviewOptions()));
 

@@ -230,7 +230,7 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
     private async Task<HttpClient> LeadApiAsync()
     {
         await using var scope = _app.Services.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync($"auditor-{Interlocked.Increment(ref _ids)}", ApiKeyRole.ComplianceLead, "test");
+        var key = await scope.ServiceProvider.GetRequiredService<ApiKeyService>().CreateAsync($"auditor-{Interlocked.Increment(ref _ids)}", ApiKeyRole.ComplianceLead, "test", new ChatCompliance.Core.Tasks.TaskActor(null, ChatCompliance.Core.Domain.Platform.Cli, "test"));
         var client = _app.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key.Token);
         return client;

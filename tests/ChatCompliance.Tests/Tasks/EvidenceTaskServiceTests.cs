@@ -455,16 +455,106 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         Assert.Equal("I can't find that evidence task any more.", outcome.Message);
     }
 
+    [Fact]
+    public async Task A_lead_cannot_approve_the_reassignment_they_asked_for_and_another_lead_can()
+    {
+        await using (var db = _store.NewContext())
+        {
+            await db.EvidenceTasks.Where(t => t.Id == _task).ExecuteUpdateAsync(u => u.SetProperty(t => t.DelegateId, _secondLead.Id));
+        }
+
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_secondLead, new Reassign(_bob.Email, "Bob knows it"), approval: true)).Kind);
+
+        var own = await ActAsync(_secondLead, new DecideReassignment(true, null), approval: true);
+
+        Assert.Equal((TaskOutcomeKind.Refused, "You asked for this reassignment, so another compliance lead must decide it: Lee Lead."), (own.Kind, own.Message));
+        var task = await TaskAsync();
+        Assert.Equal((_owner.Id, (Guid?)_bob.Id, 2), (task.OwnerId, task.ProposedOwnerId, task.Version));
+        var refusal = (await TrailAsync())[^1];
+        Assert.Equal(("task.refused", _secondLead.Email, "task.reassignment_approved refused: " + own.Message), (refusal.Action, refusal.Actor, refusal.Reason));
+
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_lead, new DecideReassignment(true, null), approval: true)).Kind);
+        Assert.Equal(_bob.Id, (await TaskAsync()).OwnerId);
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task A_lead_cannot_accept_or_return_evidence_they_submitted_as_delegate()
+    {
+        await using (var db = _store.NewContext())
+        {
+            await db.EvidenceTasks.Where(t => t.Id == _task).ExecuteUpdateAsync(u => u.SetProperty(t => t.DelegateId, _lead.Id));
+        }
+
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_lead, new SubmitEvidence(Link, null, null, null))).Kind);
+
+        var accept = await ActAsync(_lead, new AcceptEvidence("fine"));
+        var reject = await ActAsync(_lead, new RejectEvidence("not fine"));
+
+        Assert.Equal((TaskOutcomeKind.Refused, "You submitted this evidence, so another compliance lead must accept it: Lara Lead."), (accept.Kind, accept.Message));
+        Assert.Equal("You submitted this evidence, so another compliance lead must return it: Lara Lead.", reject.Message);
+        Assert.Equal((EvidenceTaskStatus.Submitted, (Guid?)null), ((await TaskAsync()).Status, (await TaskAsync()).DecidedById));
+        Assert.Equal(["task.refused", "task.refused"], (await TrailAsync())[^2..].Select(e => e.Action));
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_secondLead, new AcceptEvidence(null))).Kind);
+    }
+
+    [Fact]
+    public async Task With_the_rule_turned_off_a_lead_may_accept_what_they_submitted()
+    {
+        await using (var db = _store.NewContext())
+        {
+            await db.EvidenceTasks.Where(t => t.Id == _task).ExecuteUpdateAsync(u => u.SetProperty(t => t.DelegateId, _lead.Id));
+        }
+
+        var off = new ChatCompliance.Core.Duties.SeparationOfDutiesOptions { SubmitterCannotDecide = false, OwnerLeadCannotCloseOwnTask = false };
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_lead, new SubmitEvidence(Link, null, null, null), duties: off)).Kind);
+
+        Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_lead, new AcceptEvidence(null), duties: off)).Kind);
+        Assert.Equal(EvidenceTaskStatus.Accepted, (await TaskAsync()).Status);
+    }
+
+    [Fact]
+    public async Task Editing_a_controls_references_after_acceptance_leaves_the_evidence_export_unchanged()
+    {
+        await ActAsync(_owner, new SubmitEvidence(Link, null, null, null));
+        await ActAsync(_lead, new AcceptEvidence(null));
+        var request = new AuditExportRequest(new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31)) { Framework = Framework.Soc2, Reference = "CC6.2" };
+        AuditExport before;
+        await using (var db = _store.NewContext())
+        {
+            before = await new AuditExporter(db, TestAuditKeys.Ring, _time).ExportAsync(request);
+            var control = await db.Controls.SingleAsync();
+            control.Soc2Refs = ["CC6.3"];
+            control.Iso27001Refs = ["A.5.18"];
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = _store.NewContext())
+        {
+            var after = await new AuditExporter(db, TestAuditKeys.Ring, _time).ExportAsync(request);
+            var row = Assert.Single(after.Tasks);
+            Assert.Equal(["CC6.2"], row.Soc2Refs);
+            Assert.Empty(row.Iso27001Refs);
+            Assert.Equal(Assert.Single(before.Tasks).Soc2Refs, row.Soc2Refs);
+            Assert.Empty((await new AuditExporter(db, TestAuditKeys.Ring, _time).ExportAsync(request with { Reference = "CC6.3" })).Tasks);
+        }
+
+        var task = await TaskAsync();
+        Assert.Equal(["CC6.2"], task.AcceptedSoc2Refs);
+    }
+
     /// <summary>One click: a fresh context (as a request has), the actor read from it, and the card's version (the current one unless given).</summary>
-    private async Task<TaskOutcome> ActAsync(Person? actor, TaskCommand command, int version = CurrentVersion, bool approval = false)
+    private async Task<TaskOutcome> ActAsync(Person? actor, TaskCommand command, int version = CurrentVersion, bool approval = false,
+        ChatCompliance.Core.Duties.SeparationOfDutiesOptions? duties = null)
     {
         await using var db = _store.NewContext();
         var shown = version == CurrentVersion ? await db.EvidenceTasks.Where(t => t.Id == _task).Select(t => t.Version).SingleAsync() : version;
-        return await Service(db, approval).ActAsync(_task, shown, await ActorAsync(db, actor), command);
+        return await Service(db, approval, duties).ActAsync(_task, shown, await ActorAsync(db, actor), command);
     }
 
-    private EvidenceTaskService Service(ComplianceDbContext db, bool approval = false) =>
-        new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }));
+    private EvidenceTaskService Service(ComplianceDbContext db, bool approval = false, ChatCompliance.Core.Duties.SeparationOfDutiesOptions? duties = null) =>
+        new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }),
+            Options.Create(duties ?? new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
 
     private static async Task<TaskActor> ActorAsync(ComplianceDbContext db, Person? person) =>
         new(person is null ? null : await db.People.SingleAsync(p => p.Id == person.Id), Platform.Teams, person is null ? "29:stranger" : null);

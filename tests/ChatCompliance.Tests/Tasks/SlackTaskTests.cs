@@ -254,6 +254,62 @@ public sealed class SlackTaskTests : IAsyncLifetime
     }
 
     /// <summary>The lead assigns AC-01 to the owner by direct message; returns the message posted to the owner.</summary>
+    [Fact]
+    public async Task A_lead_who_owns_a_task_cannot_mark_it_done_nor_accept_their_own_evidence_and_is_told_who_can()
+    {
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db.People.Add(new Person { Email = "bea@example.com", DisplayName = "Bea Backup", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Lead.Email}|{Lead.Email}> due {_due:yyyy-MM-dd}");
+        var ownerCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Submit evidence").Count == 1)], 1));
+
+        var doneForm = (await ClickAsync(Lead, Button(ownerCard, "Mark done"))).Body;
+        var done = await ClickAsync(Lead, Button(doneForm, "Send"), State((CardDataKeys.Note, "Done, trust me")));
+
+        Assert.Equal("chat.postEphemeral", done.Method);
+        Assert.Equal("You own this task and are a compliance lead, so you can't mark it done yourself: submit the evidence as a link, " +
+            "and another compliance lead must accept it: Bea Backup.", (string?)done.Body["text"]);
+        Assert.Equal(EvidenceTaskStatus.Open, (await TaskAsync()).Status);
+
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Submit evidence"))).Body;
+        await ClickAsync(Lead, Button(form, "Send"), State((CardDataKeys.EvidenceUrl, Evidence)));
+        var leadCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Accept").Count == 1)], 1));
+        var accepted = await ClickAsync(Lead, Button(leadCard, "Accept"));
+
+        Assert.Equal(("chat.postEphemeral", "You submitted this evidence, so another compliance lead must accept it: Bea Backup."), (accepted.Method, (string?)accepted.Body["text"]));
+        var task = await TaskAsync();
+        Assert.Equal((EvidenceTaskStatus.Submitted, (Guid?)null), (task.Status, task.DecidedById));
+        var refusals = (await TrailAsync()).Where(e => e.Action == "task.refused").ToList();
+        Assert.Equal(2, refusals.Count);
+        Assert.All(refusals, e => Assert.Equal((Lead.Email, Platform.Slack), (e.Actor, e.Platform)));
+        Assert.Equal("task.accepted refused: You submitted this evidence, so another compliance lead must accept it: Bea Backup.", refusals[1].Reason);
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task A_lead_cannot_approve_the_extension_they_asked_for()
+    {
+        await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Lead.Email}|{Lead.Email}> due {_due:yyyy-MM-dd}");
+        var ownerCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Submit evidence").Count == 1)], 1));
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Request extension"))).Body;
+        var later = _due.AddDays(7);
+        await ClickAsync(Lead, Button(form, "Send"), State((CardDataKeys.DueDate, later.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)), (CardDataKeys.Reason, "Busy")));
+        var leadCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Approve extension").Count == 1)], 1));
+
+        var approved = await ClickAsync(Lead, Button(leadCard, "Approve extension"));
+
+        // Nobody else leads yet: the refusal says so, and how to fix it.
+        Assert.Equal(("chat.postEphemeral", "You asked for this extension, so another compliance lead must decide it: there is no other compliance lead yet " +
+            "(an admin can give someone the ComplianceLead role)."), (approved.Method, (string?)approved.Body["text"]));
+        var task = await TaskAsync();
+        Assert.Equal((_due, (DateOnly?)later), (task.DueDate, task.RequestedDueDate));
+        Assert.Equal(("task.refused", Platform.Slack), ((await TrailAsync())[^1].Action, (await TrailAsync())[^1].Platform));
+    }
+
     private async Task<JsonObject> AssignToOwnerAsync()
     {
         var reply = await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Owner.Email}|{Owner.Email}> due {_due:yyyy-MM-dd}");

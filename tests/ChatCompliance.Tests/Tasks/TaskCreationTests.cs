@@ -221,7 +221,8 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         return await Service(db).GenerateForCurrentPeriodAsync(today);
     }
 
-    private EvidenceTaskService Service(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions()));
+    private EvidenceTaskService Service(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions()),
+        Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
 
     private Control Control(string code, string title, EvidenceFrequency frequency = EvidenceFrequency.OnDemand, Person? owner = null, List<string>? soc2 = null, List<string>? iso = null) => new()
     {

@@ -306,6 +306,71 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_lead_who_owns_a_task_cannot_mark_it_done_nor_accept_the_evidence_they_submitted_and_each_refusal_is_audited()
+    {
+        await AddBackupLeadAsync();
+        Assert.StartsWith("Assigned", TextOf(await SayAsync(Lead, $"assign AC-01 Q4 access review to {Lead.Email} due {_due:yyyy-MM-dd}")), StringComparison.Ordinal);
+        var (ownerCard, ownerMessage) = Assert.Single(await PostedAsync(Lead));
+
+        var doneForm = (await ClickAsync(Lead, Button(ownerCard, "Mark done"), ownerMessage))["value"]!;
+        var done = await ClickAsync(Lead, Button(doneForm, "Send"), ownerMessage, new JsonObject { [CardDataKeys.Note] = "Done, trust me" });
+
+        Assert.Equal((MessageType, "You own this task and are a compliance lead, so you can't mark it done yourself: submit the evidence as a link, " +
+            "and another compliance lead must accept it: Bea Backup."), ((string?)done["type"], (string?)done["value"]));
+        Assert.Equal((EvidenceTaskStatus.Open, 1), ((await TaskAsync()).Status, (await TaskAsync()).Version));
+
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Submit evidence"), ownerMessage))["value"]!;
+        await ClickAsync(Lead, Button(form, "Send"), ownerMessage, new JsonObject { [CardDataKeys.EvidenceUrl] = Evidence });
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead), c => Buttons(c.Card, "Accept").Count == 1);
+        var accepted = await ClickAsync(Lead, Button(leadCard, "Accept"), leadMessage);
+
+        Assert.Equal((MessageType, "You submitted this evidence, so another compliance lead must accept it: Bea Backup."), ((string?)accepted["type"], (string?)accepted["value"]));
+        var task = await TaskAsync();
+        Assert.Equal((EvidenceTaskStatus.Submitted, (Guid?)null, (List<string>?)null), (task.Status, task.DecidedById, task.AcceptedSoc2Refs));
+        var refusals = (await TrailAsync()).Where(e => e.Action == "task.refused").ToList();
+        Assert.Equal(2, refusals.Count);
+        Assert.StartsWith("task.marked_done refused: You own this task and are a compliance lead", refusals[0].Reason, StringComparison.Ordinal);
+        Assert.Equal("task.accepted refused: You submitted this evidence, so another compliance lead must accept it: Bea Backup.", refusals[1].Reason);
+        Assert.All(refusals, e => Assert.Equal((Lead.Email, Platform.Teams), (e.Actor, e.Platform)));
+        await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task A_lead_cannot_approve_the_extension_they_asked_for_on_their_own_task()
+    {
+        await AddBackupLeadAsync();
+        Assert.StartsWith("Assigned", TextOf(await SayAsync(Lead, $"assign AC-01 Q4 access review to {Lead.Email} due {_due:yyyy-MM-dd}")), StringComparison.Ordinal);
+        var (ownerCard, ownerMessage) = Assert.Single(await PostedAsync(Lead));
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Request extension"), ownerMessage))["value"]!;
+        var later = _due.AddDays(14);
+        await ClickAsync(Lead, Button(form, "Send"), ownerMessage, new JsonObject
+        {
+            [CardDataKeys.DueDate] = later.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            [CardDataKeys.Reason] = "Busy",
+        });
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead), c => Buttons(c.Card, "Approve extension").Count == 1);
+
+        var approved = await ClickAsync(Lead, Button(leadCard, "Approve extension"), leadMessage);
+
+        Assert.Equal((MessageType, "You asked for this extension, so another compliance lead must decide it: Bea Backup."), ((string?)approved["type"], (string?)approved["value"]));
+        var task = await TaskAsync();
+        Assert.Equal((_due, (DateOnly?)later), (task.DueDate, task.RequestedDueDate));
+        var entry = (await TrailAsync())[^1];
+        Assert.Equal(("task.refused", Lead.Email, "task.extension_approved refused: You asked for this extension, so another compliance lead must decide it: Bea Backup."),
+            (entry.Action, entry.Actor, entry.Reason));
+        await AssertChainIntactAsync();
+    }
+
+    /// <summary>A second compliance lead, who has not talked to the bot: the one a refusal names.</summary>
+    private async Task AddBackupLeadAsync()
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        db.People.Add(new Person { Email = "bea@example.com", DisplayName = "Bea Backup", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, CreatedAt = DateTimeOffset.UtcNow });
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>The lead assigns AC-01 to the owner; returns the card posted into the owner's chat and its activity id.</summary>
     private async Task<(JsonObject Card, string MessageId)> AssignToOwnerAsync()
     {

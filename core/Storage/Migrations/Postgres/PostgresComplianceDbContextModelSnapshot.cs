@@ -535,6 +535,12 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.PrimitiveCollection<List<string>>("AcceptedIso27001Refs")
+                        .HasColumnType("text[]");
+
+                    b.PrimitiveCollection<List<string>>("AcceptedSoc2Refs")
+                        .HasColumnType("text[]");
+
                     b.Property<Guid>("ControlId")
                         .HasColumnType("uuid");
 
@@ -579,6 +585,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("ExtensionRequestedById")
+                        .HasColumnType("uuid");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid");
 
@@ -595,6 +604,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)");
 
+                    b.Property<Guid?>("ReassignRequestedById")
+                        .HasColumnType("uuid");
+
                     b.Property<DateOnly?>("RequestedDueDate")
                         .HasColumnType("date");
 
@@ -603,6 +615,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("SubmittedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SubmittedById")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Title")
                         .IsRequired()

@@ -529,6 +529,12 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("AcceptedIso27001Refs")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("AcceptedSoc2Refs")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("ControlId")
                         .HasColumnType("TEXT");
 
@@ -573,6 +579,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ExtensionRequestedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
@@ -589,6 +598,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("ReassignRequestedById")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly?>("RequestedDueDate")
                         .HasColumnType("TEXT");
 
@@ -597,6 +609,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.Property<long?>("SubmittedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SubmittedById")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Title")
                         .IsRequired()
