@@ -230,6 +230,9 @@ internal static class TeamsLoadRun
         start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
         start.Environment["SLACK_BOT_TOKEN"] = "load-test-bot-token";
         start.Environment["SLACK_SIGNING_SECRET"] = SlackSecret;
+        // A load generator is one very fast asker per conversation: the per-person limits would answer it "please wait".
+        start.Environment["RateLimits__QuestionsPerMinute"] = "0";
+        start.Environment["RateLimits__HandOffsPerHour"] = "0";
         start.Environment["Slack__TeamId"] = "T1";
         start.Environment["Slack__AppId"] = "A1";
         start.Environment["Slack__ApiBaseUrl"] = $"{fakeUrl}/api/";

@@ -19,6 +19,7 @@ internal sealed partial class ConversationService(
     QuestionWriter questions,
     KnownConversations known,
     OutboxSignal outbox,
+    AskingLimits limits,
     IServiceProvider services,
     TimeProvider time)
 {
@@ -96,12 +97,13 @@ internal sealed partial class ConversationService(
 
     private async Task<ChatReply> AnswerAsync(ChatEvent chat, string text, CancellationToken cancellationToken)
     {
-        var answer = answerer.Answer(text);
-        if (!known.TryFindPerson(chat.User, out var askedBy))
+        var askedBy = await PersonIdAsync(chat.User, cancellationToken);
+        if (!limits.TryAsk(AskingLimits.KeyOf(chat.User, askedBy)))
         {
-            askedBy = (await FindPersonAsync(chat.User, cancellationToken))?.Id;
-            known.RememberPerson(chat.User, askedBy);
+            return new TextReply("You're asking faster than I can keep up with. Please wait a minute and ask again.");
         }
+
+        var answer = answerer.Answer(text);
 
         var question = QuestionLog.Create(text, answer, chat.User.Platform, askedBy, chat.ConversationReferenceId, time.GetUtcNow());
         questions.Enqueue(question);
@@ -143,6 +145,11 @@ internal sealed partial class ConversationService(
         if (question.Status is QuestionStatus.HandedOff or QuestionStatus.AnsweredByLead)
         {
             return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
+        }
+
+        if (!limits.TryHandOff(AskingLimits.KeyOf(chat.User, await PersonIdAsync(chat.User, cancellationToken))))
+        {
+            return new TextReply("You've passed several questions to the compliance team in the last hour. Please wait a while before passing another, or contact them directly if it's urgent.");
         }
 
         question.Status = QuestionStatus.HandedOff;
@@ -201,6 +208,17 @@ internal sealed partial class ConversationService(
         outbox.Nudge();
 
         return new TextReply("Thanks: your answer was sent to the person who asked.");
+    }
+
+    private async Task<Guid?> PersonIdAsync(ChatUser user, CancellationToken cancellationToken)
+    {
+        if (!known.TryFindPerson(user, out var person))
+        {
+            person = (await FindPersonAsync(user, cancellationToken))?.Id;
+            known.RememberPerson(user, person);
+        }
+
+        return person;
     }
 
     private async Task<Person?> FindPersonAsync(ChatUser user, CancellationToken cancellationToken) => user.Platform switch
