@@ -35,7 +35,32 @@ internal sealed partial class ConversationService(
 
     private const int MaximumAnswerLength = 4000;
 
-    public Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default) => chat.Kind switch
+    /// <summary>The polite refusal of text no store can keep.</summary>
+    public static readonly TextReply Unstorable = new("Sorry, I can't use that: it contains a character I can't store (a NUL or a broken character). Please retype it and try again.");
+
+    /// <summary>
+    /// Handles one event. Text no store can keep is refused here, politely and before anything is written; whatever a
+    /// command would store that the store's own guard refuses (a date decades away, a field too long) becomes the guard's reason.
+    /// </summary>
+    public async Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default)
+    {
+        if (TextRule.StorageProblem(chat.Text, "message") is not null || chat.Data?.Any(d => TextRule.StorageProblem(d.Key, "field") is not null || TextRule.StorageProblem(d.Value, "field") is not null) == true)
+        {
+            return Unstorable;
+        }
+
+        try
+        {
+            return await DispatchAsync(chat, cancellationToken);
+        }
+        catch (RefusedInputException refused)
+        {
+            db.ChangeTracker.Clear();
+            return new TextReply($"Sorry, I couldn't save that: {refused.Message}. Nothing was changed.");
+        }
+    }
+
+    private Task<ChatReply> DispatchAsync(ChatEvent chat, CancellationToken cancellationToken) => chat.Kind switch
     {
         ChatEventKind.Message => OnMessageAsync(chat, cancellationToken),
         ChatEventKind.CardAction => OnCardActionAsync(chat, cancellationToken),

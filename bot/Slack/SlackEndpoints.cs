@@ -189,6 +189,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
+        if (TextRule.StorageProblem(text, "message") is not null)
+        {
+            return Render(ConversationService.Unstorable)!; // refused before anything is remembered
+        }
+
         // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
         var reference = await RememberAsync(team, channel, user, link: false, cancellationToken);
         if (seen.TryClaim($"link:{user}"))
@@ -230,6 +235,12 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         }
 
         var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
+        if (TextRule.StorageProblem(text, "message") is not null)
+        {
+            await Slack.PostMessageAsync(channel, ConversationService.Unstorable.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            return;
+        }
+
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
         if (Render(reply) is { } message)

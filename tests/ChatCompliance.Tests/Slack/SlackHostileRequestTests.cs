@@ -114,6 +114,16 @@ public sealed class SlackHostileRequestTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_question_holding_a_NUL_gets_a_polite_reply_and_changes_nothing()
+    {
+        var response = await PostAsync("/slack/commands", Command().Replace("ask+what+is+cc6.1", "ask+what%00is+cc6.1", StringComparison.Ordinal));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("can't use that", JsonNode.Parse(await response.Content.ReadAsStringAsync())!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertNothingChangedAsync();
+    }
+
+    [Fact]
     public async Task A_command_from_the_configured_workspace_and_app_is_answered()
     {
         var response = await PostAsync("/slack/commands", Command());
