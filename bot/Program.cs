@@ -3,6 +3,7 @@ using ChatCompliance.Bot.Api;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Cli;
 using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Bot.Edge;
 using ChatCompliance.Bot.Health;
 using ChatCompliance.Bot.Hosting;
 using ChatCompliance.Bot.Slack;
@@ -65,6 +66,9 @@ try
     // Scheduled work on Hangfire.
     builder.AddComplianceJobs();
 
+    // Forwarded headers only from the proxies in ForwardedHeaders:KnownProxies / KnownNetworks (none by default).
+    builder.AddProxyHeaders();
+
     // The admin REST API under /api/v1: Entra ID tokens or API keys, roles, ProblemDetails, OpenAPI.
     builder.AddAdminApi();
 
@@ -73,12 +77,14 @@ try
     // Create or migrate the store before anything touches it.
     await app.PrepareStoreAsync();
 
+    app.UseForwardedHeaders();
     app.UseAdminApi();
 
     app.MapHealthEndpoints();
     app.MapTeamsEndpoints();
     app.MapSlackEndpoints();
     app.MapJobsDashboard(AdminPolicies.Lead);
+    app.MapDashboardLogin();
     app.MapAdminApi();
 
     await app.RunAsync();

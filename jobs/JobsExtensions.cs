@@ -9,7 +9,6 @@ using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
 using ChatCompliance.Jobs.Outbox;
 using Hangfire;
-using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -86,24 +85,15 @@ public static class JobsExtensions
     }
 
     /// <summary>
-    /// Maps the Hangfire dashboard at <c>/hangfire</c>: behind <c>Jobs:DashboardPolicy</c> when set, else open to
-    /// loopback requests in Development and behind <paramref name="defaultPolicy"/> (compliance lead or admin) elsewhere.
+    /// Maps the Hangfire dashboard at <c>/hangfire</c> behind <c>Jobs:DashboardPolicy</c> when set, else behind
+    /// <paramref name="defaultPolicy"/> (an authenticated compliance lead or admin), in every environment and from every address.
     /// </summary>
     public static IEndpointRouteBuilder MapJobsDashboard(this IEndpointRouteBuilder endpoints, string defaultPolicy)
     {
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<JobsOptions>>().Value;
-        var development = endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment();
-        if (string.IsNullOrWhiteSpace(options.DashboardPolicy) && development)
-        {
-            endpoints.MapHangfireDashboard("/hangfire", new DashboardOptions { Authorization = [new LocalRequestsOnlyAuthorizationFilter()] });
-        }
-        else
-        {
-            // The policy decides; Hangfire's own filter would otherwise refuse every remote request.
-            endpoints.MapHangfireDashboardWithAuthorizationPolicy(string.IsNullOrWhiteSpace(options.DashboardPolicy) ? defaultPolicy : options.DashboardPolicy, "/hangfire",
-                new DashboardOptions { Authorization = [], AsyncAuthorization = [] });
-        }
-
+        // The policy decides; Hangfire's own filter (loopback only) is replaced, not added to: being on the machine proves nothing.
+        endpoints.MapHangfireDashboardWithAuthorizationPolicy(string.IsNullOrWhiteSpace(options.DashboardPolicy) ? defaultPolicy : options.DashboardPolicy, "/hangfire",
+            new DashboardOptions { Authorization = [], AsyncAuthorization = [] });
         return endpoints;
     }
 

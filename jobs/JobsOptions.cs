@@ -32,7 +32,7 @@ public sealed class JobsOptions
     /// <summary>Links shown under the weekly digest (your GRC tool, the evidence folder …).</summary>
     public List<DigestLink> DigestLinks { get; set; } = [];
 
-    /// <summary>An ASP.NET Core authorisation policy guarding <c>/hangfire</c>; empty means loopback requests only.</summary>
+    /// <summary>An ASP.NET Core authorisation policy guarding <c>/hangfire</c>; empty means the host's default (a compliance lead or admin).</summary>
     public string? DashboardPolicy { get; set; }
 }
 

@@ -125,7 +125,7 @@ internal static class TeamsLoadRun
     private static Task<(List<double> Latencies, int Errors, TimeSpan Elapsed)> SlackLoadAsync(int port, string[] questions, int connections, TimeSpan duration) =>
         LoadAsync(port, connections, duration, n =>
         {
-            var body = $"token=x&team_id=T{n % 50}&channel_id=D{n % 5000}&user_id=U{n % 5000}&command=%2Fcompliance&text={Uri.EscapeDataString("ask " + questions[n % questions.Length])}&response_url=x&trigger_id=x";
+            var body = $"token=x&team_id=T1&api_app_id=A1&channel_id=D{n % 5000}&user_id=U{n % 5000}&command=%2Fcompliance&text={Uri.EscapeDataString("ask " + questions[n % questions.Length])}&response_url=x&trigger_id=x";
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             return RawHttp.Post(port, "/slack/commands", "application/x-www-form-urlencoded", body,
                 ("X-Slack-Request-Timestamp", timestamp), ("X-Slack-Signature", SlackSign(timestamp, body)));
@@ -237,6 +237,11 @@ internal static class TeamsLoadRun
         start.Environment["Teams__TokenEndpoint"] = $"{fakeUrl}/{{tenant}}/oauth2/v2.0/token";
         start.Environment["SLACK_BOT_TOKEN"] = "load-test-bot-token";
         start.Environment["SLACK_SIGNING_SECRET"] = SlackSecret;
+        // A load generator is one very fast asker per conversation: the per-person limits would answer it "please wait".
+        start.Environment["RateLimits__QuestionsPerMinute"] = "0";
+        start.Environment["RateLimits__HandOffsPerHour"] = "0";
+        start.Environment["Slack__TeamId"] = "T1";
+        start.Environment["Slack__AppId"] = "A1";
         start.Environment["Slack__ApiBaseUrl"] = $"{fakeUrl}/api/";
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };

@@ -65,9 +65,11 @@ internal static partial class AdminApi
             LogKeysOnly(app.Logger, Prefix);
         }
 
+        // Every path, not only the API: an unhandled error is a bare 500 problem, never a stack trace (the developer page,
+        // which WebApplication adds in Development only, sits outside this and never sees the exception).
+        app.UseExceptionHandler();
         app.UseWhen(context => context.Request.Path.StartsWithSegments(Prefix), api =>
         {
-            api.UseExceptionHandler();
             api.UseStatusCodePages();
             api.Use(LimitBodyAsync);
         });

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace ChatCompliance.Bot.Api;
@@ -11,6 +12,19 @@ internal sealed class BadRequestHandler(IProblemDetailsService problems) : IExce
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is RefusedInputException refused)
+        {
+            // The store's guard refused what the request would have written (a NUL, a broken character, a field too
+            // long for its column, a date decades away): nothing was written, and the caller learns why.
+            httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = "The request holds a value that cannot be stored.", Detail = refused.Message + "." },
+            });
+        }
+
         if (exception is not BadHttpRequestException bad)
         {
             return false;

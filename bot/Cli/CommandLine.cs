@@ -76,7 +76,7 @@ internal static partial class CommandLine
         {
             return await verb();
         }
-        catch (Exception e) when (e is StorageStartupException or DirectoryNotFoundException or FileNotFoundException or AuditAnchorFileException)
+        catch (Exception e) when (e is StorageStartupException or DirectoryNotFoundException or FileNotFoundException or AuditAnchorFileException or RefusedInputException)
         {
             await Console.Error.WriteLineAsync($"fail: {e.Message}");
             return 1;
@@ -309,6 +309,12 @@ internal static partial class CommandLine
             catch (JsonException e)
             {
                 Console.WriteLine(JsonSerializer.Serialize(new BatchError(null, $"not a JSON object with a question: {e.Message}"), CliJson.Default.BatchError));
+                continue;
+            }
+
+            if (TextRule.StorageProblem(input?.Question, "question") is { } refused)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new BatchError(input?.Id, refused), CliJson.Default.BatchError));
                 continue;
             }
 

@@ -12,6 +12,8 @@ internal static class ConversationExtensions
             builder.Services.AddSingleton(TimeProvider.System);
         }
 
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<AskingLimits>();
         builder.Services.AddSingleton<QuestionWriter>();
         builder.Services.AddHostedService(services => services.GetRequiredService<QuestionWriter>());
         builder.Services.AddSingleton<KnownConversations>();

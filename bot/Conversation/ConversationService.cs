@@ -19,6 +19,7 @@ internal sealed partial class ConversationService(
     QuestionWriter questions,
     KnownConversations known,
     OutboxSignal outbox,
+    AskingLimits limits,
     IServiceProvider services,
     TimeProvider time)
 {
@@ -34,7 +35,32 @@ internal sealed partial class ConversationService(
 
     private const int MaximumAnswerLength = 4000;
 
-    public Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default) => chat.Kind switch
+    /// <summary>The polite refusal of text no store can keep.</summary>
+    public static readonly TextReply Unstorable = new("Sorry, I can't use that: it contains a character I can't store (a NUL or a broken character). Please retype it and try again.");
+
+    /// <summary>
+    /// Handles one event. Text no store can keep is refused here, politely and before anything is written; whatever a
+    /// command would store that the store's own guard refuses (a date decades away, a field too long) becomes the guard's reason.
+    /// </summary>
+    public async Task<ChatReply> HandleAsync(ChatEvent chat, CancellationToken cancellationToken = default)
+    {
+        if (TextRule.StorageProblem(chat.Text, "message") is not null || chat.Data?.Any(d => TextRule.StorageProblem(d.Key, "field") is not null || TextRule.StorageProblem(d.Value, "field") is not null) == true)
+        {
+            return Unstorable;
+        }
+
+        try
+        {
+            return await DispatchAsync(chat, cancellationToken);
+        }
+        catch (RefusedInputException refused)
+        {
+            db.ChangeTracker.Clear();
+            return new TextReply($"Sorry, I couldn't save that: {refused.Message}. Nothing was changed.");
+        }
+    }
+
+    private Task<ChatReply> DispatchAsync(ChatEvent chat, CancellationToken cancellationToken) => chat.Kind switch
     {
         ChatEventKind.Message => OnMessageAsync(chat, cancellationToken),
         ChatEventKind.CardAction => OnCardActionAsync(chat, cancellationToken),
@@ -101,12 +127,13 @@ internal sealed partial class ConversationService(
 
     private async Task<ChatReply> AnswerAsync(ChatEvent chat, string text, CancellationToken cancellationToken)
     {
-        var answer = answerer.Answer(text);
-        if (!known.TryFindPerson(chat.User, out var askedBy))
+        var askedBy = await PersonIdAsync(chat.User, cancellationToken);
+        if (!limits.TryAsk(AskingLimits.KeyOf(chat.User, askedBy)))
         {
-            askedBy = (await FindPersonAsync(chat.User, cancellationToken))?.Id;
-            known.RememberPerson(chat.User, askedBy);
+            return new TextReply("You're asking faster than I can keep up with. Please wait a minute and ask again.");
         }
+
+        var answer = answerer.Answer(text);
 
         var question = QuestionLog.Create(text, answer, chat.User.Platform, askedBy, chat.ConversationReferenceId, time.GetUtcNow());
         questions.Enqueue(question);
@@ -148,6 +175,11 @@ internal sealed partial class ConversationService(
         if (question.Status is QuestionStatus.HandedOff or QuestionStatus.AnsweredByLead)
         {
             return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
+        }
+
+        if (!limits.TryHandOff(AskingLimits.KeyOf(chat.User, await PersonIdAsync(chat.User, cancellationToken))))
+        {
+            return new TextReply("You've passed several questions to the compliance team in the last hour. Please wait a while before passing another, or contact them directly if it's urgent.");
         }
 
         question.Status = QuestionStatus.HandedOff;
@@ -206,6 +238,17 @@ internal sealed partial class ConversationService(
         outbox.Nudge();
 
         return new TextReply("Thanks: your answer was sent to the person who asked.");
+    }
+
+    private async Task<Guid?> PersonIdAsync(ChatUser user, CancellationToken cancellationToken)
+    {
+        if (!known.TryFindPerson(user, out var person))
+        {
+            person = (await FindPersonAsync(user, cancellationToken))?.Id;
+            known.RememberPerson(user, person);
+        }
+
+        return person;
     }
 
     private async Task<Person?> FindPersonAsync(ChatUser user, CancellationToken cancellationToken) => user.Platform switch

@@ -6,6 +6,7 @@ using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Slack;
 using ChatCompliance.Integrations.Slack.Blocks;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace ChatCompliance.Bot.Slack;
 /// Slack's three request URLs. Each checks, in order: size (413), the v0 signature over the raw body (401),
 /// then parses (400); acknowledges at once and does the work in the background.
 /// </summary>
-internal static class SlackEndpoints
+internal static partial class SlackEndpoints
 {
     private const int MaxRequestBytes = 64 * 1024;
 
@@ -30,6 +31,12 @@ internal static class SlackEndpoints
 
     public static IEndpointRouteBuilder MapSlackEndpoints(this IEndpointRouteBuilder endpoints)
     {
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
+        if (!string.IsNullOrWhiteSpace(options.SigningSecret) && (string.IsNullOrWhiteSpace(options.TeamId) || string.IsNullOrWhiteSpace(options.AppId)))
+        {
+            LogOriginUnchecked(endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SlackEndpoints)));
+        }
+
         endpoints.MapPost("/slack/events", EventsAsync);
         endpoints.MapPost("/slack/commands", CommandsAsync);
         endpoints.MapPost("/slack/interactivity", InteractivityAsync);
@@ -44,32 +51,34 @@ internal static class SlackEndpoints
             return refusal;
         }
 
-        JsonNode? payload;
-        try
+        if (!SlackInbound.TryReadEnvelope(body, out var payload, out var problem))
         {
-            payload = JsonNode.Parse(body);
-        }
-        catch (JsonException)
-        {
-            return TypedResults.Problem("The body is not JSON.", statusCode: StatusCodes.Status400BadRequest);
+            return BadPayload(problem);
         }
 
-        switch ((string?)payload?["type"])
+        var type = SlackInbound.Text(payload, "type");
+        if (type == "url_verification")
         {
-            case "url_verification":
-                return TypedResults.Ok(new { challenge = (string?)payload!["challenge"] });
-            case "event_callback" when payload!["event"] is JsonObject slackEvent && (string?)payload["event_id"] is { } eventId:
-                // Slack retries what it thinks was not acknowledged: each event id is handled once.
-                if (seen.TryClaim(eventId))
-                {
-                    var team = (string?)payload["team_id"];
-                    await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, slackEvent, ct), cancellationToken);
-                }
-
-                return TypedResults.Ok();
-            default:
-                return TypedResults.Ok();
+            // Sent once when the request URL is saved, before the app is installed anywhere: it names no workspace.
+            return TypedResults.Ok(new { challenge = SlackInbound.Text(payload, "challenge") });
         }
+
+        if (Foreign(SlackInbound.OriginOfEnvelope(payload), options.Value) is { } foreign)
+        {
+            return foreign;
+        }
+
+        if (type == "event_callback" && payload["event"] is JsonObject slackEvent && SlackInbound.Text(payload, "event_id") is { } eventId)
+        {
+            // Slack retries what it thinks was not acknowledged: each event id is handled once.
+            if (seen.TryClaim(eventId))
+            {
+                var team = SlackInbound.Text(payload, "team_id");
+                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, slackEvent, ct), cancellationToken);
+            }
+        }
+
+        return TypedResults.Ok();
     }
 
     private static async Task<IResult> CommandsAsync(HttpContext http, SlackAdapter adapter, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
@@ -80,15 +89,18 @@ internal static class SlackEndpoints
             return refusal;
         }
 
-        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
-        if (!form.TryGetValue("user_id", out var user) || !form.TryGetValue("channel_id", out var channel))
+        if (!SlackInbound.TryReadCommand(body, out var form, out var problem))
         {
-            return TypedResults.Problem("The command needs user_id and channel_id.", statusCode: StatusCodes.Status400BadRequest);
+            return BadPayload(problem);
+        }
+
+        if (Foreign(SlackInbound.OriginOfCommand(form), options.Value) is { } foreign)
+        {
+            return foreign;
         }
 
         // Answering from the knowledge base takes well under a millisecond: the answer is the acknowledgement.
-        var message = await adapter.OnCommandAsync(form.TryGetValue("team_id", out var team) ? team.ToString() : null, channel!, user!,
-            form.TryGetValue("text", out var text) ? text.ToString() : "", cancellationToken);
+        var message = await adapter.OnCommandAsync(form.GetValueOrDefault("team_id"), form["channel_id"], form["user_id"], form.GetValueOrDefault("text") ?? "", cancellationToken);
         // Serialized at once rather than streamed: a sized response that Kestrel sends in one write.
         return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks }), "application/json; charset=utf-8");
     }
@@ -101,22 +113,17 @@ internal static class SlackEndpoints
             return refusal;
         }
 
-        var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(System.Text.Encoding.UTF8.GetString(body));
-        JsonObject? payload = null;
-        try
+        if (!SlackInbound.TryReadInteraction(body, out var payload, out var problem))
         {
-            payload = form.TryGetValue("payload", out var raw) ? JsonNode.Parse(raw.ToString()) as JsonObject : null;
-        }
-        catch (JsonException)
-        {
+            return BadPayload(problem);
         }
 
-        if (payload is null)
+        if (Foreign(SlackInbound.OriginOfInteraction(payload), options.Value) is { } foreign)
         {
-            return TypedResults.Problem("The body needs a JSON payload field.", statusCode: StatusCodes.Status400BadRequest);
+            return foreign;
         }
 
-        switch ((string?)payload["type"])
+        switch (SlackInbound.Text(payload, "type"))
         {
             case "block_actions":
                 await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnBlockActionAsync(payload, ct), cancellationToken);
@@ -129,6 +136,20 @@ internal static class SlackEndpoints
                 return TypedResults.Ok();
         }
     }
+
+    private static ProblemHttpResult BadPayload(string problem) =>
+        TypedResults.Problem(problem, title: "The Slack request could not be read.", statusCode: StatusCodes.Status400BadRequest);
+
+    /// <summary>A signed request from another workspace or app (a leaked secret, a second install) is refused: 403, nothing stored.</summary>
+    private static ProblemHttpResult? Foreign(SlackOrigin origin, SlackOptions options) =>
+        !string.IsNullOrWhiteSpace(options.TeamId) && !string.Equals(origin.TeamId, options.TeamId, StringComparison.Ordinal)
+            ? TypedResults.Problem("The request comes from another Slack workspace.", statusCode: StatusCodes.Status403Forbidden)
+        : !string.IsNullOrWhiteSpace(options.AppId) && !string.Equals(origin.AppId, options.AppId, StringComparison.Ordinal)
+            ? TypedResults.Problem("The request is for another Slack app.", statusCode: StatusCodes.Status403Forbidden)
+        : null;
+
+    [LoggerMessage(EventId = 3250, Level = LogLevel.Warning, Message = "Slack: Slack:TeamId and/or Slack:AppId are not set, so signed requests from ANY workspace or app are accepted. Set both (required in Production).")]
+    private static partial void LogOriginUnchecked(ILogger logger);
 
     private static async Task<(byte[] Body, IResult? Refusal)> VerifiedBodyAsync(HttpContext http, SlackOptions options, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -168,6 +189,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
     public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
     {
+        if (TextRule.StorageProblem(text, "message") is not null)
+        {
+            return Render(ConversationService.Unstorable)!; // refused before anything is remembered
+        }
+
         // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
         var reference = await RememberAsync(team, channel, user, link: false, cancellationToken);
         if (seen.TryClaim($"link:{user}"))
@@ -188,8 +214,8 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
     public async Task OnEventAsync(string? team, JsonObject slackEvent, CancellationToken cancellationToken)
     {
-        var type = (string?)slackEvent["type"];
-        var user = (string?)slackEvent["user"];
+        var type = SlackInbound.Text(slackEvent, "type");
+        var user = SlackInbound.Text(slackEvent, "user");
         if (user is null || slackEvent["bot_id"] is not null || slackEvent["subtype"] is not null)
         {
             return;
@@ -201,43 +227,49 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return;
         }
 
-        var channel = (string?)slackEvent["channel"];
-        var isDirect = type == "message" && (string?)slackEvent["channel_type"] == "im";
+        var channel = SlackInbound.Text(slackEvent, "channel");
+        var isDirect = type == "message" && SlackInbound.Text(slackEvent, "channel_type") == "im";
         if (channel is null || !(type == "app_mention" || isDirect))
         {
             return;
         }
 
-        var text = System.Text.RegularExpressions.Regex.Replace((string?)slackEvent["text"] ?? "", "<@[A-Z0-9]+>", " ").Trim();
+        var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
+        if (TextRule.StorageProblem(text, "message") is not null)
+        {
+            await Slack.PostMessageAsync(channel, ConversationService.Unstorable.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            return;
+        }
+
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
         if (Render(reply) is { } message)
         {
-            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : (string?)slackEvent["ts"], cancellationToken);
+            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
         }
     }
 
     public async Task OnBlockActionAsync(JsonObject payload, CancellationToken cancellationToken)
     {
-        var user = (string?)payload["user"]?["id"];
-        var channel = (string?)payload["channel"]?["id"] ?? (string?)payload["container"]?["channel_id"];
-        var action = payload["actions"]?[0];
-        if (user is null || channel is null || action is null || (string?)action["action_id"] is not { } actionId)
+        var user = SlackInbound.Text(payload, "user", "id");
+        var channel = SlackInbound.Text(payload, "channel", "id") ?? SlackInbound.Text(payload, "container", "channel_id");
+        var action = (payload["actions"] as JsonArray)?.FirstOrDefault();
+        if (user is null || channel is null || action is null || SlackInbound.Text(action, "action_id") is not { } actionId)
         {
             return;
         }
 
-        var data = ParseData((string?)action["value"]);
+        var data = ParseData(SlackInbound.Text(action, "value"));
         AddInputs(payload["state"], data);
-        var team = (string?)payload["team"]?["id"];
+        var team = SlackInbound.OriginOfInteraction(payload).TeamId;
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
-        var ts = (string?)payload["message"]?["ts"] ?? (string?)payload["container"]?["message_ts"];
+        var ts = SlackInbound.Text(payload, "message", "ts") ?? SlackInbound.Text(payload, "container", "message_ts");
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference,
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference,
                 Verb: BlockKitRenderer.VerbOf(actionId), Data: data, MessageId: ts),
             cancellationToken);
-        var ephemeral = (bool?)payload["container"]?["is_ephemeral"] == true;
-        var responseUrl = (string?)payload["response_url"];
+        var ephemeral = SlackInbound.IsTrue(payload, "container", "is_ephemeral");
+        var responseUrl = SlackInbound.Text(payload, "response_url");
         switch (reply)
         {
             case CardReply { ReplacesCard: true } replacedEphemeral when ephemeral && Responses.IsAllowed(responseUrl):
@@ -306,14 +338,14 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
     /// </summary>
     public async Task<JsonObject?> OnViewSubmissionAsync(JsonObject payload, CancellationToken cancellationToken)
     {
-        var user = (string?)payload["user"]?["id"];
-        var view = payload["view"];
-        if (user is null || (string?)view?["callback_id"] is not { } verb)
+        var user = SlackInbound.Text(payload, "user", "id");
+        var view = payload["view"] as JsonObject;
+        if (user is null || view is null || SlackInbound.Text(view, "callback_id") is not { } verb)
         {
             return null;
         }
 
-        var data = ParseData((string?)view["private_metadata"]);
+        var data = ParseData(SlackInbound.Text(view, "private_metadata"));
         AddInputs(view["state"], data);
         var missing = RequiredInputs(view).Where(id => !data.TryGetValue(id, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
         if (missing.Count > 0)
@@ -327,11 +359,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return new JsonObject { ["response_action"] = "errors", ["errors"] = errors };
         }
 
-        var team = (string?)payload["team"]?["id"];
+        var team = SlackInbound.OriginOfInteraction(payload).TeamId;
         var channel = await Slack.OpenConversationAsync([user], cancellationToken);
         var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, (string?)payload["user"]?["name"], null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
             cancellationToken);
         if (Render(reply) is { } message)
         {
@@ -343,8 +375,8 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
     private static IEnumerable<string> RequiredInputs(JsonNode? view) =>
         (view?["blocks"] as JsonArray ?? [])
-            .Where(b => (string?)b?["type"] == "input" && (bool?)b?["optional"] != true && (string?)b?["block_id"] is not null)
-            .Select(b => (string)b!["block_id"]!);
+            .Where(b => SlackInbound.Text(b, "type") == "input" && !SlackInbound.IsTrue(b, "optional") && SlackInbound.Text(b, "block_id") is not null)
+            .Select(b => SlackInbound.Text(b, "block_id")!);
 
     private static Dictionary<string, string> ParseData(string? json)
     {
@@ -353,17 +385,18 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         {
             if (json is not null && JsonNode.Parse(json) is JsonObject fields)
             {
-                foreach (var (key, field) in fields)
+                foreach (var (key, _) in fields)
                 {
-                    if (field is JsonValue v && v.TryGetValue<string>(out var s))
+                    if (SlackInbound.Text(fields, key) is { } s)
                     {
                         data[key] = s;
                     }
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
+            // A button's value is ours, but it comes back through Slack: unreadable data acts as no data.
         }
 
         return data;
@@ -381,7 +414,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         {
             foreach (var (_, element) in actions as JsonObject ?? [])
             {
-                var value = (string?)element?["value"] ?? (string?)element?["selected_date"] ?? (string?)element?["selected_option"]?["value"];
+                var value = SlackInbound.Text(element, "value") ?? SlackInbound.Text(element, "selected_date") ?? SlackInbound.Text(element, "selected_option", "value");
                 if (value is not null)
                 {
                     data[blockId] = value;

@@ -21,7 +21,7 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>Closes every running campaign whose due date has passed (reviewers have all of the due day); returns how many closed.</summary>
-    public async Task<int> CompleteDueAsync(DateOnly today, CancellationToken cancellationToken = default)
+    public async Task<int> CompleteDueAsync(DateOnly today, ICollection<JobRowFailure>? failures = null, CancellationToken cancellationToken = default)
     {
         var due = await db.AccessReviewCampaigns.AsNoTracking()
             .Where(c => c.Status == CampaignStatus.Running && c.DueDate < today)
@@ -29,7 +29,16 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
         var closed = 0;
         foreach (var id in due)
         {
-            closed += (await CompleteAsync(id, "the due date passed", new TaskActor(null, Platform.System), cancellationToken)).Succeeded ? 1 : 0;
+            try
+            {
+                closed += (await CompleteAsync(id, "the due date passed", new TaskActor(null, Platform.System), cancellationToken)).Succeeded ? 1 : 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException && failures is not null)
+            {
+                // One campaign that cannot close must not keep the others open: skip it, say which.
+                db.ChangeTracker.Clear();
+                failures.Add(new JobRowFailure($"access review campaign {AuditSubjects.Id(id)}", e.Message));
+            }
         }
 
         return closed;

@@ -218,7 +218,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
     /// its recurrence), with the same resource, reviewers and rules; returns the outcomes. Safe to repeat and on several
     /// instances: a series has one campaign per period start. CSV campaigns repeat only with a new upload.
     /// </summary>
-    public async Task<IReadOnlyList<ReviewOutcome>> LaunchDueRecurrencesAsync(DateOnly today, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<ReviewOutcome>> LaunchDueRecurrencesAsync(DateOnly today, ICollection<JobRowFailure>? failures = null, CancellationToken cancellationToken = default)
     {
         var latest = (await db.AccessReviewCampaigns.AsNoTracking()
                 .Where(c => c.Recurrence != Recurrence.None && c.ResourceKind != ReviewResourceKind.CsvAccounts && c.Status != CampaignStatus.Cancelled)
@@ -229,59 +229,77 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         var outcomes = new List<ReviewOutcome>();
         foreach (var previous in latest)
         {
-            var months = previous.Recurrence switch
-            {
-                Recurrence.Monthly => 1,
-                Recurrence.Quarterly => 3,
-                Recurrence.SemiAnnual => 6,
-                _ => 12,
-            };
-            if (previous.PeriodStart.AddMonths(months) > today)
-            {
-                continue;
-            }
-
-            var now = time.GetUtcNow();
-            var next = new AccessReviewCampaign
-            {
-                Name = previous.Name,
-                ResourceKind = previous.ResourceKind,
-                ResourceId = previous.ResourceId,
-                ResourceName = previous.ResourceName,
-                ResourceOwnerId = previous.ResourceOwnerId,
-                ReviewerRule = previous.ReviewerRule,
-                FallbackReviewerId = previous.FallbackReviewerId,
-                NamedReviewers = previous.NamedReviewers,
-                PeriodStart = previous.PeriodStart.AddMonths(months),
-                PeriodEnd = previous.PeriodEnd.AddMonths(months),
-                DueDate = previous.DueDate.AddMonths(months),
-                Recurrence = previous.Recurrence,
-                UndecidedRule = previous.UndecidedRule,
-                RemoveThroughGraph = previous.RemoveThroughGraph,
-                InactiveDays = options.Value.InactiveDays,
-                CreatedById = previous.CreatedById,
-                SeriesId = previous.SeriesId ?? previous.Id,
-                CreatedAt = now,
-            };
             try
             {
-                await AuditTrail.RunInTransactionAsync(db, async ct =>
+                if (await LaunchNextAsync(previous, today, cancellationToken) is { } outcome)
                 {
-                    db.AccessReviewCampaigns.Add(next);
-                    await audit.AppendAsync(db, new AuditRecord("system", null, Platform.System, "review.campaign_created",
-                        AuditSubjects.AccessReviewCampaign, AuditSubjects.Id(next.Id), null, Snapshot(next), $"{previous.Recurrence} recurrence of {AuditSubjects.Id(previous.Id)}"), ct);
-                }, cancellationToken);
+                    outcomes.Add(outcome);
+                }
             }
-            catch (DbUpdateException)
+            catch (Exception e) when (e is not OperationCanceledException && failures is not null)
             {
-                db.ChangeTracker.Clear(); // another instance started this period's campaign first
-                continue;
+                // One bad series (a campaign dated in the year 9999) must not stop the others: skip it, say which.
+                db.ChangeTracker.Clear();
+                failures.Add(new JobRowFailure($"access review series {AuditSubjects.Id(previous.SeriesId ?? previous.Id)} ({previous.Name})", e.Message));
             }
-
-            outcomes.Add(await LaunchAsync(next.Id, new TaskActor(null, Platform.System), cancellationToken: cancellationToken));
         }
 
         return outcomes;
+    }
+
+    /// <summary>Creates and launches the campaign after <paramref name="previous"/> when its period has begun; null when not due or already started.</summary>
+    private async Task<ReviewOutcome?> LaunchNextAsync(AccessReviewCampaign previous, DateOnly today, CancellationToken cancellationToken)
+    {
+        var months = previous.Recurrence switch
+        {
+            Recurrence.Monthly => 1,
+            Recurrence.Quarterly => 3,
+            Recurrence.SemiAnnual => 6,
+            _ => 12,
+        };
+        if (previous.PeriodStart.AddMonths(months) > today)
+        {
+            return null;
+        }
+
+        var now = time.GetUtcNow();
+        var next = new AccessReviewCampaign
+        {
+            Name = previous.Name,
+            ResourceKind = previous.ResourceKind,
+            ResourceId = previous.ResourceId,
+            ResourceName = previous.ResourceName,
+            ResourceOwnerId = previous.ResourceOwnerId,
+            ReviewerRule = previous.ReviewerRule,
+            FallbackReviewerId = previous.FallbackReviewerId,
+            NamedReviewers = previous.NamedReviewers,
+            PeriodStart = previous.PeriodStart.AddMonths(months),
+            PeriodEnd = previous.PeriodEnd.AddMonths(months),
+            DueDate = previous.DueDate.AddMonths(months),
+            Recurrence = previous.Recurrence,
+            UndecidedRule = previous.UndecidedRule,
+            RemoveThroughGraph = previous.RemoveThroughGraph,
+            InactiveDays = options.Value.InactiveDays,
+            CreatedById = previous.CreatedById,
+            SeriesId = previous.SeriesId ?? previous.Id,
+            CreatedAt = now,
+        };
+        try
+        {
+            await AuditTrail.RunInTransactionAsync(db, async ct =>
+            {
+                db.AccessReviewCampaigns.Add(next);
+                await audit.AppendAsync(db, new AuditRecord("system", null, Platform.System, "review.campaign_created",
+                    AuditSubjects.AccessReviewCampaign, AuditSubjects.Id(next.Id), null, Snapshot(next), $"{previous.Recurrence} recurrence of {AuditSubjects.Id(previous.Id)}"), ct);
+            }, cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear(); // another instance started this period's campaign first
+            return null;
+        }
+
+        return await LaunchAsync(next.Id, new TaskActor(null, Platform.System), cancellationToken: cancellationToken);
     }
 
     /// <summary>The name of a campaign started without one; replaced by the resource's name at launch.</summary>

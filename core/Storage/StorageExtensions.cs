@@ -21,12 +21,12 @@ public static class StorageExtensions
         if (store.IsPostgres)
         {
             builder.Services.AddDbContextPool<ComplianceDbContext, PostgresComplianceDbContext>(
-                o => o.UseNpgsql(store.ConnectionString));
+                o => o.UseNpgsql(store.ConnectionString).AddInterceptors(StoredInputGuard.Instance));
         }
         else
         {
             builder.Services.AddDbContextPool<ComplianceDbContext, SqliteComplianceDbContext>(
-                o => o.UseSqlite(store.ConnectionString).AddInterceptors(SqlitePragmas.Instance));
+                o => o.UseSqlite(store.ConnectionString).AddInterceptors(SqlitePragmas.Instance, StoredInputGuard.Instance));
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

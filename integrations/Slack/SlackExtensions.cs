@@ -44,6 +44,10 @@ public static class SlackExtensions
             .Validate(
                 o => string.IsNullOrWhiteSpace(o.BotToken) || !string.IsNullOrWhiteSpace(o.SigningSecret),
                 $"Slack:SigningSecret (or {SlackOptions.SigningSecretVariable}) is required when a bot token is set.")
+            .Validate(
+                o => string.IsNullOrWhiteSpace(o.SigningSecret) || !builder.Environment.IsProduction()
+                    || (!string.IsNullOrWhiteSpace(o.TeamId) && !string.IsNullOrWhiteSpace(o.AppId)),
+                "Slack:TeamId and Slack:AppId are required with a signing secret in Production: a request from another workspace or app must be refused.")
             .ValidateOnStart();
 
         services.TryAddSingleton<SlackRateLimiter>();

@@ -23,6 +23,18 @@ public sealed class SlackOptions
     /// <summary>Verifies inbound requests from Slack; never logged.</summary>
     public string? SigningSecret { get; set; }
 
+    /// <summary>
+    /// The workspace (team id, <c>T…</c>) the app is installed in: a signed request naming another workspace is refused
+    /// (403) and stores nothing. Required in Production when a signing secret is set; elsewhere, when empty, any workspace is accepted and the start says so.
+    /// </summary>
+    public string? TeamId { get; set; }
+
+    /// <summary>
+    /// The Slack app's id (<c>A…</c>, Basic Information → App ID): a signed request whose <c>api_app_id</c> is another app's
+    /// is refused (403). Required in Production when a signing secret is set; elsewhere, when empty, any app is accepted and the start says so.
+    /// </summary>
+    public string? AppId { get; set; }
+
     /// <summary>The Web API base URL; configurable so tests can stand in for Slack.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 

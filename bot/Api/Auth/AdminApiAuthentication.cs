@@ -27,7 +27,7 @@ internal static class AdminApiAuthentication
     {
         var authentication = builder.Services.AddAuthentication()
             .AddPolicyScheme(Scheme, "Admin API bearer token", o => o.ForwardDefaultSelector = context =>
-                options.JwtEnabled && !(BearerToken(context.Request) is { } token && ApiKeyService.LooksLikeKey(token)) ? JwtScheme : ApiKeyAuthenticationHandler.SchemeName)
+                options.JwtEnabled && DashboardLogin.CookieToken(context.Request) is null && !(BearerToken(context.Request) is { } token && ApiKeyService.LooksLikeKey(token)) ? JwtScheme : ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
 
         if (options.JwtEnabled)

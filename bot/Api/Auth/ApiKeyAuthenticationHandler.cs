@@ -15,7 +15,7 @@ internal sealed partial class ApiKeyAuthenticationHandler(IOptionsMonitor<Authen
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var token = AdminApiAuthentication.BearerToken(Request);
+        var token = AdminApiAuthentication.BearerToken(Request) ?? DashboardLogin.CookieToken(Request);
         if (token is null)
         {
             return AuthenticateResult.NoResult();

@@ -334,7 +334,7 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         await Json(await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Backups tested", soc2Refs = new[] { "A1.2" }, evidenceDescription = "Restore test record", frequency = "on-demand" }));
         var owner = $"{Unique("owner").ToLowerInvariant()}@example.com";
 
-        var response = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = code, ownerEmail = owner, dueDate = "2099-01-15", title = "Q1 restore test" });
+        var response = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = code, ownerEmail = owner, dueDate = "2035-01-15", title = "Q1 restore test" });
 
         var task = await Json(response);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -357,7 +357,7 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         var before = await fixture.DbAsync(db => db.EvidenceTasks.CountAsync());
 
         var missing = await Lead.PostAsJsonAsync("/api/v1/tasks", new { ownerEmail = "not-an-email", dueDate = "2001-01-01" });
-        var unknownControl = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = "CC9.9", ownerEmail = "someone@example.com", dueDate = "2099-01-01" });
+        var unknownControl = await Lead.PostAsJsonAsync("/api/v1/tasks", new { control = "CC9.9", ownerEmail = "someone@example.com", dueDate = "2035-01-01" });
 
         var problem = await AssertProblemAsync(missing, HttpStatusCode.BadRequest);
         var errors = problem.GetProperty("errors");
@@ -369,6 +369,32 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         await AssertProblemAsync(await fixture.Anonymous.PostAsJsonAsync("/api/v1/tasks", new { control = "x" }), HttpStatusCode.Unauthorized);
     }
 
+    public static TheoryData<string, string, string> Unstorable => new()
+    {
+        { "a NUL in a control's title", "/api/v1/controls", """{"code":"NUL-1","title":"Back\u0000ups","frequency":"monthly"}""" },
+        { "a lone surrogate in a control's title", "/api/v1/controls", """{"code":"SUR-1","title":"Back\ud800ups","frequency":"monthly"}""" },
+        { "a NUL in a control's evidence description", "/api/v1/controls", """{"code":"NUL-2","title":"Backups","evidenceDescription":"a\u0000b","frequency":"monthly"}""" },
+        { "a NUL in a person's name", "/api/v1/people", """{"email":"nul@example.com","displayName":"Nu\u0000ll","roles":["Employee"]}""" },
+        { "an oversized person's name", "/api/v1/people", $$"""{"email":"long@example.com","displayName":"{{new string('x', 5000)}}","roles":["Employee"]}""" },
+        { "an audit in the year 9999", "/api/v1/audits", """{"kind":"soc2-type1","name":"Far away","startsOn":"9999-01-01"}""" },
+        { "an audit before 2000", "/api/v1/audits", """{"kind":"soc2-type1","name":"Long ago","startsOn":"1999-12-31"}""" },
+        { "an audit named with a NUL", "/api/v1/audits", """{"kind":"soc2-type1","name":"SOC\u0000 2","startsOn":"2027-03-01"}""" },
+        { "a task due in the year 2099", "/api/v1/tasks", """{"control":"CC6.1","ownerEmail":"far@example.com","dueDate":"2099-01-15"}""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unstorable))]
+    public async Task Text_no_store_can_keep_and_absurd_dates_get_400_with_a_reason_and_nothing_is_stored(string why, string path, string json)
+    {
+        var before = await fixture.DbAsync(async db => (await db.Controls.CountAsync(), await db.People.CountAsync(), await db.Audits.CountAsync(), await db.EvidenceTasks.CountAsync()));
+
+        var response = await fixture.Admin.PostAsync(new Uri(path, UriKind.Relative), new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{why}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, await fixture.DbAsync(async db => (await db.Controls.CountAsync(), await db.People.CountAsync(), await db.Audits.CountAsync(), await db.EvidenceTasks.CountAsync())));
+    }
+
     [Fact]
     public async Task Tasks_import_from_csv_all_or_nothing_with_every_bad_row_named()
     {
@@ -376,7 +402,7 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         await Json(await Lead.PostAsJsonAsync("/api/v1/controls", new { code, title = "Change approvals", frequency = "on-demand" }));
         var owner = $"{Unique("imp").ToLowerInvariant()}@example.com";
         var before = await fixture.DbAsync(db => db.EvidenceTasks.CountAsync());
-        var bad = $"control,owner_email,due_date,title\n{code},{owner},2099-03-01,Sample of changes\nCC9.9,{owner},2099-03-01,x\n{code},not-an-email,2001-01-01,y\n";
+        var bad = $"control,owner_email,due_date,title\n{code},{owner},2035-03-01,Sample of changes\nCC9.9,{owner},2035-03-01,x\n{code},not-an-email,2001-01-01,y\n";
 
         var refused = await Lead.PostAsync(new Uri("/api/v1/tasks/import", UriKind.Relative), Csv(bad));
         var dryRun = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/import?dryRun=true", UriKind.Relative), Csv(bad)));
@@ -388,7 +414,7 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
         Assert.Equal(3, dryRun.GetProperty("errors").GetArrayLength());
         Assert.Equal(before, await fixture.DbAsync(db => db.EvidenceTasks.CountAsync()));
 
-        var good = $"control,owner_email,due_date,title,period_start,period_end\n{code},{owner},2099-03-01,Sample of changes,2099-01-01,2099-02-28\n{code},{owner},2099-04-01,Emergency changes,,\n";
+        var good = $"control,owner_email,due_date,title,period_start,period_end\n{code},{owner},2035-03-01,Sample of changes,2035-01-01,2035-02-28\n{code},{owner},2035-04-01,Emergency changes,,\n";
         var imported = await Json(await Lead.PostAsync(new Uri("/api/v1/tasks/import", UriKind.Relative), Csv(good)));
 
         Assert.True(imported.GetProperty("imported").GetBoolean());

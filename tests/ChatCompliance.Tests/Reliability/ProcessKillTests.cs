@@ -110,6 +110,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             ["ConnectionStrings__Postgres"] = _store.ConnectionString,
             ["SLACK_BOT_TOKEN"] = "test-bot-token",
             ["SLACK_SIGNING_SECRET"] = "test-signing-secret",
+            ["Slack__TeamId"] = "T1",
+            ["Slack__AppId"] = "A1",
             ["Slack__ApiBaseUrl"] = SlackStandIn.ApiBaseUrl(_slack),
             // A claim cut off by the kill runs out in seconds, not minutes. The send timeout stays well above the stand-in's
             // 400 ms even on a busy machine: a send that times out after arriving is retried (see the README), a duplicate.

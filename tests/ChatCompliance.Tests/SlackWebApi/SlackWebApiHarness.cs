@@ -46,6 +46,8 @@ public sealed class SlackWebApiHarness : IAsyncDisposable
         {
             ["Slack:BotToken"] = BotToken,
             ["Slack:SigningSecret"] = "signing-secret",
+            ["Slack:TeamId"] = "T1",
+            ["Slack:AppId"] = "A1",
             ["Slack:ApiBaseUrl"] = $"http://127.0.0.1:{slack.Port}/api/",
             ["Slack:RetryBaseDelay"] = "00:00:00.050",
             ["Slack:TotalTimeout"] = "00:00:30",

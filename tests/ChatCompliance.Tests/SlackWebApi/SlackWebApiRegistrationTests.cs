@@ -15,6 +15,8 @@ public sealed class SlackWebApiRegistrationTests
             ["SLACK_BOT_TOKEN"] = "test-token-from-env",
             ["SLACK_SIGNING_SECRET"] = "secret-from-env",
             ["Slack:PostMessageInterval"] = "00:00:02",
+            ["Slack:TeamId"] = "T1",
+            ["Slack:AppId"] = "A1",
         });
 
         var options = services.GetRequiredService<IOptions<SlackOptions>>().Value;
@@ -34,6 +36,8 @@ public sealed class SlackWebApiRegistrationTests
             ["Slack:SigningSecret"] = "secret-section",
             ["SLACK_BOT_TOKEN"] = "test-token-from-env",
             ["SLACK_SIGNING_SECRET"] = "secret-from-env",
+            ["Slack:TeamId"] = "T1",
+            ["Slack:AppId"] = "A1",
         });
 
         var options = services.GetRequiredService<IOptions<SlackOptions>>().Value;
@@ -49,6 +53,25 @@ public sealed class SlackWebApiRegistrationTests
         Assert.Contains("SLACK_SIGNING_SECRET", e.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, "A1")]
+    [InlineData("T1", null)]
+    public void AddSlack_SigningSecretInProductionWithoutWorkspaceOrApp_FailsNamingTheSettings(string? team, string? app)
+    {
+        using var services = Build(new() { ["SLACK_SIGNING_SECRET"] = "secret", ["Slack:TeamId"] = team, ["Slack:AppId"] = app });
+
+        var e = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<SlackOptions>>().Value);
+        Assert.Contains("Slack:TeamId and Slack:AppId", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddSlack_SigningSecretInDevelopmentWithoutWorkspaceOrApp_Starts()
+    {
+        using var services = Build(new() { ["SLACK_SIGNING_SECRET"] = "secret" }, "Development");
+
+        Assert.Null(services.GetRequiredService<IOptions<SlackOptions>>().Value.TeamId);
+    }
+
     [Fact]
     public void AddSlack_MethodTiers_CoverEveryClientMethod()
     {
@@ -57,9 +80,9 @@ public sealed class SlackWebApiRegistrationTests
         Assert.All(methods, m => Assert.True(SlackRateLimiter.Tiers.ContainsKey(m), m));
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, string environment = "Production")
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new());
+        var builder = Microsoft.Extensions.Hosting.Host.CreateEmptyApplicationBuilder(new() { EnvironmentName = environment });
         builder.Configuration.AddInMemoryCollection(settings);
         builder.AddSlack();
         return builder.Services.BuildServiceProvider();
