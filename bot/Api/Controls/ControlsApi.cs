@@ -111,11 +111,15 @@ internal static class ControlsApi
         var ownerBefore = valid!.Owner is { } o ? ChangeSnapshots.Of(o) : null;
         Apply(valid, control);
         var after = ChangeSnapshots.Of(control);
+        List<Change> changed = [.. OwnerChange(valid.Owner, ownerBefore)];
         if (after != before)
         {
-            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
-                [new Change("control.updated", AuditSubjects.Control, AuditSubjects.Id(control.Id), before, after), .. OwnerChange(valid.Owner, ownerBefore)],
-                cancellationToken);
+            changed.Insert(0, new Change("control.updated", AuditSubjects.Control, AuditSubjects.Id(control.Id), before, after));
+        }
+
+        if (changed.Count > 0)
+        {
+            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken), changed, cancellationToken);
         }
 
         return TypedResults.Ok(ControlResponse.From(control));

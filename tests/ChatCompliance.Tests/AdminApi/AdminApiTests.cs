@@ -510,7 +510,8 @@ public abstract class AdminApiTests(AdminApiFixture fixture)
     [Fact]
     public async Task A_csv_import_audits_each_control_it_creates_or_changes_and_nothing_it_leaves_alone()
     {
-        var code = Unique("CSV");
+        // After every control id of the shared register, so the export test still finds its rows together.
+        var code = Unique("ZZ");
         const string header = "control_id,title,soc2_refs,iso27001_refs,owner_email,evidence_description,frequency";
         await Json(await Lead.PostAsync(new Uri("/api/v1/controls/import", UriKind.Relative), Csv($"{header}\n{code},Backups,CC7.2,,,,annual\n")));
         await Json(await Lead.PostAsync(new Uri("/api/v1/controls/import", UriKind.Relative), Csv($"{header}\n{code},Backups,CC7.3,,,,annual\n")));

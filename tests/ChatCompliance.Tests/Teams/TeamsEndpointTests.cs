@@ -184,7 +184,8 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     public async Task Every_question_of_a_burst_is_stored_even_when_the_app_stops_right_after()
     {
         var token = _fakes.Token();
-        var burst = Enumerable.Range(0, 40).Select(i => PostAsync(Message($"question {i}: is soc2 a certification?", conversation: $"a:conv-{i % 4}"), token));
+        // Four people, ten questions each: within the per-person limit (RateLimits:QuestionsPerMinute, 30).
+        var burst = Enumerable.Range(0, 40).Select(i => PostAsync(Message($"question {i}: is soc2 a certification?", conversation: $"a:conv-{i % 4}", from: $"29:user-{i % 4}", aad: $"aad-user-{i % 4}"), token));
         Assert.All(await Task.WhenAll(burst), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
 
         _client.Dispose();
