@@ -19,6 +19,11 @@ public static partial class AuditExtensions
     /// </summary>
     public static IHostApplicationBuilder AddAuditTrail(this IHostApplicationBuilder builder)
     {
+        if (builder.Services.Any(d => d.ServiceType == typeof(AuditKeyRing)))
+        {
+            return builder; // registered already (the CLI's verbs each ask for it)
+        }
+
         var environment = builder.Environment;
         var storage = builder.Configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
         var dataDirectory = Path.GetFullPath(Path.Combine(environment.ContentRootPath, storage.DataDirectory));

@@ -32,7 +32,6 @@ public static class ControlRegisterExtensions
     // Every change these make is audited; the CLI builds a host with only these and the store.
     private static void AddChangeRecorder(IHostApplicationBuilder builder)
     {
-        builder.Services.TryAddSingleton<AuditTrail>();
-        builder.Services.TryAddScoped<ChangeRecorder>();
+        builder.AddAuditTrail();
     }
 }
