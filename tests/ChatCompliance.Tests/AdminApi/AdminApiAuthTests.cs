@@ -78,9 +78,10 @@ public sealed class AdminApiAuthTests(EntraAdminApiFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task An_admin_token_manages_people_and_keys()
+    public async Task An_admin_token_manages_people_and_keys_and_is_named_by_its_object_id_not_its_claimed_name()
     {
-        var admin = fixture.WithToken(Entra.Token([Admin]));
+        var objectId = Guid.NewGuid().ToString();
+        var admin = fixture.WithToken(Entra.Token([Admin], objectId));
 
         var person = await admin.PostAsJsonAsync("/api/v1/people", new { email = $"p-{Guid.NewGuid():N}@example.com", displayName = "P" });
         var key = await admin.PostAsJsonAsync("/api/v1/apikeys", new { name = "from-jwt", role = "lead" });
@@ -88,7 +89,8 @@ public sealed class AdminApiAuthTests(EntraAdminApiFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.Created, person.StatusCode);
         Assert.Equal(HttpStatusCode.Created, key.StatusCode);
         var id = (await key.Content.ReadFromJsonAsync<CreatedKey>())!.Id;
-        Assert.Equal("someone@example.com", (await fixture.DbAsync(db => db.ApiKeys.SingleAsync(k => k.Id == id))).CreatedBy);
+        // The token claims to be someone@example.com; nobody in the register has its object id, so the record names the id.
+        Assert.Equal($"entra:{objectId}", (await fixture.DbAsync(db => db.ApiKeys.SingleAsync(k => k.Id == id))).CreatedBy);
     }
 
     [Fact]
