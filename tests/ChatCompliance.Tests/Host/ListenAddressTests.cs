@@ -46,11 +46,13 @@ public sealed class ListenAddressTests : IDisposable
     [Fact]
     public async Task ASPNETCORE_ENVIRONMENT_chooses_the_hosting_environment()
     {
-        using var production = await BotServer.StartAsync(Environment());
-        using var development = await BotServer.StartAsync(Environment(("ASPNETCORE_ENVIRONMENT", "Development"), ("Storage__SqliteFileName", "development.db")));
+        using var production = await BotServer.StartAsync(Environment(("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information")));
+        using var development = await BotServer.StartAsync(Environment(("ASPNETCORE_ENVIRONMENT", "Development"), ("Storage__SqliteFileName", "development.db"),
+            ("Logging__LogLevel__Microsoft.Hosting.Lifetime", "Information")));
 
         Assert.Contains("Hosting environment: Production", production.Output, StringComparison.Ordinal);
         Assert.Contains("Hosting environment: Development", development.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hosting environment: Development", production.Output, StringComparison.Ordinal);
     }
 
     [Fact]

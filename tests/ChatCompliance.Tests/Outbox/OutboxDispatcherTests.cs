@@ -84,7 +84,8 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
 /// </summary>
 public abstract class OutboxDispatcherTests : IAsyncLifetime
 {
-    private readonly List<WireMockServer> _servers = [];
+    // A second connector for the tests that need one of their own; started first, so the app can allow its URL.
+    private readonly WireMockServer _spare = WireMockServer.Start();
 
     protected BotFrameworkFakes Fakes { get; } = new();
 
@@ -104,11 +105,8 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
     {
         await App.DisposeAsync();
         Fakes.Dispose();
-        foreach (var server in _servers)
-        {
-            server.Stop();
-            server.Dispose();
-        }
+        _spare.Stop();
+        _spare.Dispose();
 
         await DropStoreAsync();
     }
@@ -122,6 +120,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
     protected ComplianceApp NewApp()
     {
         var settings = Fakes.Settings();
+        settings["Teams:AllowedServiceUrls:1"] = $"{_spare.Urls[0]}/";
         Store(settings);
         return new ComplianceApp(settings, services => services.AddSingleton<TimeProvider>(Time));
     }
@@ -242,9 +241,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
 
     private WireMockServer Connector()
     {
-        var server = WireMockServer.Start();
-        _servers.Add(server);
-        return server;
+        return _spare;
     }
 
     private List<WireMock.Logging.ILogEntry> Posts(string conversation) =>
