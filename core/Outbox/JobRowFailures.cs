@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
 using Microsoft.EntityFrameworkCore;
 
@@ -38,8 +39,7 @@ public static class JobRowFailures
                 new TextElement(failures.Count > MaxShown ? $"…and {failures.Count - MaxShown} more (see the log)." : "Details are in the log.", TextStyle.Subtle),
             ],
             string.Create(CultureInfo.InvariantCulture, $"The {job} job skipped {failures.Count} item(s)."));
-        var leads = (await db.People.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(cancellationToken))
-            .Where(p => (p.Roles & PersonRoles.ComplianceLead) != 0).Select(p => p.Id).ToList();
+        var leads = await db.ActiveLeadIdsAsync(cancellationToken);
         foreach (var lead in leads)
         {
             await db.EnqueueForPersonAsync($"{key}:{lead:N}", "job.failure", card, lead, now, cancellationToken: cancellationToken);

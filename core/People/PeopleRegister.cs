@@ -36,4 +36,9 @@ public static class PeopleRegister
 
         return person;
     }
+
+    /// <summary>The ids of the active compliance leads: who hears about alerts, summaries and refusals.</summary>
+    public static async Task<List<Guid>> ActiveLeadIdsAsync(this ComplianceDbContext db, CancellationToken cancellationToken = default) =>
+        (await db.People.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(cancellationToken))
+            .Where(p => (p.Roles & PersonRoles.ComplianceLead) != 0).Select(p => p.Id).ToList();
 }

@@ -93,10 +93,9 @@ public sealed class TeamsIdentity(AuditTrail auditTrail, TimeProvider time)
                 Json(new { holder.Email, holder.TeamsUserId, holder.EntraObjectId }), Json(new { teamsUserId, objectId, tenantId, claimedPerson = claimed?.Email }),
                 "Teams user id and Entra object id disagree with the directory"), ct);
             var card = SecurityCards.IdentityMismatch(holder.DisplayName, holder.Email, teamsUserId, objectId, claimed?.Email, now);
-            var leads = (await db.People.Where(p => p.IsActive).ToListAsync(ct)).Where(p => p.Has(PersonRoles.ComplianceLead));
-            foreach (var lead in leads)
+            foreach (var lead in await db.ActiveLeadIdsAsync(ct))
             {
-                await db.EnqueueForPersonAsync($"{key}:{lead.Id:N}", "security.identity_mismatch", card, lead.Id, now, cancellationToken: ct);
+                await db.EnqueueForPersonAsync($"{key}:{lead:N}", "security.identity_mismatch", card, lead, now, cancellationToken: ct);
             }
         }, cancellationToken);
         return TeamsIdentityOutcome.Mismatch;

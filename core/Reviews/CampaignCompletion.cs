@@ -1,3 +1,4 @@
+using ChatCompliance.Core.People;
 using System.Text.Json;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
@@ -213,8 +214,7 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
         var progress = await ProgressAsync(campaignId, cancellationToken);
         var card = ReviewCards.Summary(campaign, progress, why);
         var now = time.GetUtcNow();
-        var leads = (await db.People.Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(cancellationToken))
-            .Where(p => (p.Roles & PersonRoles.ComplianceLead) != 0).Select(p => p.Id).ToList();
+        var leads = await db.ActiveLeadIdsAsync(cancellationToken);
         foreach (var lead in leads)
         {
             await db.EnqueueForPersonAsync($"review:{campaignId:N}:summary:{lead:N}", "review.summary", card, lead, now, cancellationToken: cancellationToken);
