@@ -180,7 +180,7 @@ internal static partial class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService conversation, IServiceProvider services, SlackWorkQueue queue, SlackEventIds seen, KnownConversations known, TimeProvider time)
+internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationService conversation, IServiceProvider services, KnownConversations known, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackAdapter> logger)
 {
     // Typed HTTP clients, built when first used: a slash command answered in its acknowledgement needs neither.
     private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
@@ -194,12 +194,14 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return Render(ConversationService.Unstorable)!; // refused before anything is remembered
         }
 
-        // The answer is the acknowledgement, due within 3 s: the (rate-limited) users.info lookup waits for the background.
-        var reference = await RememberAsync(team, channel, user, link: false, cancellationToken);
-        if (seen.TryClaim($"link:{user}"))
+        // The answer is the acknowledgement, due within 3 s: a user not seen in the last minutes is linked to their person
+        // first (users.info, bounded by Slack:IdentityTimeout), so a lead's first command is handled as the lead.
+        var sender = new ChatUser(Platform.Slack, user, null, null, team);
+        if (await RememberAsync(team, channel, user, link: !known.TryFindPerson(sender, out _), cancellationToken) is not { } reference)
         {
-            queue.TryEnqueue((services, ct) => services.GetRequiredService<SlackAdapter>().RememberAsync(team, channel, user, link: true, ct));
+            return Render(IdentityUnconfirmed)!;
         }
+
         var command = text.Trim();
         var lower = command.ToLowerInvariant();
         command = lower switch
@@ -208,7 +210,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             "reviews" => "my reviews",
             _ => command,
         };
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: command), cancellationToken);
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, sender, reference, Text: command), cancellationToken);
         return Render(reply) ?? BlockKitRenderer.Render(QuestionCards.Help());
     }
 
@@ -241,7 +243,12 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return;
         }
 
-        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
+        if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
+        {
+            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            return;
+        }
+
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
         if (Render(reply) is { } message)
         {
@@ -262,7 +269,12 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var data = ParseData(SlackInbound.Text(action, "value"));
         AddInputs(payload["state"], data);
         var team = SlackInbound.OriginOfInteraction(payload).TeamId;
-        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
+        if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
+        {
+            await Slack.PostEphemeralAsync(channel, user, IdentityUnconfirmed.Text, cancellationToken: cancellationToken);
+            return;
+        }
+
         var ts = SlackInbound.Text(payload, "message", "ts") ?? SlackInbound.Text(payload, "container", "message_ts");
         var reply = await conversation.HandleAsync(
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference,
@@ -295,42 +307,64 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
     }
 
     /// <summary>
-    /// One person, two platforms: a Slack user not seen before is looked up (users.info) and, when their
-    /// email belongs to a known person, linked to that person, so tasks and reviews reach them on Slack too.
+    /// One person, two platforms: a Slack user not seen before is looked up (users.info) and, when their email belongs
+    /// to a known person, linked to that person before anything is decided. Not confirmed (null) when Slack did not
+    /// answer within <see cref="SlackOptions.IdentityTimeout"/> or refused: the caller then acts for nobody.
     /// </summary>
-    private async Task<Person?> LinkPersonAsync(string? team, string user, CancellationToken cancellationToken)
+    private async Task<SlackIdentity?> LinkPersonAsync(string? team, string user, CancellationToken cancellationToken)
     {
         var person = await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user, cancellationToken);
         if (person is not null)
         {
-            return person;
+            return new SlackIdentity(person);
         }
 
         SlackUser profile;
+        var started = time.GetTimestamp();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.IdentityTimeout);
         try
         {
-            profile = await Slack.GetUserInfoAsync(user, cancellationToken);
+            profile = await Slack.GetUserInfoAsync(user, timeout.Token);
         }
-        catch (SlackApiException)
+        catch (Exception e) when (e is SlackApiException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return null; // No users:read.email scope, or a deleted user: answer anyway, link later.
+            LogIdentityUnconfirmed(logger, (long)time.GetElapsedTime(started).TotalMilliseconds, (e as SlackApiException)?.Error ?? "timeout");
+            return null;
         }
 
-        if (string.IsNullOrWhiteSpace(profile.Email) || profile.IsBot)
+        if (string.IsNullOrWhiteSpace(profile.Email) || profile.IsBot || profile.Deleted)
         {
-            return null;
+            return new SlackIdentity(null); // a bot, a deleted user or no email: nobody we know, questions only
         }
 
         var email = Person.NormaliseEmail(profile.Email);
         person = await db.People.FirstOrDefaultAsync(p => p.Email == email, cancellationToken);
-        if (person is not null && person.SlackUserId is null)
+        if (person is null)
+        {
+            return new SlackIdentity(null);
+        }
+
+        if (person.SlackUserId is null)
         {
             person.SlackUserId = user;
             person.SlackTeamId = team ?? profile.TeamId;
+            return new SlackIdentity(person);
         }
 
-        return person;
+        // The email's person is already linked to another Slack user: this one is not them.
+        return new SlackIdentity(null);
     }
+
+    /// <summary>What a Slack user was confirmed to be: a known person, or nobody known (questions only).</summary>
+    private sealed record SlackIdentity(Person? Person);
+
+    /// <summary>Said instead of acting when who sent a request could not be confirmed: nothing is done for nobody.</summary>
+    internal static readonly TextReply IdentityUnconfirmed =
+        new("I couldn't confirm who you are just now (Slack didn't answer in time), so I haven't done anything. Please try again in a minute.");
+
+    [LoggerMessage(EventId = 3251, Level = LogLevel.Warning, Message = "Slack: could not confirm who a user is (users.info: {Error} after {ElapsedMs} ms); the request was answered politely and nothing was done")]
+    private static partial void LogIdentityUnconfirmed(ILogger logger, long elapsedMs, string error);
 
     /// <summary>
     /// A modal's submit: its callback_id is the verb, private_metadata the data, and the inputs come from
@@ -361,7 +395,12 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
 
         var team = SlackInbound.OriginOfInteraction(payload).TeamId;
         var channel = await Slack.OpenConversationAsync([user], cancellationToken);
-        var reference = await RememberAsync(team, channel, user, link: true, cancellationToken);
+        if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
+        {
+            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, cancellationToken: cancellationToken);
+            return null;
+        }
+
         var reply = await conversation.HandleAsync(
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
             cancellationToken);
@@ -431,10 +470,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
     };
 
     /// <summary>
-    /// Stores the conversation reference and returns its id; with <paramref name="link"/>, also links the user to a
-    /// known person. Without linking, a conversation this instance stored minutes ago costs no database trip.
+    /// Stores the conversation reference and returns its id; with <paramref name="link"/>, first links the user to a
+    /// known person, and returns null, storing nothing, when Slack could not confirm who they are. Without linking, a
+    /// conversation this instance stored minutes ago costs no database trip.
     /// </summary>
-    internal async Task<Guid> RememberAsync(string? team, string channel, string user, bool link, CancellationToken cancellationToken)
+    internal async Task<Guid?> RememberAsync(string? team, string channel, string user, bool link, CancellationToken cancellationToken)
     {
         var fingerprint = channel.StartsWith('D') ? user : "";
         if (!link && known.Find(Platform.Slack, channel, fingerprint) is { } knownId)
@@ -442,6 +482,17 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             return knownId;
         }
 
+        SlackIdentity? identity = null;
+        if (link)
+        {
+            identity = await LinkPersonAsync(team, user, cancellationToken);
+            if (identity is null)
+            {
+                return null;
+            }
+        }
+
+        var person = identity?.Person;
         var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Slack && c.ConversationId == channel, cancellationToken);
         if (reference is null)
         {
@@ -456,7 +507,6 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
             db.ConversationReferences.Add(reference);
         }
 
-        var person = link ? await LinkPersonAsync(team, user, cancellationToken) : null;
         if (reference.Scope == ConversationScope.Personal)
         {
             reference.UserId ??= user;
@@ -466,6 +516,11 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         if (db.ChangeTracker.HasChanges() && !await db.SaveConversationAsync(reference, cancellationToken))
         {
             return await RememberAsync(team, channel, user, link, cancellationToken); // another request stored it first
+        }
+
+        if (identity is not null)
+        {
+            known.RememberPerson(new ChatUser(Platform.Slack, user, null, null, team), person?.Id);
         }
 
         known.Remember(Platform.Slack, channel, fingerprint, reference.Id, linked: reference.Scope != ConversationScope.Personal || reference.PersonId is not null);

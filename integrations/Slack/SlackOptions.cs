@@ -62,6 +62,13 @@ public sealed class SlackOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a request from a Slack user not yet linked to a person waits for <c>users.info</c> (permit and call)
+    /// before the bot says it could not confirm who they are; inside Slack's 3-second acknowledgement.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:02.500")]
+    public TimeSpan IdentityTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Calls that may wait for a permit per method (or channel) before further ones are refused.</summary>
     [Range(1, int.MaxValue)]
     public int RateLimitQueueLimit { get; set; } = 100_000;

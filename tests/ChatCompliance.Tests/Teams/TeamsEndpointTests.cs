@@ -63,6 +63,30 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         Assert.Contains("my tasks", Card(reply.RequestMessage.Body!).ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_leads_first_message_is_handled_as_the_lead_and_binds_their_teams_id()
+    {
+        await using (var db = Db())
+        {
+            db.People.Add(new Person
+            {
+                Email = "lead@example.com", DisplayName = "Lena Lead", EntraObjectId = "aad-user-1", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead,
+                CreatedAt = DateTimeOffset.UtcNow,
+            });
+            await db.SaveChangesAsync();
+        }
+
+        var response = await PostAsync(Message("audit add soc2-type2 2030-09-01 SOC 2 Type 2 2030 period 2030-01-01 to 2030-06-30"), _fakes.Token());
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.DoesNotContain("Only a compliance lead", Assert.Single(_fakes.ConnectorCalls()).RequestMessage.Body!, StringComparison.Ordinal);
+        await using (var db = Db())
+        {
+            Assert.Equal("SOC 2 Type 2 2030", Assert.Single(await db.Audits.ToListAsync()).Name);
+            Assert.Equal("29:user-1", (await db.People.SingleAsync()).TeamsUserId);
+        }
+    }
+
     public static TheoryData<string, string> BadTokens => new()
     {
         { "expired", "expired" },
