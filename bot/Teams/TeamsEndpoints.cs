@@ -28,7 +28,8 @@ internal static partial class TeamsEndpoints
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("ChatCompliance.Teams");
         if (options.IsLocalMode)
         {
-            LogLocalMode(logger);
+            // Expected while developing with local tools; anywhere else it is worth a warning.
+            LogLocalMode(logger, endpoints.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment() ? LogLevel.Information : LogLevel.Warning);
         }
 
         endpoints.MapPost("/api/messages", HandleAsync);
@@ -106,6 +107,6 @@ internal static partial class TeamsEndpoints
         return buffer.ToArray();
     }
 
-    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Teams endpoint /api/messages runs WITHOUT authentication: MicrosoftAppId is not set. Use this only with local tools (Microsoft 365 Agents Playground, Bot Framework Emulator).")]
-    private static partial void LogLocalMode(ILogger logger);
+    [LoggerMessage(EventId = 3100, Message = "Teams endpoint /api/messages runs WITHOUT authentication: MicrosoftAppId is not set. Use this only with local tools (Microsoft 365 Agents Playground, Bot Framework Emulator).")]
+    private static partial void LogLocalMode(ILogger logger, LogLevel level);
 }

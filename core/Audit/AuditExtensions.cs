@@ -85,7 +85,8 @@ public static partial class AuditExtensions
         return File.ReadAllText(path).Trim();
     }
 
-    [LoggerMessage(EventId = 1701, Level = LogLevel.Warning,
+    // Information, not a warning: this happens only in Development, where a generated key is the intended set-up.
+    [LoggerMessage(EventId = 1701, Level = LogLevel.Information,
         Message = "Audit:Keys is not set: generated the audit trail's MAC key into {Path} (Development only; key id 'local'). Production needs Audit:Keys:{{id}} and Audit:CurrentKeyId, from an environment variable or a secret store; never commit the key")]
     private static partial void LogLocalKeyCreated(ILogger logger, string path);
 

@@ -42,6 +42,7 @@ public sealed class TeamsIdentity(AuditTrail auditTrail, TimeProvider time)
         objectId = string.IsNullOrEmpty(objectId) ? null : objectId;
         var candidates = await db.People
             .Where(p => p.TeamsUserId == teamsUserId || (objectId != null && p.EntraObjectId == objectId))
+            .OrderBy(p => p.Id)
             .Take(4)
             .ToListAsync(cancellationToken);
         var byObjectId = objectId is null ? null : candidates.FirstOrDefault(p => p.EntraObjectId == objectId);

@@ -1,8 +1,10 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace ChatCompliance.Core.Storage;
@@ -26,7 +28,9 @@ public static class StorageExtensions
         else
         {
             builder.Services.AddDbContextPool<ComplianceDbContext, SqliteComplianceDbContext>(
-                o => o.UseSqlite(store.ConnectionString).AddInterceptors(SqlitePragmas.Instance, StoredInputGuard.Instance));
+                o => o.UseSqlite(store.ConnectionString).AddInterceptors(SqlitePragmas.Instance, StoredInputGuard.Instance)
+                    // SQLite rebuilds a table with foreign keys off, outside the migration's transaction, as it must: expected, not a warning.
+                    .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         }
 
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");

@@ -5,7 +5,7 @@ namespace ChatCompliance.Integrations.Slack;
 /// <summary>Log lines of the Slack Web API client (EventIds 3200–3249). Bodies only at Trace; tokens and queries never.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3201, Level = LogLevel.Debug, Message = "Slack {Method} ok in {ElapsedMs} ms")]
+    [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Slack {Method} ok in {ElapsedMs} ms")]
     public static partial void Sent(ILogger logger, string method, long elapsedMs);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "Slack {Method} failed with HTTP {StatusCode} ({Error}) after {ElapsedMs} ms")]

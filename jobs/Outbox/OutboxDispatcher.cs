@@ -394,6 +394,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         _nextRecovery = now + RecoveryInterval;
         var cutOff = await db.Outbox.AsNoTracking()
             .Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.ClaimedUntil <= now && o.ClaimedBy!.EndsWith(SendingSuffix))
+            .OrderBy(o => o.Id) // any order will do; a stated one keeps EF Core from warning on every start
             .Take(_options.BatchSize).ToListAsync(cancellationToken);
         foreach (var row in cutOff)
         {

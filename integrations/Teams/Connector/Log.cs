@@ -6,7 +6,7 @@ namespace ChatCompliance.Integrations.Teams.Connector;
 /// <summary>Log lines of the outbound Bot Connector client (EventIds 3100–3149). Bodies only at Debug/Trace; tokens never.</summary>
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Bot Connector {Method} {Uri} answered {StatusCode} in {ElapsedMs} ms")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Bot Connector {Method} {Uri} answered {StatusCode} in {ElapsedMs} ms")]
     public static partial void Sent(ILogger logger, HttpMethod method, Uri uri, int statusCode, long elapsedMs);
 
     [LoggerMessage(EventId = 3102, Level = LogLevel.Warning, Message = "Bot Connector {Method} {Uri} failed with {StatusCode} after {ElapsedMs} ms")]
