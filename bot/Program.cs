@@ -26,7 +26,7 @@ try
         return await CommandLine.RunAsync(args);
     }
 
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = WebApplication.CreateBuilder(args).UseSettingsBesideProgram();
 
     // Port 3978 unless ASPNETCORE_URLS, DOTNET_URLS, --urls (or another ASP.NET Core address setting) says otherwise.
     builder.UseDefaultAddressUnlessGiven();
@@ -68,6 +68,9 @@ try
 
     // Forwarded headers only from the proxies in ForwardedHeaders:KnownProxies / KnownNetworks (none by default).
     builder.AddProxyHeaders();
+
+    // The keys behind the dashboard's sign-in cookie, kept under the data directory.
+    builder.AddDataProtectionKeys();
 
     // The admin REST API under /api/v1: Entra ID tokens or API keys, roles, ProblemDetails, OpenAPI.
     builder.AddAdminApi();

@@ -165,12 +165,7 @@ internal static partial class CommandLine
     /// <summary>The configured store, created and migrated as the web host does at start, with the audit trail's keys.</summary>
     private static async Task<IHost> OpenStoreAsync(CancellationToken cancellationToken)
     {
-        // The web host's environment (ASPNETCORE_ENVIRONMENT, as dotnet run sets it) decides here too: the same keys, the same files.
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
-        {
-            EnvironmentName = Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT"),
-        });
-        builder.Logging.ClearProviders();
+        var builder = NewHostBuilder();
         builder.AddStorage();
         builder.AddAuditTrail();
         var host = builder.Build();

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using ChatCompliance.Bot.Api.ApiKeys;
+using ChatCompliance.Bot.Hosting;
 using ChatCompliance.Bot.Manifests;
 using ChatCompliance.Core.ApiKeys;
 using ChatCompliance.Core.Audit;
@@ -20,12 +21,28 @@ namespace ChatCompliance.Bot.Cli;
 /// </summary>
 internal static partial class CommandLine
 {
-    private static readonly string[] Verbs = ["ask", "kb", "manifests", "controls", "apikey", "audit"];
+    /// <summary>Exit codes, the same for every verb: done, failed (a bad file, a broken chain, a refused row), or misused.</summary>
+    public const int Ok = 0, Failed = 1, Usage = 2;
 
-    public static bool IsVerb(string[] args) => args.Length > 0 && Verbs.Contains(args[0], StringComparer.Ordinal);
+    private static readonly string[] Verbs = ["ask", "kb", "manifests", "controls", "apikey", "audit", "help", "--help", "-h", "-?"];
+
+    /// <summary>The configuration switches given with the verb (<c>--Storage:DataDirectory x</c>, <c>--environment</c> …), as the web host reads them.</summary>
+    private static string[] _settings = [];
+
+    /// <summary>
+    /// True when the program was asked for a verb (or for help) rather than to serve: the first argument that is not a
+    /// configuration switch. Any other word is treated as a verb too, so a typo gets usage instead of a web host.
+    /// </summary>
+    public static bool IsVerb(string[] args) => HostSwitches.Split(args).Verb is [var first, ..] && (Verbs.Contains(first, StringComparer.Ordinal) || !first.StartsWith('-'));
 
     public static async Task<int> RunAsync(string[] args)
     {
+        (_settings, var verb) = HostSwitches.Split(args);
+        if (verb is ["help", .. var topic])
+        {
+            verb = [.. topic.Where(word => word is not ("--help" or "-h" or "-?")), "--help"]; // help, help controls, help controls import
+        }
+
         var question = new Argument<string?>("question") { Description = "The question, in quotes", Arity = ArgumentArity.ZeroOrOne };
         var batch = new Option<bool>("--batch") { Description = "Read JSON lines {\"id\",\"question\"} on stdin, write JSON lines of answers on stdout" };
         var noRecord = new Option<bool>("--no-record") { Description = "Do not record the questions in the store" };
@@ -65,8 +82,56 @@ internal static partial class CommandLine
         revoke.SetAction((result, cancellationToken) => FailPolitelyAsync(() => RevokeKeyAsync(result.GetValue(keyId)!, cancellationToken)));
         var apikey = new Command("apikey", "Admin-API keys") { create, list, revoke };
 
-        var root = new RootCommand("ChatCompliance: run without a verb to start the web host") { ask, kb, manifests, controls, apikey, AuditCommand() };
-        return await root.Parse(args).InvokeAsync();
+        var root = new RootCommand(
+            "ChatCompliance: run without a verb to start the web host. Every verb also takes the server's configuration switches "
+            + "(--Storage:DataDirectory <dir>, --ConnectionStrings:Postgres <cs>, --environment <name>, …). Exit codes: 0 done, 1 failed, 2 usage.")
+        {
+            ask, kb, manifests, controls, apikey, AuditCommand(),
+        };
+        var parsed = root.Parse(verb);
+        if (parsed.Errors.Count > 0)
+        {
+            // Usage goes to standard error with its own exit code, so a script never parses it as output.
+            foreach (var error in parsed.Errors)
+            {
+                await Console.Error.WriteLineAsync($"error: {error.Message}");
+            }
+
+            var command = string.Join(' ', parsed.CommandResult.Command is RootCommand ? [] : CommandPath(parsed.CommandResult));
+            await Console.Error.WriteLineAsync(command.Length == 0 ? "usage: see `help` (or `--help`) for the verbs" : $"usage: see `{command} --help`");
+            return Usage;
+        }
+
+        return await parsed.InvokeAsync();
+    }
+
+    private static Stack<string> CommandPath(System.CommandLine.Parsing.SymbolResult? result)
+    {
+        var names = new Stack<string>();
+        for (var node = result; node is not null; node = node.Parent)
+        {
+            if (node is System.CommandLine.Parsing.CommandResult { Command: not RootCommand } command)
+            {
+                names.Push(command.Command.Name);
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>A host for a verb: the web host's configuration (appsettings, environment variables, the given switches) and environment.</summary>
+    private static HostApplicationBuilder NewHostBuilder()
+    {
+        var given = new ConfigurationBuilder().AddCommandLine(_settings).Build();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = _settings,
+            // The web host's environment variable decides here too (dotnet run sets --environment itself): the same keys, the same files.
+            EnvironmentName = given[HostDefaults.EnvironmentKey] is null ? Environment.GetEnvironmentVariable("DOTNET_ENVIRONMENT") ?? Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") : null,
+        });
+        builder.UseSettingsBesideProgram();
+        builder.Logging.ClearProviders(); // a verb's standard output is its own
+        return builder;
     }
 
     /// <summary>A bad setting or a missing folder is one line on stderr and exit code 1, not a stack trace.</summary>
@@ -136,8 +201,7 @@ internal static partial class CommandLine
     /// <summary>A host with the store (migrated) and what the store verbs need; logging off, so output is only the verb's.</summary>
     private static async Task<IHost> StoreHostAsync(bool controls, CancellationToken cancellationToken)
     {
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
+        var builder = NewHostBuilder();
         builder.AddStorage();
         builder.AddApiKeys();
         if (controls)
@@ -153,6 +217,11 @@ internal static partial class CommandLine
 
     private static async Task<int> ImportControlsAsync(string file, bool dryRun, CancellationToken cancellationToken)
     {
+        if (!File.Exists(file))
+        {
+            throw new FileNotFoundException($"there is no file {Path.GetFullPath(file)}");
+        }
+
         using var host = await StoreHostAsync(controls: true, cancellationToken);
         await using var scope = host.Services.CreateAsyncScope();
         ControlImportReport report;
@@ -268,8 +337,7 @@ internal static partial class CommandLine
             return 2;
         }
 
-        var builder = Host.CreateApplicationBuilder();
-        builder.Logging.ClearProviders();
+        var builder = NewHostBuilder();
         builder.AddKnowledgeBase();
         if (record)
         {
