@@ -95,7 +95,9 @@ internal static partial class AdminApi
         api.MapPeopleApi();
         api.MapAuditsApi();
         api.MapTasksApi();
+        api.MapTaskDecisionsApi();
         api.MapReviewsApi();
+        api.MapReviewDecisionsApi();
         api.MapEvidenceExportApi();
         api.MapApiKeysApi();
         return endpoints;

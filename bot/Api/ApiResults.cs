@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatCompliance.Bot.Api;
@@ -128,4 +129,13 @@ internal static class ApiDownloads
 
         return Results.Empty;
     }
+}
+
+/// <summary>Core's sentences are written for chat (Markdown, escaped names); the API gives them as plain text.</summary>
+internal static partial class ApiText
+{
+    public static string Plain(string chatText) => Escaped().Replace(chatText.Replace("**", "", StringComparison.Ordinal), "$1");
+
+    [GeneratedRegex(@"\\([\\`*_{}\[\]()#+\-.!|>~<&])")]
+    private static partial Regex Escaped();
 }

@@ -138,6 +138,22 @@ internal sealed partial class TaskConversation(
         }
     }
 
+    /// <summary>
+    /// A lead's decision from outside chat (the admin API): the same command and checks as a click on the lead's card, the
+    /// same cards queued for whoever acts next, and every posted copy of the task's card updated.
+    /// </summary>
+    public async Task<TaskOutcome> DecideAsync(Guid taskId, int version, TaskActor actor, TaskCommand command, CancellationToken cancellationToken)
+    {
+        var outcome = await tasks.ActAsync(taskId, version, actor, command, (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
+        if (outcome.Kind == TaskOutcomeKind.Done)
+        {
+            outbox.Nudge();
+            await UpdateCopiesAsync(outcome.Task!, Guid.Empty, null, cancellationToken);
+        }
+
+        return outcome;
+    }
+
     private async Task<ChatReply> ShowAsync(ChatEvent chat, Person? actor, Guid taskId, CancellationToken cancellationToken)
     {
         var task = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking().SingleOrDefaultAsync(t => t.Id == taskId, cancellationToken);

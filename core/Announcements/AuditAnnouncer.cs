@@ -1,4 +1,5 @@
 using System.Globalization;
+using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Outbox;
@@ -12,15 +13,19 @@ namespace ChatCompliance.Core.Announcements;
 /// audit with the open evidence, warnings as an ISO/IEC 27001 certificate nears its expiry with no recertification
 /// booked, and monthly when the newest SOC 2 report's period ended more than 12 months ago with no audit booked.
 /// Each announcement is queued once per channel (its idempotency key); a missed day sends the step that applies
-/// now, never the ones already past.
+/// now, never the ones already past. An audit that cannot be read or announced is skipped (and collected as a failure);
+/// the others are announced.
 /// </summary>
 public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
 {
     /// <summary>Days before an audit (and before a certificate expires) that are announced.</summary>
     public static IReadOnlyList<int> Countdown { get; } = [90, 60, 30, 14, 7, 1];
 
-    /// <summary>Queues what is due on <paramref name="today"/> (the company's date); returns how many messages were queued.</summary>
-    public async Task<int> AnnounceAsync(DateOnly today, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues what is due on <paramref name="today"/> (the company's date); returns how many messages were queued. An audit
+    /// that throws is skipped and added to <paramref name="failures"/>; without a collection, the first failure is thrown.
+    /// </summary>
+    public async Task<int> AnnounceAsync(DateOnly today, ICollection<JobRowFailure>? failures = null, CancellationToken cancellationToken = default)
     {
         var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Audits)
             .Select(s => s.Conversation!).ToListAsync(cancellationToken);
@@ -30,16 +35,23 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
         }
 
         var horizon = today.AddDays(Countdown[0]);
-        var audits = await db.Audits.AsNoTracking().ToListAsync(cancellationToken);
-        var announcements = new List<(string Key, Card Card)>();
+        var audits = await ReadableAuditsAsync(failures, cancellationToken);
+        var announcements = new List<(string Key, Card Card, string Row)>();
         foreach (var audit in audits.Where(a => a.StartsOn >= today && a.StartsOn <= horizon))
         {
-            var days = audit.StartsOn.DayNumber - today.DayNumber;
-            var step = Countdown.Where(t => t >= days).Min();
-            var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
-            var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
-            var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
-            announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", AnnouncementCards.Countdown(audit, days, open, overdue, waiting)));
+            try
+            {
+                var days = audit.StartsOn.DayNumber - today.DayNumber;
+                var step = Countdown.Where(t => t >= days).Min();
+                var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
+                var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
+                var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
+                announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", AnnouncementCards.Countdown(audit, days, open, overdue, waiting), Row(audit)));
+            }
+            catch (Exception e) when (e is not OperationCanceledException && failures is not null)
+            {
+                failures.Add(new JobRowFailure(Row(audit), e.Message));
+            }
         }
 
         foreach (var certified in audits.Where(a => a.CertificateExpiresOn is { } expires && expires >= today && expires <= horizon))
@@ -50,7 +62,7 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
             {
                 var days = expires.DayNumber - today.DayNumber;
                 var step = Countdown.Where(t => t >= days).Min();
-                announcements.Add(($"certificate:{certified.Id:N}:{expires:yyyyMMdd}:{step}", AnnouncementCards.CertificateExpiring(certified, days)));
+                announcements.Add(($"certificate:{certified.Id:N}:{expires:yyyyMMdd}:{step}", AnnouncementCards.CertificateExpiring(certified, days), Row(certified)));
             }
         }
 
@@ -59,12 +71,12 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
         if (newest is not null && ReportDate(newest) < today.AddMonths(-12) && !soc2.Any(a => a.StartsOn >= today))
         {
             var key = string.Create(CultureInfo.InvariantCulture, $"soc2-stale:{newest.Id:N}:{today:yyyyMM}");
-            announcements.Add((key, AnnouncementCards.Soc2ReportAging(newest, ReportDate(newest), today)));
+            announcements.Add((key, AnnouncementCards.Soc2ReportAging(newest, ReportDate(newest), today), Row(newest)));
         }
 
         var queued = 0;
         var now = time.GetUtcNow();
-        foreach (var (key, card) in announcements)
+        foreach (var (key, card, row) in announcements)
         {
             foreach (var channel in channels)
             {
@@ -76,15 +88,52 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
                         queued++;
                     }
                 }
-                catch (DbUpdateException)
+                catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    db.ChangeTracker.Clear(); // another instance queued the same announcement first
+                    db.ChangeTracker.Clear();
+                    if (e is DbUpdateException && await db.Outbox.AnyAsync(o => o.IdempotencyKey == $"{key}:{channel.Id:N}", cancellationToken))
+                    {
+                        continue; // another instance queued the same announcement first
+                    }
+
+                    if (failures is null)
+                    {
+                        throw;
+                    }
+
+                    failures.Add(new JobRowFailure($"{row}, channel {channel.ConversationId}", e.Message));
                 }
             }
         }
 
         return queued;
     }
+
+    /// <summary>Every audit of the calendar that can be read; one that cannot (data no path should have made) is a failure, not the end.</summary>
+    private async Task<List<Domain.Audit>> ReadableAuditsAsync(ICollection<JobRowFailure>? failures, CancellationToken cancellationToken)
+    {
+        if (failures is null)
+        {
+            return await db.Audits.AsNoTracking().ToListAsync(cancellationToken);
+        }
+
+        var audits = new List<Domain.Audit>();
+        foreach (var row in await db.Audits.AsNoTracking().OrderBy(a => a.StartsOn).Select(a => new { a.Id, a.Name }).ToListAsync(cancellationToken))
+        {
+            try
+            {
+                audits.Add(await db.Audits.AsNoTracking().SingleAsync(a => a.Id == row.Id, cancellationToken));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failures.Add(new JobRowFailure($"audit {AuditSubjects.Id(row.Id)} ({row.Name})", e.Message));
+            }
+        }
+
+        return audits;
+    }
+
+    private static string Row(Domain.Audit audit) => $"audit {AuditSubjects.Id(audit.Id)} ({audit.Name})";
 
     /// <summary>The date a SOC 2 report speaks to: a Type 2's period end, a Type 1's as-of date.</summary>
     private static DateOnly ReportDate(Domain.Audit audit) => audit.Kind == AuditKind.Soc2Type2 ? audit.PeriodEnd ?? audit.StartsOn : audit.StartsOn;

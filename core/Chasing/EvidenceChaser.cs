@@ -36,16 +36,20 @@ public sealed partial class EvidenceChaser(
     private readonly ChaseLadder _ladder = new(options.Value);
     private readonly Dictionary<Guid, Person?> _managers = [];
 
-    /// <summary>Queues whatever step is due now for every open task and every running review.</summary>
-    public async Task<ChaseResult> ChaseAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues whatever step is due now for every open task and every running review. A task or review that throws (data
+    /// no path should have made) is skipped and added to <paramref name="failures"/>; the rest are chased. Without a
+    /// collection, the first failure is thrown.
+    /// </summary>
+    public async Task<ChaseResult> ChaseAsync(ICollection<JobRowFailure>? failures = null, CancellationToken cancellationToken = default)
     {
         var now = time.GetUtcNow();
         var leads = (await db.People.AsNoTracking().Where(p => p.IsActive).ToListAsync(cancellationToken))
             .Where(p => p.Has(PersonRoles.ComplianceLead)).ToList();
         var tasks = 0;
-        foreach (var id in await TasksInPlayAsync(now, cancellationToken))
+        foreach (var (id, title) in await TasksInPlayAsync(now, cancellationToken))
         {
-            tasks += await ChaseTaskAsync(id, leads, now, cancellationToken);
+            tasks += await OneRowAsync(() => ChaseTaskAsync(id, leads, now, cancellationToken), $"evidence task {AuditSubjects.Id(id)} ({title})", failures);
         }
 
         var reviews = 0;
@@ -53,22 +57,39 @@ public sealed partial class EvidenceChaser(
         var (from, to) = reviewLadder.DueDatesInPlay(now);
         var campaigns = await db.AccessReviewCampaigns.AsNoTracking()
             .Where(c => c.Status == CampaignStatus.Running && c.DueDate >= from && c.DueDate <= to)
-            .Select(c => c.Id).ToListAsync(cancellationToken);
-        foreach (var id in campaigns)
+            .Select(c => new { c.Id, c.Name }).ToListAsync(cancellationToken);
+        foreach (var campaign in campaigns)
         {
-            reviews += await ChaseReviewAsync(id, reviewLadder, now, cancellationToken);
+            reviews += await OneRowAsync(() => ChaseReviewAsync(campaign.Id, reviewLadder, now, cancellationToken),
+                $"access review campaign {AuditSubjects.Id(campaign.Id)} ({campaign.Name})", failures);
         }
 
         LogChased(logger, tasks, reviews);
         return new ChaseResult(tasks, reviews);
     }
 
-    private async Task<List<Guid>> TasksInPlayAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Chases one row; when it throws and failures are collected, records it and carries on with nothing queued for it.</summary>
+    private async Task<int> OneRowAsync(Func<Task<int>> chase, string row, ICollection<JobRowFailure>? failures)
+    {
+        try
+        {
+            return await chase();
+        }
+        catch (Exception e) when (e is not OperationCanceledException && failures is not null)
+        {
+            // One bad row (an owner or control that cannot be read, a card that cannot be built) must not stop the others.
+            db.ChangeTracker.Clear();
+            failures.Add(new JobRowFailure(row, e.Message));
+            return 0;
+        }
+    }
+
+    private async Task<List<(Guid Id, string Title)>> TasksInPlayAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (from, to) = _ladder.DueDatesInPlay(now);
-        return await db.EvidenceTasks.AsNoTracking()
+        return [.. (await db.EvidenceTasks.AsNoTracking()
             .Where(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate >= from && t.DueDate <= to)
-            .OrderBy(t => t.DueDate).Select(t => t.Id).ToListAsync(cancellationToken);
+            .OrderBy(t => t.DueDate).Select(t => new { t.Id, t.Title }).ToListAsync(cancellationToken)).Select(t => (t.Id, t.Title))];
     }
 
     private async Task<int> ChaseTaskAsync(Guid taskId, List<Person> leads, DateTimeOffset now, CancellationToken cancellationToken)

@@ -99,6 +99,13 @@ public static class CsvImportReader
             MalformedData = CsvMalformedDataHandling.Throw,
             MaxRecordSize = maxRecordBytes,
         };
+        if (FirstBadByteLine(input) is { } badLine)
+        {
+            // A decoder would quietly turn such bytes into U+FFFD and store them: the file is refused instead.
+            errors.Add(new(badLine, null, "is not UTF-8 text: a byte sequence there is no character (half a character?). Save the file as UTF-8"));
+            return 0;
+        }
+
         await using var csv = CsvReader.Create(input, options, leaveOpen: true);
         var count = 0;
         try
@@ -120,6 +127,13 @@ public static class CsvImportReader
                     continue;
                 }
 
+                var unstorable = columns.Keys.Select(c => (Column: c, Problem: Domain.TextRule.StorageProblem(row.Field(c), c))).Where(p => p.Problem is not null).ToList();
+                if (unstorable.Count > 0)
+                {
+                    errors.AddRange(unstorable.Select(p => new ControlImportError(row.Line, p.Column, p.Problem!)));
+                    continue;
+                }
+
                 if (!onRow(row))
                 {
                     break;
@@ -132,5 +146,30 @@ public static class CsvImportReader
         }
 
         return count;
+    }
+
+    /// <summary>The line of the first byte sequence that is not UTF-8 in a seekable input (read, then rewound); null when all is UTF-8.</summary>
+    private static int? FirstBadByteLine(Stream input)
+    {
+        if (!input.CanSeek)
+        {
+            return null;
+        }
+
+        var start = input.Position;
+        using var copy = new MemoryStream();
+        input.CopyTo(copy);
+        input.Position = start;
+        var bytes = copy.GetBuffer().AsSpan(0, (int)copy.Length);
+        try
+        {
+            _ = new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true).GetCharCount(bytes);
+            return null;
+        }
+        catch (System.Text.DecoderFallbackException e)
+        {
+            var index = Math.Clamp(e.Index, 0, bytes.Length);
+            return bytes[..index].Count((byte)'\n') + 1;
+        }
     }
 }

@@ -12,9 +12,14 @@ public static class SettingsAudit
 {
     public const string Action = "settings.changed";
 
+    // Any constant nothing else in the database locks on; the ASCII of "CCSETTN1".
+    private const long SettingsLockKey = 0x4343_5345_5454_4E31;
+
     /// <summary>
     /// Compares the effective settings with the last audited value (the defaults, all rules on, when none was audited)
-    /// and appends a <c>settings.changed</c> entry with both when they differ; true when it did.
+    /// and appends a <c>settings.changed</c> entry with both when they differ; true when it did. Instances starting together
+    /// take turns (PostgreSQL: a transaction-scoped advisory lock before the read; SQLite: the write lock its transactions
+    /// begin with), so the second sees the first's entry and writes nothing.
     /// </summary>
     public static async Task<bool> RecordChangesAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -24,6 +29,11 @@ public static class SettingsAudit
         var after = ChangeSnapshots.OfSettings(scope.ServiceProvider.GetRequiredService<IOptions<SeparationOfDutiesOptions>>().Value);
         return await AuditTrail.RunInTransactionAsync(db, async ct =>
         {
+            if (db.Database.IsNpgsql())
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({SettingsLockKey})", ct);
+            }
+
             var last = await db.AuditTrail.AsNoTracking()
                 .Where(e => e.Action == Action && e.SubjectType == AuditSubjects.Settings && e.SubjectId == SeparationOfDutiesOptions.SectionName)
                 .OrderByDescending(e => e.Sequence)

@@ -2,18 +2,30 @@ using ChatCompliance.Core.Announcements;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Digests;
+using ChatCompliance.Core.Outbox;
+using ChatCompliance.Core.Storage;
 using Hangfire;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Jobs.Announcements;
 
-/// <summary>Daily: the audit calendar's countdowns and warnings to subscribed channels (each once per channel).</summary>
+/// <summary>
+/// Daily: the audit calendar's countdowns and warnings to subscribed channels (each once per channel). An audit that
+/// throws is skipped and logged, the others are announced, and the leads are told.
+/// </summary>
 [DisableConcurrentExecution(timeoutInSeconds: 600)]
-public sealed class AuditAnnouncementJob(AuditAnnouncer announcer, CompanyClock clock)
+public sealed class AuditAnnouncementJob(AuditAnnouncer announcer, CompanyClock clock, ComplianceDbContext db, TimeProvider time, ILogger<AuditAnnouncementJob> logger)
 {
     public const string RecurringJobId = "audits-announce";
 
-    public Task<int> RunAsync(CancellationToken cancellationToken) => announcer.AnnounceAsync(clock.Today, cancellationToken);
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = new List<JobRowFailure>();
+        var queued = await announcer.AnnounceAsync(clock.Today, failures, cancellationToken);
+        await JobFailures.ReportAsync(db, logger, "audit announcement", failures, time.GetUtcNow(), cancellationToken);
+        return queued;
+    }
 }
 
 /// <summary>Weekly: the digest for compliance-lead channels (once per channel and ISO week, however often it runs).</summary>

@@ -9,7 +9,11 @@ using ChatCompliance.Integrations.Teams.Cards;
 using ChatCompliance.Tests.Cards;
 using ChatCompliance.Tests.Infrastructure;
 using ChatCompliance.Tests.Slack;
+using ChatCompliance.Core.Chasing;
+using ChatCompliance.Jobs.Announcements;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ChatCompliance.Tests.Announcements;
@@ -155,6 +159,35 @@ public abstract class AnnouncementTests<TStore> : IAsyncLifetime
             var slack = BlockKitRenderer.Render(card);
             BlockKitChecker.AssertMessage(slack.Blocks, slack.Text);
         }
+    }
+
+    [Fact]
+    public async Task An_audit_that_cannot_be_read_is_skipped_the_others_are_announced_and_the_leads_are_told_once()
+    {
+        var lead = new Person { Email = "lee@example.com", DisplayName = "Lee Lead", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, CreatedAt = DateTimeOffset.UnixEpoch };
+        await using (var db = _store.NewContext())
+        {
+            db.People.Add(lead);
+            db.ConversationReferences.Add(new ConversationReference { Platform = Platform.Slack, Scope = ConversationScope.Personal, ConversationId = "D-LEE", PersonId = lead.Id, UpdatedAt = DateTimeOffset.UnixEpoch });
+            db.Audits.AddRange(
+                new ChatCompliance.Core.Domain.Audit { Name = "Broken audit", Framework = Framework.Iso27001, Kind = AuditKind.Iso27001Surveillance, StartsOn = Today.AddDays(14), CreatedAt = DateTimeOffset.UnixEpoch },
+                new ChatCompliance.Core.Domain.Audit { Name = "SOC 2 Type 2 2027", Framework = Framework.Soc2, Kind = AuditKind.Soc2Type2, StartsOn = Today.AddDays(30), PeriodStart = new DateOnly(2026, 1, 1), PeriodEnd = new DateOnly(2026, 12, 31), CreatedAt = DateTimeOffset.UnixEpoch });
+            await db.SaveChangesAsync();
+            await Jobs.PoisonedRows.BreakAuditAsync(db, "Broken audit");
+        }
+
+        for (var run = 0; run < 2; run++)
+        {
+            await using var db = _store.NewContext();
+            var job = new AuditAnnouncementJob(new AuditAnnouncer(db, _time), new CompanyClock(_time, Options.Create(new ChaserOptions())), db, _time, NullLogger<AuditAnnouncementJob>.Instance);
+            await job.RunAsync(CancellationToken.None);
+        }
+
+        var announced = await QueuedAsync("audit.announcement");
+        Assert.Equal(2, announced.Count); // the good audit, once in each subscribed channel
+        Assert.All(announced, a => Assert.Contains("SOC 2 Type 2 2027", a.Payload, StringComparison.Ordinal));
+        var alert = Assert.Single(await QueuedAsync("job.failure"));
+        Assert.Contains("Broken audit", alert.Payload, StringComparison.Ordinal);
     }
 
     private async Task AddAuditAsync(ChatCompliance.Core.Domain.Audit audit)

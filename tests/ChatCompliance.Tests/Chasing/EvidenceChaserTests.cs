@@ -141,7 +141,8 @@ public abstract class EvidenceChaserTests<TStore> : IAsyncLifetime
     public async Task The_recurring_job_runs_the_chase()
     {
         await using var db = _store.NewContext();
-        var job = new EvidenceChaserJob(Chaser(db, new DateTimeOffset(2027, 1, 21, 8, 5, 0, TimeSpan.Zero)));
+        var at = new DateTimeOffset(2027, 1, 21, 8, 5, 0, TimeSpan.Zero);
+        var job = new EvidenceChaserJob(Chaser(db, at), db, new FakeTimeProvider(at), NullLogger<EvidenceChaserJob>.Instance);
 
         var first = await job.RunAsync(CancellationToken.None);
         var second = await job.RunAsync(CancellationToken.None);
@@ -240,6 +241,36 @@ public abstract class EvidenceChaserTests<TStore> : IAsyncLifetime
         var result = await ChaseAtAsync(new DateTimeOffset(2027, 1, 21, 8, 5, 0, TimeSpan.Zero));
 
         Assert.Equal(0, result.ReviewMessages);
+    }
+
+    [Fact]
+    public async Task A_task_that_cannot_be_read_is_skipped_the_others_are_chased_and_the_leads_are_told_once()
+    {
+        await using (var db = _store.NewContext())
+        {
+            var control = await db.Controls.SingleAsync();
+            db.EvidenceTasks.Add(new EvidenceTask { ControlId = control.Id, Title = "Broken evidence", OwnerId = Olivia.Id, DueDate = Due, PeriodStart = Due.AddDays(-90), PeriodEnd = Due });
+            await db.SaveChangesAsync();
+            await Jobs.PoisonedRows.BreakTaskAsync(db, "Broken evidence");
+        }
+
+        var at = new DateTimeOffset(2027, 1, 21, 14, 5, 0, TimeSpan.Zero); // the due day, working hours for Olivia and Dan
+        for (var run = 0; run < 2; run++)
+        {
+            await using var db = _store.NewContext();
+            var time = new FakeTimeProvider(at.AddMinutes(run));
+            await new EvidenceChaserJob(Chaser(db, at), db, time, NullLogger<EvidenceChaserJob>.Instance).RunAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(Sorted(Key("owner+0", Dan), Key("owner+0", Olivia)), (await KeysAsync()).Where(k => k.StartsWith("chase:", StringComparison.Ordinal)).ToList());
+        await using (var db = _store.NewContext())
+        {
+            var alerts = await db.Outbox.AsNoTracking().Where(o => o.Kind == "job.failure").ToListAsync();
+            var conversations = await db.ConversationReferences.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.ConversationId);
+            Assert.Equal(Sorted($"D-{Lee.Email}", $"D-{Lena.Email}"), Sorted([.. alerts.Select(a => conversations[a.ConversationReferenceId!.Value])])); // once per lead, however often it ran
+            Assert.All(alerts, a => Assert.Contains("Broken evidence", a.Payload, StringComparison.Ordinal));
+            Assert.All(alerts, a => Assert.DoesNotContain("Quarterly access review", a.Payload, StringComparison.Ordinal));
+        }
     }
 
     protected async Task<ChaseResult> ChaseAtAsync(DateTimeOffset at, IAccessDirectory? directory = null)

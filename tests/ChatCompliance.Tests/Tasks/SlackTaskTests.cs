@@ -310,6 +310,29 @@ public sealed class SlackTaskTests : IAsyncLifetime
         Assert.Equal(("task.refused", Platform.Slack), ((await TrailAsync())[^1].Action, (await TrailAsync())[^1].Platform));
     }
 
+    [Fact]
+    public async Task A_lead_cannot_approve_the_reassignment_they_asked_for_and_nothing_changes()
+    {
+        _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TaskOptions>>().Value.ReassignRequiresApproval = true;
+        await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Lead.Email}|{Lead.Email}> due {_due:yyyy-MM-dd}");
+        var ownerCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Submit evidence").Count == 1)], 1));
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Reassign"))).Body;
+        await ClickAsync(Lead, Button(form, "Send"), State((CardDataKeys.Email, Owner.Email), (CardDataKeys.Reason, "Olivia runs it now")));
+        var leadCard = Assert.Single(await WaitForAsync(() => [.. Calls("chat.postMessage", Lead.Channel).Where(c => Buttons(c, "Approve reassignment").Count == 1)], 1));
+        var before = await TaskAsync();
+
+        var approved = await ClickAsync(Lead, Button(leadCard, "Approve reassignment"));
+
+        Assert.Equal(("chat.postEphemeral", "You asked for this reassignment, so another compliance lead must decide it: there is no other compliance lead yet " +
+            "(an admin can give someone the ComplianceLead role)."), (approved.Method, (string?)approved.Body["text"]));
+        var task = await TaskAsync();
+        Assert.Equal((before.OwnerId, before.ProposedOwnerId, before.Version), (task.OwnerId, task.ProposedOwnerId, task.Version));
+        Assert.NotNull(task.ProposedOwnerId);
+        var entry = (await TrailAsync())[^1];
+        Assert.Equal(("task.refused", Lead.Email, Platform.Slack), (entry.Action, entry.Actor, entry.Platform));
+        await AssertChainIntactAsync();
+    }
+
     private async Task<JsonObject> AssignToOwnerAsync()
     {
         var reply = await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Owner.Email}|{Owner.Email}> due {_due:yyyy-MM-dd}");

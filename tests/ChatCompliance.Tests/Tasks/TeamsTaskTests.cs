@@ -362,6 +362,29 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         await AssertChainIntactAsync();
     }
 
+    [Fact]
+    public async Task A_lead_cannot_approve_the_reassignment_they_asked_for_and_nothing_changes()
+    {
+        _app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<TaskOptions>>().Value.ReassignRequiresApproval = true;
+        await AddBackupLeadAsync();
+        Assert.StartsWith("Assigned", TextOf(await SayAsync(Lead, $"assign AC-01 Q4 access review to {Lead.Email} due {_due:yyyy-MM-dd}")), StringComparison.Ordinal);
+        var (ownerCard, ownerMessage) = Assert.Single(await PostedAsync(Lead));
+        var form = (await ClickAsync(Lead, Button(ownerCard, "Reassign"), ownerMessage))["value"]!;
+        await ClickAsync(Lead, Button(form, "Send"), ownerMessage, new JsonObject { [CardDataKeys.Email] = Owner.Email, [CardDataKeys.Reason] = "Olivia runs it now" });
+        var (leadCard, leadMessage) = Assert.Single(await PostedAsync(Lead), c => Buttons(c.Card, "Approve reassignment").Count == 1);
+        var before = await TaskAsync();
+
+        var approved = await ClickAsync(Lead, Button(leadCard, "Approve reassignment"), leadMessage);
+
+        Assert.Equal((MessageType, "You asked for this reassignment, so another compliance lead must decide it: Bea Backup."), ((string?)approved["type"], (string?)approved["value"]));
+        var task = await TaskAsync();
+        Assert.Equal((before.OwnerId, before.ProposedOwnerId, before.Version), (task.OwnerId, task.ProposedOwnerId, task.Version));
+        var entry = (await TrailAsync())[^1];
+        Assert.Equal(("task.refused", Lead.Email, Platform.Teams, "task.reassignment_approved refused: You asked for this reassignment, so another compliance lead must decide it: Bea Backup."),
+            (entry.Action, entry.Actor, entry.Platform, entry.Reason));
+        await AssertChainIntactAsync();
+    }
+
     /// <summary>A second compliance lead, who has not talked to the bot: the one a refusal names.</summary>
     private async Task AddBackupLeadAsync()
     {
