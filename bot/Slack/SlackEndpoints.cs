@@ -237,7 +237,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
         var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
         if (TextRule.StorageProblem(text, "message") is not null)
         {
-            await Slack.PostMessageAsync(channel, ConversationService.Unstorable.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
             return;
         }
 
@@ -282,7 +282,8 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
                 await Slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
                 break;
             case TextReply text:
-                await Slack.PostEphemeralAsync(channel, user, text.Text, cancellationToken: cancellationToken);
+                var ephemeralText = BlockKitRenderer.RenderText(text.Text);
+                await Slack.PostEphemeralAsync(channel, user, ephemeralText.Text, ephemeralText.Blocks, cancellationToken: cancellationToken);
                 break;
             default:
                 if (Render(reply) is { } message)
@@ -426,7 +427,7 @@ internal sealed class SlackAdapter(ComplianceDbContext db, ConversationService c
     private static BlockKitMessage? Render(ChatReply reply) => reply switch
     {
         CardReply card => BlockKitRenderer.Render(card.Card),
-        TextReply text => new BlockKitMessage([new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text.Text } }], text.Text),
+        TextReply text => BlockKitRenderer.RenderText(text.Text),
         _ => null,
     };
 
