@@ -1,3 +1,4 @@
+using System.Text;
 using Markdig;
 using Markdig.Syntax;
 
@@ -15,30 +16,45 @@ public static class ParagraphText
     /// </summary>
     public static string Unwrap(string markdown)
     {
-        var lines = markdown.ReplaceLineEndings("\n").Split('\n');
-        var continuations = new HashSet<int>();
-        foreach (var paragraph in Markdown.Parse(string.Join('\n', lines)).Descendants<ParagraphBlock>())
+        var text = markdown.ReplaceLineEndings("\n");
+        // The line breaks inside a paragraph's source span are its wraps.
+        var wraps = new HashSet<int>();
+        foreach (var paragraph in Markdown.Parse(text).Descendants<ParagraphBlock>())
         {
-            for (var i = 1; i < paragraph.Lines.Count; i++)
+            var end = Math.Min(paragraph.Span.End, text.Length - 1);
+            for (var i = paragraph.Span.Start; i < end; i++)
             {
-                continuations.Add(paragraph.Lines.Lines[i].Line);
+                if (text[i] == '\n')
+                {
+                    wraps.Add(i);
+                }
             }
         }
 
-        var unwrapped = new List<string>(lines.Length);
-        for (var i = 0; i < lines.Length; i++)
+        var unwrapped = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
         {
-            var previous = unwrapped.Count > 0 ? unwrapped[^1] : null;
-            if (continuations.Contains(i) && previous is not null && !previous.EndsWith("  ", StringComparison.Ordinal) && !previous.EndsWith('\\'))
+            if (text[i] != '\n' || !wraps.Contains(i) || IsHardBreak(unwrapped))
             {
-                unwrapped[^1] = previous.TrimEnd() + " " + lines[i].Trim();
+                unwrapped.Append(text[i]);
+                continue;
             }
-            else
+
+            while (unwrapped.Length > 0 && unwrapped[^1] == ' ')
             {
-                unwrapped.Add(lines[i]);
+                unwrapped.Length--;
+            }
+
+            unwrapped.Append(' ');
+            while (i + 1 < text.Length && text[i + 1] is ' ' or '\t')
+            {
+                i++;
             }
         }
 
-        return string.Join('\n', unwrapped);
+        return unwrapped.ToString();
     }
+
+    private static bool IsHardBreak(StringBuilder before) =>
+        before.Length > 0 && before[^1] == '\\' || before.Length > 1 && before[^1] == ' ' && before[^2] == ' ';
 }
