@@ -117,6 +117,11 @@ internal sealed partial class ConversationService(
             return await Subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
         }
 
+        if (command is QuestionCards.MoreCommand or "show all" or "show more")
+        {
+            return await MoreAsync(chat, cancellationToken);
+        }
+
         if (command.StartsWith("ask ", StringComparison.Ordinal))
         {
             text = text[4..];
@@ -140,6 +145,32 @@ internal sealed partial class ConversationService(
         return new CardReply(QuestionCards.Answer(answer, question.Id));
     }
 
+    /// <summary>
+    /// <c>more</c>: the whole of the list the last answer in this conversation shortened. The question is asked again
+    /// (answers depend only on the question), so nothing but the question log is needed to find it.
+    /// </summary>
+    private async Task<ChatReply> MoreAsync(ChatEvent chat, CancellationToken cancellationToken)
+    {
+        await questions.FlushAsync(); // the last question may still be on its way to the database
+        var askedBy = await PersonIdAsync(chat.User, cancellationToken);
+        var recent = db.Questions.AsNoTracking().Where(q => q.ConversationReferenceId == chat.ConversationReferenceId && q.AskedOn == chat.User.Platform);
+        if (askedBy is { } person)
+        {
+            recent = recent.Where(q => q.AskedById == person);
+        }
+
+        // Ids are version 7 GUIDs: their order is the order the questions were asked in.
+        var last = await recent.OrderByDescending(q => q.Id).Select(q => q.Text).FirstOrDefaultAsync(cancellationToken);
+        if (last is null)
+        {
+            return new TextReply("There's nothing to show more of yet: ask me a question first.");
+        }
+
+        return answerer.AnswerInFull(answerer.Answer(last).Shortened) is { } full
+            ? new CardReply(QuestionCards.Answer(full))
+            : new TextReply("My last answer here already showed everything. Ask another question, or type **help** to see what I can do.");
+    }
+
     private async Task<ChatReply> OnCardActionAsync(ChatEvent chat, CancellationToken cancellationToken)
     {
         switch (chat.Verb)
@@ -148,6 +179,10 @@ internal sealed partial class ConversationService(
                 return new CardReply(QuestionCards.Help());
             case CardVerbs.QaRelated when chat.Value(CardDataKeys.Entry) is { } entryId && answerer.KnowledgeBase.ById.TryGetValue(entryId, out var entry):
                 return await AnswerAsync(chat, entry.Title, cancellationToken);
+            case CardVerbs.QaMore:
+                return answerer.AnswerInFull(chat.Value(CardDataKeys.Reference)) is { } full
+                    ? new CardReply(QuestionCards.Answer(full))
+                    : new TextReply("Sorry, I can't find that list any more. Ask the question again to see it.");
             case CardVerbs.QaHandOff when Guid.TryParse(chat.Value(CardDataKeys.Question), out var questionId):
                 return await HandOffAsync(chat, questionId, cancellationToken);
             case CardVerbs.QaAnswer when Guid.TryParse(chat.Value(CardDataKeys.Question), out var answeredId):

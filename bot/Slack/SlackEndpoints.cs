@@ -239,7 +239,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
         var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
         if (TextRule.StorageProblem(text, "message") is not null)
         {
-            await Slack.PostMessageAsync(channel, ConversationService.Unstorable.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
             return;
         }
 
@@ -294,7 +294,8 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
                 await Slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
                 break;
             case TextReply text:
-                await Slack.PostEphemeralAsync(channel, user, text.Text, cancellationToken: cancellationToken);
+                var ephemeralText = BlockKitRenderer.RenderText(text.Text);
+                await Slack.PostEphemeralAsync(channel, user, ephemeralText.Text, ephemeralText.Blocks, cancellationToken: cancellationToken);
                 break;
             default:
                 if (Render(reply) is { } message)
@@ -465,7 +466,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
     private static BlockKitMessage? Render(ChatReply reply) => reply switch
     {
         CardReply card => BlockKitRenderer.Render(card.Card),
-        TextReply text => new BlockKitMessage([new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = text.Text } }], text.Text),
+        TextReply text => BlockKitRenderer.RenderText(text.Text),
         _ => null,
     };
 

@@ -15,6 +15,9 @@ public static class CardVerbs
     /// </summary>
     public const string QaAnswer = "qa.answer";
 
+    /// <summary>Show the whole of a list an answer shortened; data <see cref="CardDataKeys.Reference"/> = the catalog reference.</summary>
+    public const string QaMore = "qa.more";
+
     /// <summary>Show the help card.</summary>
     public const string Help = "help";
 
@@ -78,6 +81,9 @@ public static class CardDataKeys
 {
     /// <summary>A knowledge entry id.</summary>
     public const string Entry = "entry";
+
+    /// <summary>A catalog reference such as <c>SOC2:CC6.1</c>.</summary>
+    public const string Reference = "ref";
 
     /// <summary>A question id (a GUID).</summary>
     public const string Question = "question";

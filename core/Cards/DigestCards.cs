@@ -50,7 +50,7 @@ public static class DigestCards
             body.Add(new LinksElement(links));
         }
 
-        return new Card(new CardHeader("Weekly compliance digest", $"week of {Day(figures.Today)}"), body,
+        return new Card(new CardHeader("Weekly compliance digest", WeekLabel(figures.Today)), body,
             $"Weekly digest: {figures.OverdueTotal} overdue, {figures.DueSoonTotal} due soon, {figures.Reviews.Count} access review(s) running, {figures.Audits.Count} audit(s) coming.")
         {
             Actions = [new CardAction(CardVerbs.Help, "What I can do", new Dictionary<string, string>())],
@@ -67,6 +67,13 @@ public static class DigestCards
         }
 
         return string.Join('\n', lines);
+    }
+
+    /// <summary>The week <paramref name="today"/> falls in, named by its Monday as the calendar shows it: "Week of Mon 30 Nov 2026".</summary>
+    public static string WeekLabel(DateOnly today)
+    {
+        var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
+        return "Week of " + monday.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
     }
 
     private static string Percent(int part, int total) => total == 0 ? "0%" : (part * 100 / total).ToString(CultureInfo.InvariantCulture) + "%";

@@ -9,6 +9,12 @@ public static class QuestionCards
 {
     private const int FallbackLength = 300;
 
+    /// <summary>The button that shows the whole of a shortened list.</summary>
+    public const string ShowAll = "Show all";
+
+    /// <summary>What a person types for the whole of the last shortened list.</summary>
+    public const string MoreCommand = "more";
+
     /// <summary>
     /// An answer with its citations (as facts), sources (as links) and related entries (as
     /// <see cref="CardVerbs.QaRelated"/> buttons). When the engine abstained and <paramref name="questionId"/> is
@@ -38,15 +44,23 @@ public static class QuestionCards
             body.Add(new LinksElement(sources));
         }
 
-        List<CardButton> actions = [.. answer.Related.Select(r => new CardAction(CardVerbs.QaRelated, r.Title, Data(CardDataKeys.Entry, r.EntryId)))];
-        if (actions.Count > 0)
+        List<CardButton> actions = [];
+        if (answer.Shortened is { } shortened)
+        {
+            body.Add(new TextElement($"Press **{ShowAll}** or type **{MoreCommand}** for the whole list.", TextStyle.Subtle));
+            actions.Add(new CardAction(CardVerbs.QaMore, ShowAll, Data(CardDataKeys.Reference, shortened)));
+        }
+
+        // A related question is too long for a button: it is a row, with a short button beside it.
+        if (answer.Related.Count > 0)
         {
             body.Add(new TextElement("Related questions", TextStyle.Subtle));
+            body.Add(new RowsElement([.. answer.Related.Select(r => new CardRow([CardText.Escape(r.Title)], [new CardAction(CardVerbs.QaRelated, "Read", Data(CardDataKeys.Entry, r.EntryId))]))]));
         }
 
         if (answer.Abstained && questionId is { } id)
         {
-            actions.Add(new CardAction(CardVerbs.QaHandOff, "Ask the compliance team", Data(CardDataKeys.Question, id.ToString()), CardActionStyle.Positive));
+            actions.Add(new CardAction(CardVerbs.QaHandOff, "Ask the team", Data(CardDataKeys.Question, id.ToString()), CardActionStyle.Positive));
         }
 
         return new Card(new CardHeader(answer.Title, Provenance(answer)), body, Shorten($"{answer.Title} — {answer.Text.Replace("**", "", StringComparison.Ordinal)}"))
@@ -85,6 +99,7 @@ public static class QuestionCards
                     new Fact("review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "Compliance leads: start an access review of an Entra ID group or enterprise application"),
                     new Fact("audits", "The audits coming up; compliance leads book one with audit add *kind* *yyyy-mm-dd* *name*"),
                     new Fact("subscribe digests|audits", "Compliance leads: send the weekly digest or audit announcements to this channel (unsubscribe … stops them)"),
+                    new Fact(MoreCommand, "The whole list, when an answer shortened one (\"…and 2 more\")"),
                     new Fact("help", "This list"),
                 ]),
                 new TextElement("When I can't answer, I offer to pass your question to the compliance team.", TextStyle.Subtle),

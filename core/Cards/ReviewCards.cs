@@ -38,6 +38,11 @@ public static class ReviewCards
         }
 
         body.Add(new RowsElement([.. page.Items.Select(i => ItemRow(i, running, page.Page))]));
+        if (running && page.Decided < page.Total)
+        {
+            body.Add(new TextElement("**Accept recommended** decides every undecided account as recommended; **Keep all remaining** keeps them all. Both show what they would do first.", TextStyle.Subtle));
+        }
+
         if (running)
         {
             body.Add(new TextInput(CardDataKeys.Justification, "Justification (needed to revoke, to keep a flagged account, or to change a decision)", Multiline: true, MaxLength: 2000));
@@ -51,12 +56,12 @@ public static class ReviewCards
 
         if (page.Page + 1 < page.PageCount)
         {
-            actions.Add(new CardAction(CardVerbs.ReviewPage, $"Next page ({page.Page + 2} of {page.PageCount})", PageData(campaign, page.Page + 1)));
+            actions.Add(new CardAction(CardVerbs.ReviewPage, "Next page", PageData(campaign, page.Page + 1)));
         }
 
         if (running && page.Decided < page.Total)
         {
-            actions.Add(new CardAction(CardVerbs.ReviewBulk, "Accept all recommendations", BulkData(campaign, BulkDecision.AcceptRecommendations, page.Page)));
+            actions.Add(new CardAction(CardVerbs.ReviewBulk, "Accept recommended", BulkData(campaign, BulkDecision.AcceptRecommendations, page.Page)));
             actions.Add(new CardAction(CardVerbs.ReviewBulk, "Keep all remaining", BulkData(campaign, BulkDecision.KeepRemaining, page.Page)));
             actions.Add(new CardAction(CardVerbs.ReviewDelegateForm, "Hand to someone else", PageData(campaign, page.Page)));
         }
@@ -146,10 +151,10 @@ public static class ReviewCards
 
         if (page + 1 < pageCount)
         {
-            actions.Add(new CardAction(CardVerbs.ReviewRemediationPage, $"Next page ({page + 2} of {pageCount})", PageData(campaign, page + 1)));
+            actions.Add(new CardAction(CardVerbs.ReviewRemediationPage, "Next page", PageData(campaign, page + 1)));
         }
 
-        return new Card(Header(campaign, "access to remove"), body, $"Access to remove after the review {campaign.Name}: {pending} to go") { Actions = actions };
+        return new Card(Header(campaign, pageCount > 1 ? $"access to remove, page {page + 1} of {pageCount}" : "access to remove"), body, $"Access to remove after the review {campaign.Name}: {pending} to go") { Actions = actions };
     }
 
     /// <summary>The compliance lead's summary when a campaign closes.</summary>
@@ -203,14 +208,18 @@ public static class ReviewCards
         List<CardButton> actions = [];
         if (running)
         {
+            // The recommended choice comes first and stands out; on a row flagged for revoking, Keep is a plain button.
+            var flagged = item.Recommendation == ReviewRecommendation.Revoke;
             if (item.Decision != ReviewDecision.Keep)
             {
-                actions.Add(new CardAction(CardVerbs.ReviewDecide, "Keep", ItemData(item, (CardDataKeys.Decision, "keep"), (CardDataKeys.Page, Number(page))), CardActionStyle.Positive));
+                actions.Add(new CardAction(CardVerbs.ReviewDecide, "Keep", ItemData(item, (CardDataKeys.Decision, "keep"), (CardDataKeys.Page, Number(page))),
+                    flagged ? CardActionStyle.Default : CardActionStyle.Positive));
             }
 
             if (item.Decision != ReviewDecision.Revoke)
             {
-                actions.Add(new CardAction(CardVerbs.ReviewDecide, "Revoke", ItemData(item, (CardDataKeys.Decision, "revoke"), (CardDataKeys.Page, Number(page))), CardActionStyle.Destructive));
+                actions.Insert(flagged ? 0 : actions.Count,
+                    new CardAction(CardVerbs.ReviewDecide, "Revoke", ItemData(item, (CardDataKeys.Decision, "revoke"), (CardDataKeys.Page, Number(page))), CardActionStyle.Destructive));
             }
 
             if (item.Decision is ReviewDecision.Undecided)

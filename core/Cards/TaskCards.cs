@@ -183,6 +183,12 @@ public static class TaskCards
             facts.Add(new Fact("Period", $"{start:yyyy-MM-dd} to {end:yyyy-MM-dd}"));
         }
 
+        // What the submitted evidence covers, which the lead judges it by: it may differ from the period asked for.
+        if (EvidencePeriod(task) is { } covers)
+        {
+            facts.Add(new Fact("Evidence covers", covers));
+        }
+
         facts.Add(new Fact("Due", DueText(task, today)));
         facts.Add(new Fact("Status", Status(task)));
         if (task.Owner is { } owner)
@@ -198,7 +204,16 @@ public static class TaskCards
         task.RequestedDueDate is { } requested ? $"Extension to {requested:yyyy-MM-dd} requested: {CardText.Escape(task.ExtensionReason ?? "")}"
         : task.ProposedOwnerId is not null ? $"Reassignment waiting for approval: {CardText.Escape(task.ReassignReason ?? "no reason given")}"
         : task is { Status: EvidenceTaskStatus.Open, DecisionReason: { } reason, DecidedAt: not null } ? $"Returned by the compliance team: {CardText.Escape(reason)}"
+        : task is { Status: EvidenceTaskStatus.Accepted, DecisionReason: { } comment } ? $"Accepted by the compliance team: {CardText.Escape(comment)}"
         : null;
+
+    private static string? EvidencePeriod(EvidenceTask task) => (task.EvidenceEffectiveFrom, task.EvidenceEffectiveTo) switch
+    {
+        ({ } from, { } to) => $"{from:yyyy-MM-dd} to {to:yyyy-MM-dd}",
+        ({ } from, null) => $"from {from:yyyy-MM-dd}",
+        (null, { } to) => $"until {to:yyyy-MM-dd}",
+        _ => null,
+    };
 
     private static string Status(EvidenceTask task) => task.Status switch
     {

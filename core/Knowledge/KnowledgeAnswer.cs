@@ -39,4 +39,10 @@ public sealed record KnowledgeAnswer(
     double Confidence)
 {
     public bool Abstained => Kind == AnswerKind.Abstained;
+
+    /// <summary>
+    /// The catalog reference whose crosswalk this answer shortened ("…and 2 more"), or null when it shows everything;
+    /// <see cref="QuestionAnswerer.AnswerInFull"/> gives the whole list.
+    /// </summary>
+    public string? Shortened { get; init; }
 }

@@ -84,7 +84,8 @@ public sealed partial class KnowledgeBase
             return null;
         }
 
-        var body = match.Groups["body"].Value.Trim();
+        // Chat shows every line break: the editor's wraps are undone once, here.
+        var body = ParagraphText.Unwrap(match.Groups["body"].Value.Trim());
         var before = problems.Count;
         if (front is null)
         {

@@ -17,6 +17,7 @@ public sealed partial class QuestionAnswerer
 
     private const int MaximumRelated = 3;
     private const int MaximumMappings = 8;
+    private const int MaximumCatalogMappings = 5;
     private const float CatalogPrior = 0.85f;
     private const float EntryAboutCoverage = 0.5f;
     private const float SameScopeBoost = 1.25f;
@@ -348,6 +349,7 @@ public sealed partial class QuestionAnswerer
         var items = refs.Select(_kb.Catalog.Find).OfType<CatalogItem>().ToList();
         var text = new StringBuilder();
         var cited = new List<CitedReference>();
+        string? shortened = null;
         foreach (var item in items)
         {
             if (text.Length > 0)
@@ -357,12 +359,18 @@ public sealed partial class QuestionAnswerer
 
             text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n\n{item.Description}");
             cited.Add(new CitedReference(item.Ref, item.Code, item.Title));
-            var mapped = Mapped(item.Ref).Take(5).ToList();
+            var allMapped = Mapped(item.Ref).ToList();
+            var mapped = allMapped.Take(MaximumCatalogMappings).ToList();
             if (mapped.Count > 0)
             {
                 var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO 27001" : "SOC 2";
-                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}.");
+                var rest = allMapped.Count - mapped.Count;
+                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}{(rest > 0 ? $" and {rest} more" : "")}.");
                 cited.AddRange(mapped.Select(m => new CitedReference(m.Ref, m.Code, m.Title)));
+                if (rest > 0)
+                {
+                    shortened ??= item.Ref;
+                }
             }
         }
 
@@ -371,16 +379,27 @@ public sealed partial class QuestionAnswerer
         var related = items.SelectMany(i => _entriesByRef.GetValueOrDefault(i.Ref) ?? [])
             .Select(e => new RelatedEntry(e.Id, e.Title)).DistinctBy(r => r.EntryId).Take(MaximumRelated).ToList();
         return new KnowledgeAnswer(AnswerKind.Catalog, text.ToString(), null, $"{first.DisplayId} · {first.Title}",
-            cited.DistinctBy(c => c.Ref).ToList(), sources, related, confidence);
+            cited.DistinctBy(c => c.Ref).ToList(), sources, related, confidence)
+        {
+            Shortened = shortened,
+        };
     }
 
-    private KnowledgeAnswer AnswerCrosswalk(string reference)
+    /// <summary>
+    /// The whole list an answer shortened (see <see cref="KnowledgeAnswer.Shortened"/>): every crosswalk pair of
+    /// <paramref name="reference"/>; null when it names no catalog item.
+    /// </summary>
+    public KnowledgeAnswer? AnswerInFull(string? reference) =>
+        reference is not null && _kb.Catalog.Find(reference) is { } item ? AnswerCrosswalk(item.Ref, all: true) : null;
+
+    private KnowledgeAnswer AnswerCrosswalk(string reference, bool all = false)
     {
         var item = _kb.Catalog.Find(reference)!;
         var pairs = _kb.Catalog.PairsOf(reference);
         var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO/IEC 27001:2022" : "SOC 2";
         var text = new StringBuilder();
         var cited = new List<CitedReference> { new(item.Ref, item.Code, item.Title) };
+        var shown = all ? pairs.Count : MaximumMappings;
         if (pairs.Count == 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** has no {other} counterpart in our crosswalk: nothing on the other side addresses the same thing closely enough to map it.");
@@ -388,16 +407,16 @@ public sealed partial class QuestionAnswerer
         else
         {
             text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** maps to {pairs.Count} {other} item{(pairs.Count == 1 ? "" : "s")} in our crosswalk:");
-            foreach (var pair in pairs.Take(MaximumMappings))
+            foreach (var pair in pairs.Take(shown))
             {
                 var target = _kb.Catalog.Find(pair.Soc2Ref == item.Ref ? pair.IsoRef : pair.Soc2Ref)!;
                 text.Append(CultureInfo.InvariantCulture, $"\n\n• **{target.Code}** {target.Title}: {pair.Rationale}");
                 cited.Add(new CitedReference(target.Ref, target.Code, target.Title));
             }
 
-            if (pairs.Count > MaximumMappings)
+            if (pairs.Count > shown)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n\n…and {pairs.Count - MaximumMappings} more.");
+                text.Append(CultureInfo.InvariantCulture, $"\n\n…and {pairs.Count - shown} more.");
             }
 
             text.Append("\n\nA mapping shows where evidence can be reused; each auditor still judges against their own framework.");
@@ -407,7 +426,10 @@ public sealed partial class QuestionAnswerer
         sources.AddRange(new[] { _kb.Catalog.Sources.GetValueOrDefault("SOC2"), _kb.Catalog.Sources.GetValueOrDefault("ISO27001") }.OfType<Source>());
         sources.AddRange(pairs.Where(p => p.Source is not null).Select(p => p.Source!).Distinct().Take(3).Select(url => new Source("Crosswalk source", url)));
         var related = (_entriesByRef.GetValueOrDefault(reference) ?? []).Select(e => new RelatedEntry(e.Id, e.Title)).Take(MaximumRelated).ToList();
-        return new KnowledgeAnswer(AnswerKind.Crosswalk, text.ToString(), null, $"{item.Code} ↔ {other}", cited, sources, related, 0.95);
+        return new KnowledgeAnswer(AnswerKind.Crosswalk, text.ToString(), null, $"{item.Code} ↔ {other}", cited, sources, related, 0.95)
+        {
+            Shortened = pairs.Count > shown ? item.Ref : null,
+        };
     }
 
     private IEnumerable<CatalogItem> Mapped(string reference) =>

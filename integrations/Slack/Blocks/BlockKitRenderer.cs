@@ -61,6 +61,17 @@ public static class BlockKitRenderer
         return new(JsonArray.Create(blocks)!, text);
     }
 
+    /// <summary>
+    /// A plain reply written in card Markdown (such as "Booked **SOC 2 Type 2**") as a message: mrkdwn sections and the
+    /// same mrkdwn as its <c>text</c>, so no Markdown reaches Slack as it was typed.
+    /// </summary>
+    public static BlockKitMessage RenderText(string markdown)
+    {
+        var mrkdwn = SlackMrkdwn.FromMarkdown(markdown.Trim());
+        var blocks = SlackMrkdwn.Split(mrkdwn, MaxSectionText).Take(MaxMessageBlocks).Select(Section);
+        return new BlockKitMessage([.. blocks], mrkdwn.Length > 0 ? SlackMrkdwn.Cut(mrkdwn, MaxSectionText) : "A message from ChatCompliance");
+    }
+
     private static readonly RenderedCards<(JsonElement Blocks, string Text)> Rendered =
         new(card => (JsonSerializer.SerializeToElement(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks)), FallbackText(card)));
 
@@ -242,7 +253,7 @@ public static class BlockKitRenderer
 
     private static JsonObject Button(CardButton button, Dictionary<string, int> seen)
     {
-        var json = new JsonObject { ["type"] = "button", ["text"] = PlainText(SlackMrkdwn.CutPlain(button.Title, MaxButtonText)) };
+        var json = new JsonObject { ["type"] = "button", ["text"] = PlainText(SlackMrkdwn.CutPlain(CardButton.Fit(button.Title), MaxButtonText)) };
         switch (button)
         {
             case CardAction action:

@@ -86,7 +86,8 @@ public static class AdaptiveCardRenderer
             ["facts"] = ArrayOf(facts.Facts, f => new JsonObject { ["title"] = f.Label, ["value"] = f.Value }),
         },
         RowsElement rows => new JsonObject { ["type"] = "Container", ["items"] = ArrayOf(rows.Rows, Row) },
-        LinksElement links => ActionSet(links.Links.Select(l => OpenUrl(l.Title, l.Url))),
+        // Link titles (an answer's sources) are too long for buttons: a list of links reads in full.
+        LinksElement links => TextBlock(string.Join('\n', links.Links.Select(l => $"- [{LinkTitle(l.Title)}]({LinkUrl(l.Url)})"))),
         TextInput input => Input("Input.Text", input)
             .With("placeholder", input.Placeholder)
             .With("isMultiline", input.Multiline ? true : null)
@@ -172,7 +173,13 @@ public static class AdaptiveCardRenderer
     };
 
     private static JsonObject OpenUrl(string title, string url) =>
-        new() { ["type"] = "Action.OpenUrl", ["title"] = title, ["url"] = url };
+        new() { ["type"] = "Action.OpenUrl", ["title"] = CardButton.Fit(title), ["url"] = url };
+
+    // A parenthesis or space in the address would end the Markdown link early.
+    private static string LinkUrl(string url) => url.Replace("(", "%28", StringComparison.Ordinal).Replace(")", "%29", StringComparison.Ordinal).Replace(" ", "%20", StringComparison.Ordinal);
+
+    // A link's text cannot close the link early; brackets become parentheses, and Markdown emphasis is left out.
+    private static string LinkTitle(string title) => new([.. title.Select(c => c switch { '[' => '(', ']' => ')', '*' or '_' or '`' or '\\' => ' ', '\n' or '\r' => ' ', _ => c })]);
 
     // Old clients that lack Action.Execute post a message whose value is the Submit data, so it carries the verb too.
     private static JsonObject Execute(CardAction action)
@@ -182,11 +189,11 @@ public static class AdaptiveCardRenderer
         var execute = new JsonObject
         {
             ["type"] = "Action.Execute",
-            ["title"] = action.Title,
+            ["title"] = CardButton.Fit(action.Title),
             ["verb"] = action.Verb,
             ["data"] = Data(action.Data),
         };
-        var submit = new JsonObject { ["type"] = "Action.Submit", ["title"] = action.Title, ["data"] = submitData };
+        var submit = new JsonObject { ["type"] = "Action.Submit", ["title"] = CardButton.Fit(action.Title), ["data"] = submitData };
         if (Style(action.Style) is { } style)
         {
             execute["style"] = style;

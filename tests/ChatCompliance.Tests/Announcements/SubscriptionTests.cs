@@ -67,14 +67,14 @@ public sealed class SubscriptionTests : IAsyncLifetime
     public async Task A_lead_subscribes_a_channel_and_the_digest_and_audit_countdown_are_posted_there_once()
     {
         Assert.Equal("Only a compliance lead can choose where digests and audit announcements go.", await MentionAsync("UOLIVIA", "subscribe digests"));
-        Assert.Equal("Done: this conversation will get the weekly digest. Type **unsubscribe digests** to stop.", await MentionAsync("ULEE", "subscribe digests"));
+        Assert.Equal("Done: this conversation will get the weekly digest. Type *unsubscribe digests* to stop.", await MentionAsync("ULEE", "subscribe digests"));
         Assert.Equal("This conversation already gets the weekly digest.", await MentionAsync("ULEE", "subscribe digests"));
         Assert.StartsWith("Done: this conversation will get audit announcements.", await MentionAsync("ULEE", "subscribe audits"), StringComparison.Ordinal);
 
         var date = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
         Assert.StartsWith("Only a compliance lead", await MentionAsync("UOLIVIA", $"audit add soc2-type1 {date:yyyy-MM-dd} SOC 2 Type 1"), StringComparison.Ordinal);
         Assert.StartsWith("a SOC 2 Type 2 audit needs its observation period", await MentionAsync("ULEE", $"audit add soc2-type2 {date:yyyy-MM-dd} SOC 2 Type 2"), StringComparison.Ordinal);
-        Assert.StartsWith($"Booked **SOC 2 Type 1 readiness** on {date:yyyy-MM-dd}", await MentionAsync("ULEE", $"audit add soc2-type1 {date:yyyy-MM-dd} SOC 2 Type 1 readiness"), StringComparison.Ordinal);
+        Assert.StartsWith($"Booked *SOC 2 Type 1 readiness* on {date:yyyy-MM-dd}", await MentionAsync("ULEE", $"audit add soc2-type1 {date:yyyy-MM-dd} SOC 2 Type 1 readiness"), StringComparison.Ordinal);
 
         for (var run = 0; run < 2; run++)
         {

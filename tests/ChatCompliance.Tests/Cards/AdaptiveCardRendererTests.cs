@@ -155,9 +155,10 @@ public sealed class AdaptiveCardRendererTests(KnowledgeFixture fixture) : IClass
     {
         var json = AdaptiveCardRenderer.Render(SampleCards.EveryElement());
 
-        var link = json["body"]!.AsArray().Last()!["actions"]![0]!;
-        Assert.Equal("Action.OpenUrl", (string?)link["type"]);
-        Assert.Equal("https://example.org/policy", (string?)link["url"]);
+        // Links (an answer's sources) read in full as a Markdown list; buttons keep short titles.
+        var links = json["body"]!.AsArray().Last()!;
+        Assert.Equal("TextBlock", (string?)links["type"]);
+        Assert.Equal("- [Policy](https://example.org/policy)", (string?)links["text"]);
         Assert.Equal("Action.OpenUrl", (string?)json["actions"]![1]!["type"]);
     }
 

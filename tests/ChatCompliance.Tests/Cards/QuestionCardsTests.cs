@@ -14,11 +14,14 @@ public sealed class QuestionCardsTests
         Assert.Equal(SampleCards.EntryAnswer.Text, Assert.IsType<TextElement>(card.Body[0]).Text);
         Assert.Contains(new Fact("CC6.1", "Logical access security measures"), Assert.Single(card.Body.OfType<FactsElement>()).Facts);
         Assert.Equal(SampleCards.EntryAnswer.Sources[0].Url, Assert.Single(Assert.Single(card.Body.OfType<LinksElement>()).Links).Url);
-        var related = card.Actions.Cast<CardAction>().ToList();
-        Assert.Equal(2, related.Count);
-        Assert.All(related, a => Assert.Equal(CardVerbs.QaRelated, a.Verb));
-        Assert.Equal("soc2-type1-vs-type2", related[0].Data[CardDataKeys.Entry]);
-        Assert.Equal("What's the difference between Type 1 and Type 2?", related[0].Title);
+        // A related question reads in full as a row, with a short button beside it.
+        var rows = Assert.Single(card.Body.OfType<RowsElement>()).Rows;
+        Assert.Equal(2, rows.Count);
+        Assert.Equal("What's the difference between Type 1 and Type 2?", Assert.Single(rows[0].Cells));
+        var read = Assert.IsType<CardAction>(Assert.Single(rows[0].Actions));
+        Assert.Equal(CardVerbs.QaRelated, read.Verb);
+        Assert.Equal("soc2-type1-vs-type2", read.Data[CardDataKeys.Entry]);
+        Assert.Empty(card.Actions);
         Assert.StartsWith("Is SOC 2 a certification? — No.", card.FallbackText, StringComparison.Ordinal);
     }
 
@@ -28,7 +31,7 @@ public sealed class QuestionCardsTests
         var card = QuestionCards.Answer(SampleCards.Abstained, SampleCards.QuestionId);
 
         var handOff = card.Actions.OfType<CardAction>().Single(a => a.Verb == CardVerbs.QaHandOff);
-        Assert.Equal("Ask the compliance team", handOff.Title);
+        Assert.Equal("Ask the team", handOff.Title);
         Assert.Equal(SampleCards.QuestionId.ToString(), handOff.Data[CardDataKeys.Question]);
         Assert.Null(card.Header?.Subtitle);
     }
@@ -79,7 +82,7 @@ public sealed class QuestionCardsTests
         var labels = Assert.Single(QuestionCards.Help().Body.OfType<FactsElement>()).Facts.Select(f => f.Label);
 
         Assert.Equal(["ask *question*", "my tasks", "my reviews", "assign *control* *what* to *email* due *yyyy-mm-dd*",
-            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "audits", "subscribe digests|audits", "help"], labels);
+            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "audits", "subscribe digests|audits", "more", "help"], labels);
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class SchemaValidatorTests
     public async Task Validate_UrlThatIsNotAWebAddress_FailsThoughNJsonSchemaAcceptsIt(string url)
     {
         var card = Valid();
-        card["body"]!.AsArray().Last()!["actions"]![0]!["url"] = url;
+        card["actions"]![1]!["url"] = url;
 
         // NJsonSchema 11.6.2 does not check format "uri-reference".
         Assert.Empty(await AdaptiveCardSchema.ValidateWithSchemaOnlyAsync(card));
@@ -103,6 +103,6 @@ public sealed class SchemaValidatorTests
         [new TextElement("Hello"), new LinksElement([new CardLink("Policy", "https://example.org/policy")])],
         "Hello")
     {
-        Actions = [new CardAction(CardVerbs.Help, "Help", new Dictionary<string, string>())],
+        Actions = [new CardAction(CardVerbs.Help, "Help", new Dictionary<string, string>()), new OpenUrlAction("Policy", "https://example.org/policy")],
     });
 }

@@ -104,7 +104,7 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
 
         // Lee starts it from Slack; the population comes from Graph, managers review.
         var started = await SlackSayAsync(Lee, $"review group {GroupId} due {due:yyyy-MM-dd} by manager");
-        Assert.Equal($"Started **Access review of Finance**: 3 accounts, 2 reviewer(s), 2 flagged for revoking, due {due:yyyy-MM-dd}.", (string?)started["text"]);
+        Assert.Equal($"Started *Access review of Finance*: 3 accounts, 2 reviewer(s), 2 flagged for revoking, due {due:yyyy-MM-dd}.", (string?)started["text"]);
 
         // Each reviewer gets their first page where they talk to the bot: Mona in Teams, Max in Slack.
         var monaCard = await WaitForAsync(() => TeamsPosted(Mona.Conversation), 1);
@@ -166,8 +166,8 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
         var monaCard = (await WaitForAsync(() => TeamsPosted(Mona.Conversation), 1))[0];
         var maxCard = (await WaitForAsync(() => SlackCalls("chat.postMessage", Max.Channel).Where(b => Words(b).Contains("Carol", StringComparison.Ordinal)).ToList(), 1))[0];
 
-        // Mona: "Accept all recommendations" shows what it will do, and only Confirm does it.
-        var confirm = await TeamsClickAsync(Mona, Objects(monaCard).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == "Accept all recommendations"));
+        // Mona: "Accept recommended" shows what it will do, and only Confirm does it.
+        var confirm = await TeamsClickAsync(Mona, Objects(monaCard).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == "Accept recommended"));
         Assert.Contains("keep 1, revoke 1", Words(confirm), StringComparison.Ordinal);
         var decided = await TeamsClickAsync(Mona, Objects(confirm).Single(o => (string?)o["type"] == "Action.Execute" && (string?)o["title"] == "Confirm"));
         Assert.Contains("Decided 2 account(s).", Words(decided), StringComparison.Ordinal);

@@ -240,7 +240,7 @@ public sealed class SlackTaskTests : IAsyncLifetime
     {
         var reply = await DmAsync(Lead, $"assign CC6.2 quarterly access review to <mailto:alice@example.com|alice@example.com> due {_due:yyyy-MM-dd}");
 
-        Assert.StartsWith($"Assigned **quarterly access review** (AC-01) to alice, due {_due:yyyy-MM-dd}.", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.StartsWith($"Assigned *quarterly access review* (AC-01) to alice, due {_due:yyyy-MM-dd}.", (string?)reply["text"], StringComparison.Ordinal);
         var refused = await DmAsync(Other, $"assign CC6.2 quarterly access review to <mailto:bob@example.com|bob@example.com> due {_due:yyyy-MM-dd}");
 
         Assert.Equal("Only a compliance lead can assign evidence tasks.", (string?)refused["text"]);
@@ -336,7 +336,7 @@ public sealed class SlackTaskTests : IAsyncLifetime
     private async Task<JsonObject> AssignToOwnerAsync()
     {
         var reply = await DmAsync(Lead, $"assign AC-01 Q4 access review to <mailto:{Owner.Email}|{Owner.Email}> due {_due:yyyy-MM-dd}");
-        Assert.StartsWith("Assigned **Q4 access review** (AC-01) to Olivia Owner", (string?)reply["text"], StringComparison.Ordinal);
+        Assert.StartsWith("Assigned *Q4 access review* (AC-01) to Olivia Owner", (string?)reply["text"], StringComparison.Ordinal);
         return Assert.Single(Calls("chat.postMessage", Owner.Channel), c => Buttons(c, "Submit evidence").Count == 1);
     }
 
