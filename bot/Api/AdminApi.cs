@@ -3,6 +3,7 @@ using ChatCompliance.Bot.Api.Audits;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
 using ChatCompliance.Bot.Api.Evidence;
+using ChatCompliance.Bot.Api.Jobs;
 using ChatCompliance.Bot.Api.People;
 using ChatCompliance.Bot.Api.Reviews;
 using ChatCompliance.Bot.Api.Tasks;
@@ -95,6 +96,8 @@ internal static partial class AdminApi
         api.MapPeopleApi();
         api.MapAuditsApi();
         api.MapTasksApi();
+        api.MapTaskDueDateApi();
+        api.MapJobsApi();
         api.MapReviewsApi();
         api.MapEvidenceExportApi();
         api.MapApiKeysApi();

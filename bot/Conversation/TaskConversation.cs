@@ -22,7 +22,7 @@ internal sealed partial class TaskConversation(
     IProactiveMessenger messenger,
     OutboxSignal outbox,
     TimeProvider time,
-    ILogger<TaskConversation> logger)
+    ILogger<TaskConversation> logger) : Jobs.Tasks.ITaskAssignmentNotifier
 {
     /// <summary>The reply to a task or review button whose data lacks the version every card carries.</summary>
     internal const string StaleButton = "That button is missing its version, so I can't tell whether the card is current. Type **my tasks** or **my reviews** for fresh cards.";

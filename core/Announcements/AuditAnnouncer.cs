@@ -36,10 +36,7 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
         {
             var days = audit.StartsOn.DayNumber - today.DayNumber;
             var step = Countdown.Where(t => t >= days).Min();
-            var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
-            var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
-            var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
-            announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", AnnouncementCards.Countdown(audit, days, open, overdue, waiting)));
+            announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", await CountdownCardAsync(audit, today, cancellationToken)));
         }
 
         foreach (var certified in audits.Where(a => a.CertificateExpiresOn is { } expires && expires >= today && expires <= horizon))
@@ -62,6 +59,31 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
             announcements.Add((key, AnnouncementCards.Soc2ReportAging(newest, ReportDate(newest), today)));
         }
 
+        return await QueueAsync(announcements, channels, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the countdown of one coming audit to every subscribed channel now, whatever the countdown's step (a lead asked
+    /// for it); <paramref name="trigger"/> keys the run, so a repeat of the same request queues nothing twice.
+    /// </summary>
+    public async Task<int> AnnounceNowAsync(Domain.Audit audit, DateOnly today, string trigger, CancellationToken cancellationToken = default)
+    {
+        var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Audits)
+            .Select(s => s.Conversation!).ToListAsync(cancellationToken);
+        return channels.Count == 0 ? 0
+            : await QueueAsync([($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:now:{trigger}", await CountdownCardAsync(audit, today, cancellationToken))], channels, cancellationToken);
+    }
+
+    private async Task<Card> CountdownCardAsync(Domain.Audit audit, DateOnly today, CancellationToken cancellationToken)
+    {
+        var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
+        var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
+        var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
+        return AnnouncementCards.Countdown(audit, audit.StartsOn.DayNumber - today.DayNumber, open, overdue, waiting);
+    }
+
+    private async Task<int> QueueAsync(List<(string Key, Card Card)> announcements, List<ConversationReference> channels, CancellationToken cancellationToken)
+    {
         var queued = 0;
         var now = time.GetUtcNow();
         foreach (var (key, card) in announcements)
