@@ -79,7 +79,7 @@ internal sealed partial class TaskConversation(
             async (task, ct) => reached = await NotifyAssignedAsync(task, ct), cancellationToken);
         if (outcome.Kind == TaskOutcomeKind.NeedsConfirmation)
         {
-            return new TextReply(outcome.Message + " To confirm, send the same command with **overdue** at the end.");
+            return new TextReply(outcome.Message + " To create it overdue anyway, send the same command with **overdue** at the end.");
         }
 
         if (!outcome.Succeeded)
@@ -147,7 +147,7 @@ internal sealed partial class TaskConversation(
         }
 
         return new TextReply(outcome.Kind == TaskOutcomeKind.NeedsConfirmation
-            ? outcome.Message + " To confirm, send the same command with **overdue** after the date."
+            ? outcome.Message + " To make it overdue anyway, send the same command with **overdue** after the date."
             : outcome.Message);
     }
 

@@ -25,7 +25,7 @@ public static class TaskDueDates
 
         return due < today && !allowOverdue
             ? new DueDateProblem(TaskOutcomeKind.NeedsConfirmation,
-                $"The due date {due:yyyy-MM-dd} is in the past, so the task would be overdue from the start. Confirm it to create it overdue anyway.")
+                $"The due date {due:yyyy-MM-dd} is in the past, so the task would be overdue from the start.")
             : null;
     }
 }

@@ -29,7 +29,7 @@ internal static class TaskDueDateApi
 
     /// <summary>422: the due date is past and the request did not confirm it; the detail says why and how to confirm.</summary>
     public static ProblemHttpResult Overdue(string reason) =>
-        TypedResults.Problem($"{reason} Send \"allowOverdue\": true to confirm.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Due date in the past");
+        TypedResults.Problem($"{reason} Send \"allowOverdue\": true to confirm it.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Due date in the past");
 
     private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
         Guid id, DueDateRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,

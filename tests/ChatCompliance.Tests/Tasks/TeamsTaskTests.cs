@@ -293,7 +293,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         Assert.Equal("Only a compliance lead can assign evidence tasks.", refused);
         Assert.Equal("Please give the due date as yyyy-mm-dd, for example 2027-01-15.", TextOf(await SayAsync(Lead, "assign CC6.2 review to bob@example.com due 15/01/2027")));
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        Assert.Equal($"The due date {yesterday:yyyy-MM-dd} is in the past.", TextOf(await SayAsync(Lead, $"assign CC6.2 review to bob@example.com due {yesterday:yyyy-MM-dd}")));
+        Assert.Equal($"The due date {yesterday:yyyy-MM-dd} is in the past, so the task would be overdue from the start. To create it overdue anyway, send the same command with **overdue** at the end.", TextOf(await SayAsync(Lead, $"assign CC6.2 review to bob@example.com due {yesterday:yyyy-MM-dd}")));
         Assert.Equal("No control in the register is CC9.9 or maps to it. Import the control register, or use a control id.",
             TextOf(await SayAsync(Lead, $"assign CC9.9 review to bob@example.com due {_due:yyyy-MM-dd}")));
         await using (var scope = _app.Services.CreateAsyncScope())
