@@ -14,7 +14,6 @@ internal static partial class Startup
         LogStore(app.Logger, store.Provider, store.Location);
         await SettingsAudit.RecordChangesAsync(app.Services, app.Lifetime.ApplicationStopping);
         app.Services.RegisterRecurringJobs();
-        Conversation.TaskGenerationJob.Register(app.Services);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]

@@ -7,6 +7,7 @@ using ChatCompliance.Jobs.Audit;
 using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
+using ChatCompliance.Jobs.Tasks;
 using ChatCompliance.Jobs.Outbox;
 using Hangfire;
 using Hangfire.PostgreSql;
@@ -63,6 +64,8 @@ public static class JobsExtensions
         builder.AddOutbox();
         builder.Services.AddScoped<EvidenceChaserJob>();
         builder.Services.AddScoped<AuditAnchorJob>();
+        builder.Services.AddScoped<TaskGenerationJob>();
+        builder.Services.AddScoped<OnDemand.JobTrigger>();
         builder.Services.AddHealthChecks().AddCheck<JobServerHealthCheck>("jobs");
         return builder;
     }
@@ -79,6 +82,7 @@ public static class JobsExtensions
         jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
         jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
         jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron);
+        jobs.AddOrUpdate<TaskGenerationJob>(TaskGenerationJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.TaskGenerationCron);
         jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
         jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
             services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);

@@ -3,6 +3,7 @@ using ChatCompliance.Bot.Api.Audits;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
 using ChatCompliance.Bot.Api.Evidence;
+using ChatCompliance.Bot.Api.Jobs;
 using ChatCompliance.Bot.Api.People;
 using ChatCompliance.Bot.Api.Reviews;
 using ChatCompliance.Bot.Api.Tasks;
@@ -96,6 +97,8 @@ internal static partial class AdminApi
         api.MapAuditsApi();
         api.MapTasksApi();
         api.MapTaskDecisionsApi();
+        api.MapTaskDueDateApi();
+        api.MapJobsApi();
         api.MapReviewsApi();
         api.MapReviewDecisionsApi();
         api.MapEvidenceExportApi();

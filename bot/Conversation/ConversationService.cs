@@ -33,6 +33,8 @@ internal sealed partial class ConversationService(
 
     private AuditConversation Audits => field ??= services.GetRequiredService<AuditConversation>();
 
+    private JobConversation Jobs => field ??= services.GetRequiredService<JobConversation>();
+
     private const int MaximumAnswerLength = 4000;
 
     /// <summary>The polite refusal of text no store can keep.</summary>
@@ -110,6 +112,16 @@ internal sealed partial class ConversationService(
         if (command.StartsWith("audit add", StringComparison.Ordinal))
         {
             return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), chat.User.Platform, text, cancellationToken);
+        }
+
+        if (JobConversation.IsCommand(text))
+        {
+            return await Jobs.RunAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
+        }
+
+        if (TaskConversation.IsDueCommand(text))
+        {
+            return await Tasks.ChangeDueDateAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
         }
 
         if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")

@@ -22,7 +22,7 @@ internal sealed partial class TaskConversation(
     IProactiveMessenger messenger,
     OutboxSignal outbox,
     TimeProvider time,
-    ILogger<TaskConversation> logger)
+    ILogger<TaskConversation> logger) : Jobs.Tasks.ITaskAssignmentNotifier
 {
     /// <summary>The reply to a task or review button whose data lacks the version every card carries.</summary>
     internal const string StaleButton = "That button is missing its version, so I can't tell whether the card is current. Type **my tasks** or **my reviews** for fresh cards.";
@@ -73,15 +73,15 @@ internal sealed partial class TaskConversation(
             return new TextReply("Please give the due date as yyyy-mm-dd, for example 2027-01-15.");
         }
 
-        if (due < Today)
-        {
-            return new TextReply($"The due date {due:yyyy-MM-dd} is in the past.");
-        }
-
         var reached = false;
         var outcome = await tasks.CreateAsync(new NewTask(match.Groups["control"].Value, match.Groups["email"].Value, due,
-            match.Groups["title"].Success ? match.Groups["title"].Value : null), actorRecord,
+            match.Groups["title"].Success ? match.Groups["title"].Value : null, AllowOverdue: match.Groups["overdue"].Success), actorRecord,
             async (task, ct) => reached = await NotifyAssignedAsync(task, ct), cancellationToken);
+        if (outcome.Kind == TaskOutcomeKind.NeedsConfirmation)
+        {
+            return new TextReply(outcome.Message + " To create it overdue anyway, send the same command with **overdue** at the end.");
+        }
+
         if (!outcome.Succeeded)
         {
             return new TextReply(outcome.Message);
@@ -89,6 +89,66 @@ internal sealed partial class TaskConversation(
 
         outbox.Nudge();
         return new TextReply(outcome.Message + (reached ? "" : " They haven't talked to me yet, so they'll see it when they do (**my tasks**)."));
+    }
+
+    /// <summary>
+    /// <c>due AC-01 [2026-12-31 to] 2027-01-31 [overdue] [because …]</c>, for compliance leads: moves the due date of the
+    /// control's task that is not yet accepted (the current due date picks one when there are several); the owner gets the card.
+    /// </summary>
+    public static bool IsDueCommand(string text) => DueCommand().IsMatch(ChatText.Plain(text));
+
+    public async Task<ChatReply> ChangeDueDateAsync(ChatEvent chat, Person? actor, string text, CancellationToken cancellationToken)
+    {
+        const string usage = "To move a due date, type: **due** *control* [*current yyyy-mm-dd* **to**] *new yyyy-mm-dd* [**overdue**] [**because** *reason*], "
+            + "for example: due AC-01 2027-01-31 because the auditor moved fieldwork";
+        var match = DueCommand().Match(ChatText.Plain(text));
+        if (!match.Success)
+        {
+            return new TextReply(usage);
+        }
+
+        if (actor is not { IsActive: true } || !actor.Has(PersonRoles.ComplianceLead))
+        {
+            return new TextReply("Only a compliance lead can change a task's due date.");
+        }
+
+        DateOnly? Date(string group) => match.Groups[group].Success
+            && DateOnly.TryParseExact(match.Groups[group].Value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d : null;
+        if (Date("due") is not { } newDue || match.Groups["from"].Success && Date("from") is null)
+        {
+            return new TextReply("Please give dates as yyyy-mm-dd. " + usage);
+        }
+
+        var (control, problem) = await tasks.FindControlAsync(match.Groups["control"].Value, cancellationToken);
+        if (control is null)
+        {
+            return new TextReply(problem!);
+        }
+
+        var from = Date("from");
+        var candidates = await db.EvidenceTasks.AsNoTracking()
+            .Where(t => t.ControlId == control.Id && t.Status != EvidenceTaskStatus.Accepted && (from == null || t.DueDate == from))
+            .OrderBy(t => t.DueDate).ToListAsync(cancellationToken);
+        if (candidates.Count != 1)
+        {
+            return new TextReply(candidates.Count == 0
+                ? $"{CardText.Escape(control.Code)} has no task waiting for evidence{(from is null ? "" : $" due {from:yyyy-MM-dd}")}."
+                : $"{CardText.Escape(control.Code)} has {candidates.Count} tasks waiting for evidence, due {string.Join(", ", candidates.Select(t => t.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))}: "
+                    + "name the one to move by its current due date, for example: due " + CardText.Escape(control.Code) + $" {candidates[0].DueDate:yyyy-MM-dd} to {newDue:yyyy-MM-dd}");
+        }
+
+        var command = new ChangeDueDate(newDue, match.Groups["reason"].Success ? match.Groups["reason"].Value.Trim() : null, match.Groups["overdue"].Success);
+        var outcome = await tasks.ActAsync(candidates[0].Id, candidates[0].Version, new TaskActor(actor, chat.User.Platform, chat.User.UserId), command,
+            (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
+        if (outcome.Succeeded)
+        {
+            outbox.Nudge();
+            await UpdateCopiesAsync(outcome.Task!, chat.ConversationReferenceId, null, cancellationToken);
+        }
+
+        return new TextReply(outcome.Kind == TaskOutcomeKind.NeedsConfirmation
+            ? outcome.Message + " To make it overdue anyway, send the same command with **overdue** after the date."
+            : outcome.Message);
     }
 
     /// <summary>Sends the new owner their task card on every platform they use; false when they can't be reached yet.</summary>
@@ -260,7 +320,7 @@ internal sealed partial class TaskConversation(
                 }
             }
         }
-        else if (command is RejectEvidence || command is Reassign || command is DecideReassignment { Approve: true })
+        else if (command is RejectEvidence || command is Reassign || command is DecideReassignment { Approve: true } || command is ChangeDueDate)
         {
             await PostAsync(task, task.OwnerId, CardAudience.Owner, cancellationToken);
         }
@@ -312,8 +372,11 @@ internal sealed partial class TaskConversation(
 
     private static Card WithNotice(Card card, string notice) => card with { Body = [new TextElement(notice, TextStyle.Emphasis), .. card.Body] };
 
-    [GeneratedRegex(@"^assign\s+(?<control>\S+)\s+(?:(?<title>.+?)\s+)?to\s+(?<email>[^\s@]+@[^\s@]+)(?:\s+due\s+(?<due>\S+))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex(@"^assign\s+(?<control>\S+)\s+(?:(?<title>.+?)\s+)?to\s+(?<email>[^\s@]+@[^\s@]+)(?:\s+due\s+(?<due>\S+))?(?:\s+(?<overdue>overdue))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex AssignCommand();
+
+    [GeneratedRegex(@"^due\s+(?<control>\S+)\s+(?:(?<from>\S+)\s+to\s+)?(?<due>\S+)(?:\s+(?<overdue>overdue))?(?:\s+because\s+(?<reason>.+?))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    private static partial Regex DueCommand();
 
     [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Updating a copy of task {TaskId}'s card (message {MessageId}) failed")]
     private static partial void LogUpdateFailed(ILogger logger, Guid taskId, string messageId, Exception exception);

@@ -41,12 +41,8 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
         {
             try
             {
-                var days = audit.StartsOn.DayNumber - today.DayNumber;
-                var step = Countdown.Where(t => t >= days).Min();
-                var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
-                var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
-                var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
-                announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", AnnouncementCards.Countdown(audit, days, open, overdue, waiting), Row(audit)));
+                var step = Countdown.Where(t => t >= audit.StartsOn.DayNumber - today.DayNumber).Min();
+                announcements.Add(($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:{step}", await CountdownCardAsync(audit, today, cancellationToken), Row(audit)));
             }
             catch (Exception e) when (e is not OperationCanceledException && failures is not null)
             {
@@ -74,6 +70,33 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
             announcements.Add((key, AnnouncementCards.Soc2ReportAging(newest, ReportDate(newest), today), Row(newest)));
         }
 
+        return await QueueAsync(announcements, channels, failures, cancellationToken);
+    }
+
+    /// <summary>
+    /// Queues the countdown of one coming audit to every subscribed channel now, whatever the countdown's step (a lead asked
+    /// for it); <paramref name="trigger"/> keys the run, so a repeat of the same request queues nothing twice.
+    /// </summary>
+    public async Task<int> AnnounceNowAsync(Domain.Audit audit, DateOnly today, string trigger, CancellationToken cancellationToken = default)
+    {
+        var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Audits)
+            .Select(s => s.Conversation!).ToListAsync(cancellationToken);
+        return channels.Count == 0 ? 0
+            : await QueueAsync([($"audit:{audit.Id:N}:{audit.StartsOn:yyyyMMdd}:now:{trigger}", await CountdownCardAsync(audit, today, cancellationToken), Row(audit))],
+                channels, null, cancellationToken);
+    }
+
+    private async Task<Card> CountdownCardAsync(Domain.Audit audit, DateOnly today, CancellationToken cancellationToken)
+    {
+        var open = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate <= audit.StartsOn, cancellationToken);
+        var overdue = await db.EvidenceTasks.CountAsync(t => (t.Status == EvidenceTaskStatus.Open || t.Status == EvidenceTaskStatus.Rejected) && t.DueDate < today, cancellationToken);
+        var waiting = await db.EvidenceTasks.CountAsync(t => t.Status == EvidenceTaskStatus.Submitted, cancellationToken);
+        return AnnouncementCards.Countdown(audit, audit.StartsOn.DayNumber - today.DayNumber, open, overdue, waiting);
+    }
+
+    private async Task<int> QueueAsync(List<(string Key, Card Card, string Row)> announcements, List<ConversationReference> channels,
+        ICollection<JobRowFailure>? failures, CancellationToken cancellationToken)
+    {
         var queued = 0;
         var now = time.GetUtcNow();
         foreach (var (key, card, row) in announcements)

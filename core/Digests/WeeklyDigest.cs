@@ -69,7 +69,14 @@ public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time)
     }
 
     /// <summary>Queues the digest for every subscribed channel, once per ISO week; returns how many were queued.</summary>
-    public async Task<int> SendAsync(DateOnly today, IReadOnlyList<CardLink>? links = null, CancellationToken cancellationToken = default)
+    public Task<int> SendAsync(DateOnly today, IReadOnlyList<CardLink>? links = null, CancellationToken cancellationToken = default) =>
+        SendAsync(today, links, trigger: null, cancellationToken);
+
+    /// <summary>
+    /// Queues the digest for every subscribed channel: once per ISO week, or, with a <paramref name="trigger"/> (a lead
+    /// asked for it now), once per trigger whatever the week already had.
+    /// </summary>
+    public async Task<int> SendAsync(DateOnly today, IReadOnlyList<CardLink>? links, string? trigger, CancellationToken cancellationToken = default)
     {
         var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Digests)
             .Select(s => s.Conversation!).ToListAsync(cancellationToken);
@@ -85,7 +92,7 @@ public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time)
         {
             try
             {
-                if (await db.EnqueueAsync($"digest:{week}:{channel.Id:N}", "digest.weekly", card, channel, time.GetUtcNow(), cancellationToken: cancellationToken))
+                if (await db.EnqueueAsync($"digest:{week}{(trigger is null ? "" : $":now:{trigger}")}:{channel.Id:N}", "digest.weekly", card, channel, time.GetUtcNow(), cancellationToken: cancellationToken))
                 {
                     await db.SaveChangesAsync(cancellationToken);
                     queued++;

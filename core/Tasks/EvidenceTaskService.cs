@@ -10,9 +10,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Core.Tasks;
 
-/// <summary>What a new task needs. <see cref="Control"/> is a control id of the register, or a SOC 2 / ISO 27001 reference one control maps to.</summary>
+/// <summary>What a new task needs. <see cref="Control"/> is a control id of the register, or a SOC 2 / ISO 27001 reference one control maps to;
+/// <see cref="AllowOverdue"/> confirms a due date already past (onboarding an existing programme); without it such a task is not created.</summary>
 public sealed record NewTask(string Control, string OwnerEmail, DateOnly DueDate, string? Title = null,
-    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null, string? DelegateEmail = null);
+    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null, string? DelegateEmail = null, bool AllowOverdue = false);
 
 /// <summary>
 /// Evidence tasks' life: creation (by a lead, from the API or CSV, or generated from each control's frequency) and
@@ -49,7 +50,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                     return new TaskOutcome(TaskOutcomeKind.NotFound, "I can't find that evidence task any more.", null);
                 }
 
-                if ((Refusal(task, actor, command) ?? await DutyRefusalAsync(task, actor.Person!, command, ct)) is { } refusal)
+                if ((Refusal(task, actor, command) ?? (actor.Person is null ? null : await DutyRefusalAsync(task, actor.Person, command, ct))) is { } refusal)
                 {
                     await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.refused",
                         AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, null, $"{command.Action} refused: {refusal}"), ct);
@@ -117,6 +118,26 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             return new TaskOutcome(TaskOutcomeKind.Invalid, "The title can be at most 300 characters.", null);
         }
 
+        var today = Today;
+        if (TaskDueDates.Problem(spec.DueDate, today, spec.AllowOverdue) is { } dueProblem)
+        {
+            return new TaskOutcome(dueProblem.Kind, dueProblem.Reason, null);
+        }
+
+        var periodProblem = (spec.PeriodStart is { } ps ? DateRule.Problem(ps, "The period's start", today) : null)
+            ?? (spec.PeriodEnd is { } pe ? DateRule.Problem(pe, "The period's end", today) : null);
+        if (periodProblem is not null)
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid, periodProblem + ".", null);
+        }
+
+        if (spec.PeriodStart is { } periodStart && spec.PeriodEnd is { } periodEnd
+            && await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id && t.PeriodStart == periodStart && t.PeriodEnd == periodEnd, cancellationToken))
+        {
+            return new TaskOutcome(TaskOutcomeKind.Invalid,
+                $"{control.Code} already has a task for {periodStart:yyyy-MM-dd} to {periodEnd:yyyy-MM-dd}: one task per control and period.", null);
+        }
+
         return await AuditTrail.RunInTransactionAsync(db, async ct =>
         {
             var owner = await PersonForAsync(spec.OwnerEmail, ct);
@@ -139,7 +160,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             };
             db.EvidenceTasks.Add(task);
             await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.created",
-                AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), null), ct);
+                AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), task.DueDate < today ? TaskDueDates.CreatedOverdue : null), ct);
             if (queueMessages is not null)
             {
                 await queueMessages(task, ct);
@@ -150,19 +171,25 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     }
 
     /// <summary>
-    /// Creates the current period's task for every control with a frequency and an owner, unless it exists;
-    /// returns the tasks created. Safe to run repeatedly and on several instances (a unique index backs it).
+    /// Creates the current period's task for every control with a frequency and an owner, unless the control already has
+    /// a task for that period, whatever its state (open, submitted, accepted, rejected): one whose period overlaps it, or
+    /// one without a period that falls due within it. Returns the tasks created. Safe to run repeatedly and on several
+    /// instances (a unique index backs it). Each due date follows <see cref="DueDate"/>.
     /// </summary>
     public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
         var controls = await db.Controls.Include(c => c.Owner)
             .Where(c => c.Frequency != EvidenceFrequency.OnDemand && c.OwnerId != null)
+            .OrderBy(c => c.Code)
             .ToListAsync(cancellationToken);
         var created = new List<EvidenceTask>();
         foreach (var control in controls)
         {
             var (start, end, label) = Period(control.Frequency, today);
-            if (await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id && t.PeriodStart == start && t.PeriodEnd == end, cancellationToken))
+            var due = DueDate(control.Frequency, end, today, options.Value.Generation);
+            if (await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id
+                && ((t.PeriodStart != null && t.PeriodEnd != null && t.PeriodStart <= end && t.PeriodEnd >= start)
+                    || ((t.PeriodStart == null || t.PeriodEnd == null) && t.DueDate >= start && t.DueDate <= due)), cancellationToken))
             {
                 continue;
             }
@@ -179,7 +206,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                         Title = $"{control.Title} ({label})",
                         OwnerId = control.OwnerId!.Value,
                         Owner = control.Owner,
-                        DueDate = end,
+                        DueDate = due,
                         PeriodStart = start,
                         PeriodEnd = end,
                         CreatedBy = "system",
@@ -200,6 +227,19 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         }
 
         return created;
+    }
+
+    /// <summary>
+    /// A generated task's due date: the period's end plus the frequency's offset (<c>Tasks:Generation</c>), but never
+    /// sooner than the frequency's minimum notice after <paramref name="today"/> (a task generated late in its period,
+    /// such as an annual one on the first run in December, is not due within days).
+    /// </summary>
+    public static DateOnly DueDate(EvidenceFrequency frequency, DateOnly periodEnd, DateOnly today, TaskGenerationOptions schedule)
+    {
+        var rule = schedule.For(frequency);
+        var due = periodEnd.AddDays(rule.DueOffsetDays);
+        var earliest = today.AddDays(rule.MinimumNoticeDays);
+        return due < earliest ? earliest : due;
     }
 
     /// <summary>The period a control's frequency puts <paramref name="today"/> in: first day, last day, and a label.</summary>
@@ -247,7 +287,8 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         Reassign r when !EmailAddress.IsValid(r.Email) => "Please give the new owner's email address.",
         MarkDone { Comment.Length: > MaximumTextLength } or RequestExtension { Reason.Length: > MaximumTextLength } or RejectEvidence { Reason.Length: > MaximumTextLength }
             or Reassign { Reason.Length: > MaximumTextLength } or DecideExtension { Reason.Length: > MaximumTextLength }
-            or DecideReassignment { Reason.Length: > MaximumTextLength } or AcceptEvidence { Comment.Length: > MaximumTextLength } => "That text is too long: at most 2,000 characters.",
+            or DecideReassignment { Reason.Length: > MaximumTextLength } or AcceptEvidence { Comment.Length: > MaximumTextLength }
+            or ChangeDueDate { Reason.Length: > MaximumTextLength } => "That text is too long: at most 2,000 characters.",
         _ => null,
     };
 
@@ -255,6 +296,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     private static string? Refusal(EvidenceTask task, TaskActor actor, TaskCommand command)
     {
         var person = actor.Person;
+        if (person is null && actor.ActsAsLead && command is { ForLeads: true, NeedsPerson: false })
+        {
+            return null;
+        }
+
         if (person is null || !person.IsActive)
         {
             return "I don't know you yet, so I can't let you act on evidence tasks. Please ask your compliance team to add you.";
@@ -387,6 +433,18 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 task.ReassignReason = null;
                 task.ReassignRequestedById = null;
                 return (Done(task, decision.Approve ? "Reassignment approved." : "Reassignment declined."), decision.Reason);
+            case ChangeDueDate when task.Status == EvidenceTaskStatus.Accepted:
+                return (NotApplicable(task, "This task is already accepted, so its due date no longer matters."), null);
+            case ChangeDueDate change when change.NewDueDate == task.DueDate:
+                return (new TaskOutcome(TaskOutcomeKind.Invalid, $"The task is already due {task.DueDate:yyyy-MM-dd}.", task), null);
+            case ChangeDueDate change when TaskDueDates.Problem(change.NewDueDate, Today, change.AllowOverdue) is { } problem:
+                return (new TaskOutcome(problem.Kind, problem.Reason, task), null);
+            case ChangeDueDate change:
+                var previous = task.DueDate;
+                task.DueDate = change.NewDueDate;
+                var dueReason = Clean(change.Reason) ?? $"due date moved from {previous:yyyy-MM-dd}";
+                return (Done(task, $"Due date changed from {previous:yyyy-MM-dd} to {change.NewDueDate:yyyy-MM-dd}; the owner is told."),
+                    change.NewDueDate < Today ? $"{dueReason}; {TaskDueDates.CreatedOverdue}" : dueReason);
             case AcceptEvidence or RejectEvidence when task.Status != EvidenceTaskStatus.Submitted:
                 return (NotApplicable(task, task.Status == EvidenceTaskStatus.Accepted ? "This task is already accepted." : "There is no submitted evidence to decide on."), null);
             case AcceptEvidence accept:
@@ -421,6 +479,8 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         task.ReassignReason = null;
         task.ReassignRequestedById = null;
     }
+
+    private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
     private Task<Person> PersonForAsync(string email, CancellationToken cancellationToken) =>
         db.FindOrAddAsync(email, PersonRoles.ControlOwner, time.GetUtcNow(), cancellationToken: cancellationToken);

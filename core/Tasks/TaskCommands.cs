@@ -8,6 +8,12 @@ namespace ChatCompliance.Core.Tasks;
 /// <param name="PlatformUserId">The platform's id for the actor, recorded when the person is unknown.</param>
 public sealed record TaskActor(Person? Person, Platform Platform, string? PlatformUserId = null)
 {
+    /// <summary>
+    /// The door has established that the caller acts as a compliance lead without naming a person (an admin-API caller with
+    /// the lead or admin role): enough for commands that decide nothing about evidence (<see cref="TaskCommand.NeedsPerson"/> false).
+    /// </summary>
+    public bool ActsAsLead { get; init; }
+
     /// <summary>How the audit trail names the actor: the person's email; for the API, the key or token's name.</summary>
     public string Name => Person?.Email
         ?? (Platform is Platform.Api ? $"api:{PlatformUserId}" : Platform is Platform.Cli ? $"cli:{PlatformUserId}" : Platform is Platform.System ? "system" : $"unknown {Platform.ToString().ToLowerInvariant()} user {PlatformUserId}");
@@ -21,6 +27,9 @@ public abstract record TaskCommand
 
     /// <summary>Compliance leads only; otherwise the owner or delegate only.</summary>
     public abstract bool ForLeads { get; }
+
+    /// <summary>Only a known person may do it (separation of duties needs to know who decides).</summary>
+    public virtual bool NeedsPerson => true;
 }
 
 /// <summary>The owner hands in an evidence link with a note and the date or period it is effective for.</summary>
@@ -87,6 +96,19 @@ public sealed record RejectEvidence(string Reason) : TaskCommand
     public override bool ForLeads => true;
 }
 
+/// <summary>
+/// A compliance lead sets a new due date (earlier or later), with an optional reason; a date in the past needs
+/// <see cref="AllowOverdue"/>. Neutral for separation of duties: it decides nothing about the evidence.
+/// </summary>
+public sealed record ChangeDueDate(DateOnly NewDueDate, string? Reason, bool AllowOverdue = false) : TaskCommand
+{
+    public override string Action => "task.due_date_changed";
+
+    public override bool ForLeads => true;
+
+    public override bool NeedsPerson => false;
+}
+
 /// <summary>How an action on a task ended.</summary>
 public enum TaskOutcomeKind
 {
@@ -101,6 +123,8 @@ public enum TaskOutcomeKind
     /// <summary>The action does not apply in the task's state; nothing changed.</summary>
     NotApplicable,
     NotFound,
+    /// <summary>The due date is already past: the door must ask for a confirmation (onboarding overdue evidence); nothing changed.</summary>
+    NeedsConfirmation,
 }
 
 /// <summary>The result of an action: what happened, a sentence for the actor, and the task as it now stands.</summary>
@@ -116,4 +140,36 @@ public sealed class TaskOptions
 
     /// <summary>A reassignment waits for a compliance lead's approval.</summary>
     public bool ReassignRequiresApproval { get; set; }
+
+    /// <summary>When generated tasks fall due, per frequency.</summary>
+    public TaskGenerationOptions Generation { get; set; } = new();
+}
+
+/// <summary>When generated tasks fall due (<c>Tasks:Generation:Monthly|Quarterly|Annual</c>).</summary>
+public sealed class TaskGenerationOptions
+{
+    public GenerationSchedule Monthly { get; set; } = new() { DueOffsetDays = 0, MinimumNoticeDays = 7 };
+
+    public GenerationSchedule Quarterly { get; set; } = new() { DueOffsetDays = 0, MinimumNoticeDays = 30 };
+
+    public GenerationSchedule Annual { get; set; } = new() { DueOffsetDays = 0, MinimumNoticeDays = 90 };
+
+    /// <summary>The schedule of a periodic frequency.</summary>
+    public GenerationSchedule For(EvidenceFrequency frequency) => frequency switch
+    {
+        EvidenceFrequency.Monthly => Monthly,
+        EvidenceFrequency.Quarterly => Quarterly,
+        EvidenceFrequency.Annual => Annual,
+        _ => throw new ArgumentOutOfRangeException(nameof(frequency), frequency, "On-demand controls have no period."),
+    };
+}
+
+/// <summary>A generated task is due <see cref="DueOffsetDays"/> after its period ends, and at least <see cref="MinimumNoticeDays"/> after it is generated.</summary>
+public sealed class GenerationSchedule
+{
+    [System.ComponentModel.DataAnnotations.Range(-60, 180)]
+    public int DueOffsetDays { get; set; }
+
+    [System.ComponentModel.DataAnnotations.Range(0, 365)]
+    public int MinimumNoticeDays { get; set; }
 }

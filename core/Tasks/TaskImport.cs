@@ -16,7 +16,8 @@ public sealed record TaskImportReport(bool DryRun, bool Imported, int Rows, IRea
 /// Evidence tasks from CSV (UTF-8, a header naming the columns in any order): <c>control</c> (a control id or a
 /// SOC 2 / ISO 27001 reference one control maps to), <c>owner_email</c>, <c>due_date</c> (yyyy-mm-dd), and the
 /// optional <c>title</c>, <c>period_start</c>, <c>period_end</c>, <c>delegate_email</c>. Every row is checked first;
-/// then all are created in one transaction (each audited), or none.
+/// then all are created in one transaction (each audited), or none. A due date in the past is refused unless the
+/// import confirms overdue tasks (<c>allowOverdue</c>), for onboarding an existing programme.
 /// </summary>
 public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks, TimeProvider time)
 {
@@ -34,9 +35,9 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
 
     private const int MaxRecordBytes = 64 * 1024;
 
-    public async Task<TaskImportReport> ImportAsync(Stream csv, bool dryRun, TaskActor actor, CancellationToken cancellationToken = default)
+    public async Task<TaskImportReport> ImportAsync(Stream csv, bool dryRun, TaskActor actor, bool allowOverdue = false, CancellationToken cancellationToken = default)
     {
-        var (rows, count, errors) = await ParseAsync(csv, cancellationToken);
+        var (rows, count, errors) = await ParseAsync(csv, allowOverdue, cancellationToken);
         foreach (var (line, spec) in rows)
         {
             var (control, problem) = await tasks.FindControlAsync(spec.Control, cancellationToken);
@@ -65,7 +66,7 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
         return new TaskImportReport(false, true, count, created, []);
     }
 
-    private async Task<(List<(int Line, NewTask Spec)> Rows, int Count, List<ControlImportError> Errors)> ParseAsync(Stream input, CancellationToken cancellationToken)
+    private async Task<(List<(int Line, NewTask Spec)> Rows, int Count, List<ControlImportError> Errors)> ParseAsync(Stream input, bool allowOverdue, CancellationToken cancellationToken)
     {
         var rows = new List<(int, NewTask)>();
         var errors = new List<ControlImportError>();
@@ -107,14 +108,17 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
             var delegateEmail = Field(DelegateEmail);
             Check(DelegateEmail, delegateEmail is null || EmailAddress.IsValid(delegateEmail) ? null : $"'{delegateEmail}' is not an email address");
             var due = Date(DueDate);
-            Check(DueDate, Field(DueDate) is null ? "the due date is required" : due < today ? $"{due:yyyy-MM-dd} is in the past" : null);
+            Check(DueDate, Field(DueDate) is null ? "the due date is required"
+                : due is { } given && TaskDueDates.Problem(given, today, allowOverdue) is { } problem
+                    ? problem.Kind == TaskOutcomeKind.NeedsConfirmation ? $"{given:yyyy-MM-dd} is in the past (import with allowOverdue=true to create overdue tasks)" : problem.Reason
+                    : null);
             var title = Field(Title);
             Check(Title, title is { Length: > 300 } ? "longer than 300 characters" : null);
             var (start, end) = (Date(PeriodStart), Date(PeriodEnd));
             Check(PeriodEnd, start > end ? "the period ends before it starts" : null);
             if (errors.Count == before && due is { } dueDate)
             {
-                rows.Add((line, new NewTask(control!, owner!, dueDate, title, start, end, delegateEmail)));
+                rows.Add((line, new NewTask(control!, owner!, dueDate, title, start, end, delegateEmail, allowOverdue)));
             }
 
             return true;

@@ -26,6 +26,10 @@ public sealed class AuditAnnouncementJob(AuditAnnouncer announcer, CompanyClock 
         await JobFailures.ReportAsync(db, logger, "audit announcement", failures, time.GetUtcNow(), cancellationToken);
         return queued;
     }
+
+    /// <summary>A lead's <c>announce &lt;audit&gt; now</c>: the audit's countdown to the subscribed channels at once (once per <paramref name="trigger"/>).</summary>
+    public Task<int> RunNowAsync(Core.Domain.Audit audit, string trigger, CancellationToken cancellationToken) =>
+        announcer.AnnounceNowAsync(audit, clock.Today, trigger, cancellationToken);
 }
 
 /// <summary>Weekly: the digest for compliance-lead channels (once per channel and ISO week, however often it runs).</summary>
@@ -34,8 +38,13 @@ public sealed class WeeklyDigestJob(WeeklyDigest digest, CompanyClock clock, IOp
 {
     public const string RecurringJobId = "digest-weekly";
 
-    public Task<int> RunAsync(CancellationToken cancellationToken) =>
-        digest.SendAsync(clock.Today, [.. options.Value.DigestLinks.Where(l => CardLink.IsWebAddress(l.Url)).Select(l => new CardLink(l.Title, l.Url))], cancellationToken);
+    public Task<int> RunAsync(CancellationToken cancellationToken) => SendAsync(null, cancellationToken);
+
+    /// <summary>A lead's <c>digest now</c>: this week's digest again at once (once per <paramref name="trigger"/>), whatever the week already had.</summary>
+    public Task<int> RunNowAsync(string trigger, CancellationToken cancellationToken) => SendAsync(trigger, cancellationToken);
+
+    private Task<int> SendAsync(string? trigger, CancellationToken cancellationToken) =>
+        digest.SendAsync(clock.Today, [.. options.Value.DigestLinks.Where(l => CardLink.IsWebAddress(l.Url)).Select(l => new CardLink(l.Title, l.Url))], trigger, cancellationToken);
 }
 
 /// <summary>The company's calendar: today's date and the time zone schedules run in (<c>Chaser:CompanyTimeZone</c>, checked at start).</summary>

@@ -5,14 +5,17 @@ using ChatCompliance.Core.Controls;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using ChatCompliance.Jobs.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot.Api.Tasks;
 
-/// <summary>A new evidence task: <c>control</c> is a control id of the register or a SOC 2 / ISO 27001 reference one control maps to.</summary>
-internal sealed record TaskRequest(string? Control, string? OwnerEmail, DateOnly? DueDate, string? Title, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? DelegateEmail);
+/// <summary>A new evidence task: <c>control</c> is a control id of the register or a SOC 2 / ISO 27001 reference one control maps to;
+/// <c>allowOverdue</c> confirms a due date already past (onboarding an existing programme); without it such a date is 422.</summary>
+internal sealed record TaskRequest(string? Control, string? OwnerEmail, DateOnly? DueDate, string? Title, DateOnly? PeriodStart, DateOnly? PeriodEnd, string? DelegateEmail,
+    bool AllowOverdue = false);
 
 internal sealed record TaskResponse(
     Guid Id, string ControlCode, string ControlTitle, string Title, string OwnerEmail, string? DelegateEmail, DateOnly DueDate,
@@ -41,7 +44,7 @@ internal static class TasksApi
         tasks.MapPost("/", CreateAsync).WithSummary("Assign an evidence task; the owner gets its card in chat");
         tasks.MapPost("/import", ImportAsync)
             .Accepts<string>("text/csv")
-            .WithSummary($"Assign tasks from CSV (columns {string.Join(",", TaskImport.Columns)}; the first three required); dryRun=true only checks");
+            .WithSummary($"Assign tasks from CSV (columns {string.Join(",", TaskImport.Columns)}; the first three required); dryRun=true only checks; allowOverdue=true accepts past due dates");
         tasks.MapPost("/generate", GenerateAsync).WithSummary("Create this period's tasks from the controls' frequencies (what the daily job does)");
         return api;
     }
@@ -82,7 +85,7 @@ internal static class TasksApi
         return task is null ? ApiProblems.NotFound("evidence task", id) : TypedResults.Ok(TaskResponse.From(task));
     }
 
-    private static async Task<Results<Created<TaskResponse>, ValidationProblem>> CreateAsync(
+    private static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
         TaskRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,
         TimeProvider time, CancellationToken cancellationToken)
     {
@@ -91,19 +94,26 @@ internal static class TasksApi
             .Add("control", ApiValidation.Text(request.Control, "control", 64))
             .Add("ownerEmail", string.IsNullOrWhiteSpace(request.OwnerEmail) ? "ownerEmail is required" : EmailAddress.IsValid(request.OwnerEmail) ? null : "ownerEmail is not an email address")
             .Add("delegateEmail", request.DelegateEmail is null || EmailAddress.IsValid(request.DelegateEmail) ? null : "delegateEmail is not an email address")
-            .Add("dueDate", request.DueDate is null ? "dueDate is required" : request.DueDate < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime) ? "dueDate is in the past" : null)
+            .Add("dueDate", request.DueDate is null ? "dueDate is required" : null)
             .Add("title", ApiValidation.Text(request.Title, "title", 300, required: false))
             .Add("periodEnd", request.PeriodStart > request.PeriodEnd ? "periodEnd is before periodStart" : null);
-        if (!validation.IsValid)
+        // The core's rule, asked here too so that a bad request names every bad field at once; the past alone is 422.
+        var dueProblem = request.DueDate is { } due ? TaskDueDates.Problem(due, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), request.AllowOverdue) : null;
+        if (!validation.IsValid || dueProblem is { Kind: TaskOutcomeKind.Invalid })
         {
-            return validation.Problem();
+            return validation.Add("dueDate", dueProblem?.Reason).Problem();
         }
 
         var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
-            request.PeriodStart, request.PeriodEnd, request.DelegateEmail), actor, conversation.NotifyAssignedAsync, cancellationToken);
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail, request.AllowOverdue), actor, conversation.NotifyAssignedAsync, cancellationToken);
+        if (outcome.Kind == TaskOutcomeKind.NeedsConfirmation)
+        {
+            return TaskDueDateApi.Overdue(outcome.Message);
+        }
+
         if (!outcome.Succeeded)
         {
-            return new ApiValidation().Add("control", outcome.Message).Problem();
+            return new ApiValidation().Add(outcome.Message.StartsWith("The due date", StringComparison.Ordinal) ? "dueDate" : "control", outcome.Message).Problem();
         }
 
         var created = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking()
@@ -113,7 +123,7 @@ internal static class TasksApi
 
     private static async Task<Results<Ok<TaskImportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
         HttpRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskImport import, TaskConversation conversation, IOptions<AdminApiOptions> options, bool? dryRun,
-        CancellationToken cancellationToken)
+        bool? allowOverdue, CancellationToken cancellationToken)
     {
         var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
         if (refusal is not null)
@@ -122,7 +132,7 @@ internal static class TasksApi
         }
 
         await using var _ = body;
-        var report = await import.ImportAsync(body, dryRun ?? false, await ApiActor.ResolveAsync(user, db, cancellationToken), cancellationToken);
+        var report = await import.ImportAsync(body, dryRun ?? false, await ApiActor.ResolveAsync(user, db, cancellationToken), allowOverdue ?? false, cancellationToken);
         if (!report.IsValid && !report.DryRun)
         {
             return CsvUpload.RowProblems(report.Errors);

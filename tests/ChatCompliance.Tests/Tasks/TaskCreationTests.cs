@@ -31,6 +31,34 @@ public sealed class EvidencePeriodTests
     }
 }
 
+/// <summary>When a generated task falls due: the period's end plus the frequency's offset, never sooner than its minimum notice.</summary>
+public sealed class GeneratedDueDateTests
+{
+    [Theory]
+    [InlineData(EvidenceFrequency.Annual, "2026-01-01", "2026-12-31")]
+    [InlineData(EvidenceFrequency.Annual, "2026-12-06", "2027-03-06")]
+    [InlineData(EvidenceFrequency.Quarterly, "2026-10-01", "2026-12-31")]
+    [InlineData(EvidenceFrequency.Quarterly, "2026-12-20", "2027-01-19")]
+    [InlineData(EvidenceFrequency.Monthly, "2026-02-01", "2026-02-28")]
+    [InlineData(EvidenceFrequency.Monthly, "2026-02-27", "2026-03-06")]
+    public void DueDate_DefaultSchedule_IsThePeriodsEndOrTheMinimumNotice(EvidenceFrequency frequency, string today, string due)
+    {
+        var day = DateOnly.Parse(today, CultureInfo.InvariantCulture);
+
+        var actual = EvidenceTaskService.DueDate(frequency, EvidenceTaskService.Period(frequency, day).End, day, new TaskGenerationOptions());
+
+        Assert.Equal(DateOnly.Parse(due, CultureInfo.InvariantCulture), actual);
+    }
+
+    [Fact]
+    public void DueDate_ConfiguredOffset_MovesTheDueDateAfterThePeriodsEnd()
+    {
+        var schedule = new TaskGenerationOptions { Annual = new GenerationSchedule { DueOffsetDays = 31, MinimumNoticeDays = 90 } };
+
+        Assert.Equal(new DateOnly(2027, 1, 31), EvidenceTaskService.DueDate(EvidenceFrequency.Annual, new DateOnly(2026, 12, 31), new DateOnly(2026, 1, 1), schedule));
+    }
+}
+
 /// <summary>
 /// Where tasks come from: a lead naming a control (by id or by a reference one control maps to) and an owner,
 /// and the generator that gives every periodic control its task for the current period, once.
@@ -162,11 +190,13 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         {
             var tasks = await db.EvidenceTasks.Include(t => t.Control).AsNoTracking().ToDictionaryAsync(t => t.Control!.Code);
             Assert.Equal(["AC-01", "LOG-01", "POL-01"], tasks.Keys.Order(StringComparer.Ordinal));
-            Assert.Equal(("Log review (2026-11)", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), new DateOnly(2026, 11, 30), _owner.Id),
+            // Generated two days before November ends: due a week from now, not in two days.
+            Assert.Equal(("Log review (2026-11)", new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), new DateOnly(2026, 12, 5), _owner.Id),
                 (tasks["LOG-01"].Title, tasks["LOG-01"].PeriodStart, tasks["LOG-01"].PeriodEnd, tasks["LOG-01"].DueDate, tasks["LOG-01"].OwnerId));
             Assert.Equal(("Access review (2026-Q4)", new DateOnly(2026, 10, 1), new DateOnly(2026, 12, 31), new DateOnly(2026, 12, 31), _owner.Id),
                 (tasks["AC-01"].Title, tasks["AC-01"].PeriodStart, tasks["AC-01"].PeriodEnd, tasks["AC-01"].DueDate, tasks["AC-01"].OwnerId));
-            Assert.Equal(("Policy review (2026)", new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), new DateOnly(2026, 12, 31), _erin.Id),
+            // An annual task generated in late November is not due in a month: at least 90 days' notice.
+            Assert.Equal(("Policy review (2026)", new DateOnly(2026, 1, 1), new DateOnly(2026, 12, 31), new DateOnly(2027, 2, 26), _erin.Id),
                 (tasks["POL-01"].Title, tasks["POL-01"].PeriodStart, tasks["POL-01"].PeriodEnd, tasks["POL-01"].DueDate, tasks["POL-01"].OwnerId));
             Assert.All(tasks.Values, t => Assert.Equal(("system", EvidenceTaskStatus.Open), (t.CreatedBy, t.Status)));
             var trail = await db.AuditTrail.OrderBy(e => e.Sequence).ToListAsync();
@@ -206,6 +236,119 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         Assert.Equal(3, await db.Controls.CountAsync());
         Assert.Equal(3, await db.People.CountAsync());
         await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task Generating_after_the_periods_task_was_accepted_creates_no_duplicate()
+    {
+        await AddControlsAsync(
+            Control("AC-01", "Access review", EvidenceFrequency.Quarterly, _owner),
+            Control("POL-01", "Policy review", EvidenceFrequency.Annual, _erin));
+        var today = new DateOnly(2026, 11, 28);
+        Assert.Equal(2, (await GenerateAsync(today)).Count);
+        await using (var db = _store.NewContext())
+        {
+            foreach (var task in await db.EvidenceTasks.ToListAsync())
+            {
+                task.Status = EvidenceTaskStatus.Accepted; // just accepted, as a lead's click leaves it
+            }
+
+            await db.SaveChangesAsync();
+        }
+
+        Assert.Empty(await GenerateAsync(today));
+        Assert.Empty(await GenerateAsync(new DateOnly(2026, 12, 31)));
+        await using var check = _store.NewContext();
+        Assert.Equal(2, await check.EvidenceTasks.CountAsync());
+    }
+
+    [Fact]
+    public async Task Generating_skips_a_control_whose_period_a_lead_already_covered_by_hand()
+    {
+        await AddControlsAsync(
+            Control("AC-01", "Access review", EvidenceFrequency.Quarterly, _owner),
+            Control("LOG-01", "Log review", EvidenceFrequency.Monthly, _owner));
+        Assert.Equal(TaskOutcomeKind.Done, (await CreateAsync(new NewTask("AC-01", _owner.Email, new DateOnly(2026, 12, 15)))).Kind);
+        Assert.Equal(TaskOutcomeKind.Done, (await CreateAsync(new NewTask("LOG-01", _owner.Email, new DateOnly(2026, 12, 10),
+            PeriodStart: new DateOnly(2026, 10, 1), PeriodEnd: new DateOnly(2026, 12, 31)))).Kind);
+
+        var created = await GenerateAsync(new DateOnly(2026, 11, 28));
+
+        Assert.Empty(created);
+    }
+
+    [Fact]
+    public async Task A_second_task_for_the_same_control_and_period_is_refused_not_an_error()
+    {
+        await AddControlsAsync(Control("AC-01", "Access review", EvidenceFrequency.Quarterly, _owner));
+        Assert.Single(await GenerateAsync(new DateOnly(2026, 11, 28)));
+
+        var again = await CreateAsync(new NewTask("AC-01", _owner.Email, Due, PeriodStart: new DateOnly(2026, 10, 1), PeriodEnd: new DateOnly(2026, 12, 31)));
+
+        Assert.Equal(TaskOutcomeKind.Invalid, again.Kind);
+        Assert.Equal("AC-01 already has a task for 2026-10-01 to 2026-12-31: one task per control and period.", again.Message);
+    }
+
+    [Fact]
+    public async Task A_past_due_date_needs_a_confirmation_and_then_makes_an_overdue_task_audited_as_such()
+    {
+        await AddControlsAsync(Control("AC-01", "Access review"));
+        var past = new DateOnly(2026, 9, 30);
+
+        var unconfirmed = await CreateAsync(new NewTask("AC-01", _owner.Email, past));
+        await AssertNothingCreatedAsync();
+        var absurd = await CreateAsync(new NewTask("AC-01", _owner.Email, new DateOnly(1999, 12, 31), AllowOverdue: true));
+        var farFuture = await CreateAsync(new NewTask("AC-01", _owner.Email, new DateOnly(2099, 1, 1)));
+        await AssertNothingCreatedAsync();
+        var confirmed = await CreateAsync(new NewTask("AC-01", _owner.Email, past, AllowOverdue: true));
+
+        Assert.Equal((TaskOutcomeKind.NeedsConfirmation, "The due date 2026-09-30 is in the past, so the task would be overdue from the start."), (unconfirmed.Kind, unconfirmed.Message));
+        Assert.Equal(TaskOutcomeKind.Invalid, absurd.Kind);
+        Assert.Equal(TaskOutcomeKind.Invalid, farFuture.Kind);
+        Assert.Equal(TaskOutcomeKind.Done, confirmed.Kind);
+        await using var db = _store.NewContext();
+        Assert.Equal(past, (await db.EvidenceTasks.SingleAsync()).DueDate);
+        Assert.Equal(TaskDueDates.CreatedOverdue, (await db.AuditTrail.SingleAsync()).Reason);
+    }
+
+    [Fact]
+    public async Task A_lead_moves_a_due_date_audited_with_before_and_after_and_nobody_else_can()
+    {
+        await AddControlsAsync(Control("AC-01", "Access review"));
+        var task = (await CreateAsync(new NewTask("AC-01", _owner.Email, Due))).Task!;
+        var later = new DateOnly(2027, 2, 15);
+
+        var byOwner = await ActAsync(task.Id, _owner.Id, new ChangeDueDate(later, "more time"));
+        var intoPast = await ActAsync(task.Id, _lead.Id, new ChangeDueDate(new DateOnly(2026, 1, 1), null));
+        var same = await ActAsync(task.Id, _lead.Id, new ChangeDueDate(Due, null));
+        var moved = await ActAsync(task.Id, _lead.Id, new ChangeDueDate(later, "auditor moved fieldwork"));
+        var byApiKey = await ActAsync(task.Id, null, new ChangeDueDate(new DateOnly(2026, 11, 1), null, AllowOverdue: true), actsAsLead: true);
+        var apiAcceptWithoutPerson = await ActAsync(task.Id, null, new AcceptEvidence(null), actsAsLead: true);
+
+        Assert.Equal((TaskOutcomeKind.Refused, "Only a compliance lead can do that."), (byOwner.Kind, byOwner.Message));
+        Assert.Equal(TaskOutcomeKind.NeedsConfirmation, intoPast.Kind);
+        Assert.Equal(TaskOutcomeKind.Invalid, same.Kind);
+        Assert.Equal((TaskOutcomeKind.Done, "Due date changed from 2027-01-15 to 2027-02-15; the owner is told."), (moved.Kind, moved.Message));
+        Assert.Equal(TaskOutcomeKind.Done, byApiKey.Kind);
+        Assert.Equal(TaskOutcomeKind.Refused, apiAcceptWithoutPerson.Kind);
+        await using var db = _store.NewContext();
+        Assert.Equal(new DateOnly(2026, 11, 1), (await db.EvidenceTasks.SingleAsync()).DueDate);
+        var changes = await db.AuditTrail.Where(e => e.Action == "task.due_date_changed").OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal(2, changes.Count);
+        Assert.Equal((_lead.Email, "auditor moved fieldwork"), (changes[0].Actor, changes[0].Reason));
+        Assert.Contains("\"dueDate\":\"2027-01-15\"", changes[0].Before, StringComparison.Ordinal);
+        Assert.Contains("\"dueDate\":\"2027-02-15\"", changes[0].After, StringComparison.Ordinal);
+        Assert.Equal("api:key:ci", changes[1].Actor);
+        Assert.EndsWith(TaskDueDates.CreatedOverdue, changes[1].Reason, StringComparison.Ordinal);
+        await AssertChainIntactAsync();
+    }
+
+    private async Task<TaskOutcome> ActAsync(Guid taskId, Guid? personId, TaskCommand command, bool actsAsLead = false)
+    {
+        await using var db = _store.NewContext();
+        var person = personId is { } id ? await db.People.SingleAsync(p => p.Id == id) : null;
+        var actor = person is null ? new TaskActor(null, Platform.Api, "key:ci") { ActsAsLead = actsAsLead } : new TaskActor(person, Platform.Teams);
+        return await Service(db).ActAsync(taskId, null, actor, command);
     }
 
     private async Task<TaskOutcome> CreateAsync(NewTask spec)

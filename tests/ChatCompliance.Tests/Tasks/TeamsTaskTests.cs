@@ -293,7 +293,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         Assert.Equal("Only a compliance lead can assign evidence tasks.", refused);
         Assert.Equal("Please give the due date as yyyy-mm-dd, for example 2027-01-15.", TextOf(await SayAsync(Lead, "assign CC6.2 review to bob@example.com due 15/01/2027")));
         var yesterday = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-1);
-        Assert.Equal($"The due date {yesterday:yyyy-MM-dd} is in the past.", TextOf(await SayAsync(Lead, $"assign CC6.2 review to bob@example.com due {yesterday:yyyy-MM-dd}")));
+        Assert.Equal($"The due date {yesterday:yyyy-MM-dd} is in the past, so the task would be overdue from the start. To create it overdue anyway, send the same command with **overdue** at the end.", TextOf(await SayAsync(Lead, $"assign CC6.2 review to bob@example.com due {yesterday:yyyy-MM-dd}")));
         Assert.Equal("No control in the register is CC9.9 or maps to it. Import the control register, or use a control id.",
             TextOf(await SayAsync(Lead, $"assign CC9.9 review to bob@example.com due {_due:yyyy-MM-dd}")));
         await using (var scope = _app.Services.CreateAsyncScope())
@@ -304,6 +304,61 @@ public sealed class TeamsTaskTests : IAsyncLifetime
             Assert.Equal(["task.created", "task.created", "task.create_refused"], entries.Select(e => e.Action));
             Assert.Equal((Other.Email, Platform.Teams), (entries[2].Actor, entries[2].Platform));
         }
+    }
+
+    [Fact]
+    public async Task A_lead_runs_the_digest_chase_and_an_announcement_now_and_anyone_else_is_refused()
+    {
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db.Audits.Add(new Core.Domain.Audit { Name = "ISO surveillance", Framework = Framework.Iso27001, Kind = AuditKind.Iso27001Surveillance,
+                StartsOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(20), CreatedAt = DateTimeOffset.UtcNow });
+            await db.SaveChangesAsync();
+        }
+
+        var digest = TextOf(await SayAsync(Lead, "digest now"));
+        var chase = TextOf(await SayAsync(Lead, "Chase now"));
+        var announce = TextOf(await SayAsync(Lead, "announce iso surveillance now"));
+        var unknown = TextOf(await SayAsync(Lead, "announce the christmas party now"));
+        var refused = TextOf(await SayAsync(Other, "digest now"));
+
+        Assert.StartsWith("Digest", digest, StringComparison.Ordinal);
+        Assert.StartsWith("Chase", chase, StringComparison.Ordinal);
+        Assert.StartsWith("ISO surveillance", announce, StringComparison.Ordinal);
+        Assert.Equal("No audit on the calendar is called 'the christmas party'. Type **audits** to see the calendar.", unknown);
+        Assert.Equal("Only a compliance lead can run jobs now.", refused);
+        await using (var scope = _app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            var runs = await db.AuditTrail.Where(e => e.SubjectType == "Job").OrderBy(e => e.Sequence).ToListAsync();
+            Assert.Equal([("job.run", "digest", Lead.Email), ("job.run", "chase", Lead.Email), ("job.run", "announce", Lead.Email), ("job.run_refused", "digest", Other.Email)],
+                runs.Select(e => (e.Action, e.SubjectId, e.Actor)));
+        }
+    }
+
+    [Fact]
+    public async Task A_lead_confirms_an_overdue_task_and_moves_its_due_date_in_chat_and_the_owner_is_told()
+    {
+        var lastMonth = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30);
+        var created = TextOf(await SayAsync(Lead, $"assign AC-01 last quarter's review to {Owner.Email} due {lastMonth:yyyy-MM-dd} overdue"));
+        Assert.StartsWith("Assigned **last quarter's review** (AC-01)", created, StringComparison.Ordinal);
+        var before = (await PostedAsync(Owner)).Count;
+
+        var byOwner = TextOf(await SayAsync(Owner, $"due AC-01 {_due:yyyy-MM-dd}"));
+        var badDate = TextOf(await SayAsync(Lead, "due AC-01 31/01/2027"));
+        var moved = TextOf(await SayAsync(Lead, $"due AC-01 {_due:yyyy-MM-dd} because onboarding grace"));
+
+        Assert.Equal("Only a compliance lead can change a task's due date.", byOwner);
+        Assert.StartsWith("Please give dates as yyyy-mm-dd.", badDate, StringComparison.Ordinal);
+        Assert.Equal($"Due date changed from {lastMonth:yyyy-MM-dd} to {_due:yyyy-MM-dd}; the owner is told.", moved);
+        Assert.True((await PostedAsync(Owner)).Count > before, "the owner gets the card with the new due date");
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var task = await db.EvidenceTasks.SingleAsync();
+        Assert.Equal(_due, task.DueDate);
+        var change = await db.AuditTrail.SingleAsync(e => e.Action == "task.due_date_changed");
+        Assert.Equal((Lead.Email, "onboarding grace"), (change.Actor, change.Reason));
     }
 
     [Fact]
