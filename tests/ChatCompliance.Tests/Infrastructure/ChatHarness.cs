@@ -38,9 +38,11 @@ public sealed class ChatHarness : IAsyncDisposable
     {
         _store = store;
         _slack = LoopbackWireMock.Start();
-        _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
+        _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody($$"""{"ok":true,"channel":"D1","ts":"{{SlackTs}}"}"""));
+        _slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost()).AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"channel":{"id":"D1"}}"""));
         var settings = _teams.Settings();
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
         settings["SLACK_SIGNING_SECRET"] = SlackSecret;
@@ -74,7 +76,7 @@ public sealed class ChatHarness : IAsyncDisposable
     /// <summary>A fresh context on the app's store.</summary>
     public ComplianceDbContext Db() => App.Services.CreateScope().ServiceProvider.GetRequiredService<ComplianceDbContext>();
 
-    /// <summary>Sends a Teams message; returns the HTTP status and the bot's reply activity (null when it sent none).</summary>
+    /// <summary>Sends a Teams message; returns the HTTP status and the bot's reply activity (null when it sent none), or the problem when refused.</summary>
     public async Task<(HttpStatusCode Status, JsonNode? Reply)> TeamsSayAsync(TeamsPerson user, string text) =>
         await TeamsSayRawAsync(user, JsonValue.Create(text)!.ToJsonString());
 
@@ -85,13 +87,21 @@ public sealed class ChatHarness : IAsyncDisposable
         activity["text"] = "@@text@@";
         var body = activity.ToJsonString().Replace("\"@@text@@\"", textJson, StringComparison.Ordinal);
         var response = await TeamsPostAsync(body);
+        if (!response.IsSuccessStatusCode)
+        {
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+        }
+
         var path = $"/connector/v3/conversations/{user.Conversation}/activities/{activity["id"]}";
         var reply = _teams.ConnectorCalls().SingleOrDefault(c => c.RequestMessage.Path == path)?.RequestMessage.Body;
         return (response.StatusCode, reply is null ? null : JsonNode.Parse(reply));
     }
 
-    /// <summary>Clicks an <c>Action.Execute</c> with the card's inputs; returns the HTTP status and the invoke response's <c>value</c>.</summary>
-    public async Task<(HttpStatusCode Status, JsonNode? Value)> TeamsClickAsync(TeamsPerson user, JsonObject action, JsonObject? inputs = null)
+    /// <summary>
+    /// Clicks an <c>Action.Execute</c> with the card's inputs; returns the HTTP status and the invoke response's <c>value</c>
+    /// (or, when refused, the problem). <paramref name="raw"/> may rewrite the activity's JSON text before it is sent.
+    /// </summary>
+    public async Task<(HttpStatusCode Status, JsonNode? Value)> TeamsClickAsync(TeamsPerson user, JsonObject action, JsonObject? inputs = null, Func<string, string>? raw = null)
     {
         var data = action["data"]!.DeepClone().AsObject();
         foreach (var (key, value) in inputs ?? [])
@@ -103,9 +113,9 @@ public sealed class ChatHarness : IAsyncDisposable
         activity["name"] = "adaptiveCard/action";
         activity["replyToId"] = "sent-1";
         activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = (string?)action["verb"], ["data"] = data }, ["trigger"] = "manual" };
-        var response = await TeamsPostAsync(activity.ToJsonString());
+        var response = await TeamsPostAsync(raw is null ? activity.ToJsonString() : raw(activity.ToJsonString()));
         var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, response.IsSuccessStatusCode ? JsonNode.Parse(text)!["value"] : null);
+        return (response.StatusCode, text.Length == 0 ? null : response.IsSuccessStatusCode ? JsonNode.Parse(text)!["value"] : JsonNode.Parse(text));
     }
 
     /// <summary>The text of a Teams reply activity (null for a card or no reply).</summary>
