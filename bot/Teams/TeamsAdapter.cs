@@ -72,6 +72,13 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             });
         }
 
+        // Inputs holding half a character (an escaped lone surrogate) cannot even be read: refused politely, before anything is remembered.
+        var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
+        if (data is null)
+        {
+            return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = ConversationService.Unstorable.Text });
+        }
+
         if (await RememberAsync(activity, cancellationToken) is not { } reference)
         {
             return TypedResults.Ok(new AdaptiveCardInvokeResponse
@@ -82,7 +89,6 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             });
         }
 
-        var data = invoke.Action.Data is { ValueKind: JsonValueKind.Object } d ? Data(d) : new Dictionary<string, string>();
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: data, MessageId: activity.ReplyToId), cancellationToken);
         switch (reply)
         {
@@ -227,20 +233,27 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
     private static ChatUser User(Activity activity) => new(
         Platform.Teams, activity.From!.Id!, activity.From.Name, activity.From.AadObjectId, activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id);
 
-    /// <summary>Card data and inputs as strings; nested values are ignored.</summary>
+    /// <summary>Card data and inputs as strings (nested values are ignored); null when a name or value is not text (a lone surrogate).</summary>
     private static Dictionary<string, string>? Data(JsonElement value)
     {
         var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var property in value.EnumerateObject())
+        try
         {
-            if (property.Value.ValueKind is JsonValueKind.String)
+            foreach (var property in value.EnumerateObject())
             {
-                data[property.Name] = property.Value.GetString()!;
+                if (property.Value.ValueKind is JsonValueKind.String)
+                {
+                    data[property.Name] = property.Value.GetString()!;
+                }
+                else if (property.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+                {
+                    data[property.Name] = property.Value.GetRawText();
+                }
             }
-            else if (property.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
-            {
-                data[property.Name] = property.Value.GetRawText();
-            }
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
         }
 
         return data;

@@ -66,6 +66,11 @@ internal static partial class TeamsEndpoints
         {
             activity = JsonSerializer.Deserialize<Activity>(body, Json);
         }
+        catch (JsonException e) when (e.InnerException is InvalidOperationException)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON but not text: say so rather than blame the activity's shape.
+            return TypedResults.Problem("The activity holds a string that is not valid text (a lone UTF-16 surrogate, half of a character).", statusCode: StatusCodes.Status400BadRequest);
+        }
         catch (JsonException)
         {
             return TypedResults.Problem("The body is not a Bot Framework activity.", statusCode: StatusCodes.Status400BadRequest);
