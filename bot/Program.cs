@@ -37,34 +37,8 @@ try
     // asynchronous); Server:InlineScheduling=false turns it off.
     builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = builder.Configuration.GetValue("Server:InlineScheduling", true));
 
-    // Storage: SQLite under data/ by default, PostgreSQL when ConnectionStrings:Postgres is set.
-    builder.AddStorage();
-
-    // The hash-chained audit trail every decision writes to, and the auditor's export.
-    builder.AddAuditTrail();
-
-    // The curated knowledge base and the engine that answers from it.
-    builder.AddKnowledgeBase();
-
-    // Evidence tasks: register, transitions, audit trail.
-    builder.AddEvidenceTasks();
-
-    // Access reviews: campaigns, decisions, completion, the auditor's report.
-    builder.AddAccessReviews();
-
-    // The evidence chaser: reminders and escalations on a ladder, in each person's working hours.
-    builder.AddEvidenceChaser();
-
-    // The conversation (platform-neutral) and the two chat platforms.
-    builder.AddConversation();
-    builder.AddTeamsChannel();
-    builder.AddSlackChannel();
-
-    // The directory access reviews read: Microsoft Graph when Graph:TenantId, ClientId and ClientSecret are set.
-    builder.AddGraphDirectory();
-
-    // Scheduled work on Hangfire.
-    builder.AddComplianceJobs();
+    // The store, audit trail, knowledge base, workflows, chat platforms, directory and jobs (shared with `jobs run`).
+    builder.AddComplianceServices();
 
     // Forwarded headers only from the proxies in ForwardedHeaders:KnownProxies / KnownNetworks (none by default).
     builder.AddProxyHeaders();

@@ -24,7 +24,7 @@ internal static partial class CommandLine
     /// <summary>Exit codes, the same for every verb: done, failed (a bad file, a broken chain, a refused row), or misused.</summary>
     public const int Ok = 0, Failed = 1, Usage = 2;
 
-    private static readonly string[] Verbs = ["ask", "kb", "manifests", "controls", "apikey", "audit", "help", "--help", "-h", "-?"];
+    private static readonly string[] Verbs = ["ask", "kb", "manifests", "controls", "apikey", "audit", "jobs", "help", "--help", "-h", "-?"];
 
     /// <summary>The configuration switches given with the verb (<c>--Storage:DataDirectory x</c>, <c>--environment</c> …), as the web host reads them.</summary>
     private static string[] _settings = [];
@@ -86,7 +86,7 @@ internal static partial class CommandLine
             "ChatCompliance: run without a verb to start the web host. Every verb also takes the server's configuration switches "
             + "(--Storage:DataDirectory <dir>, --ConnectionStrings:Postgres <cs>, --environment <name>, …). Exit codes: 0 done, 1 failed, 2 usage.")
         {
-            ask, kb, manifests, controls, apikey, AuditCommand(),
+            ask, kb, manifests, controls, apikey, AuditCommand(), JobsCommand(),
         };
         var parsed = root.Parse(verb);
         if (parsed.Errors.Count > 0)

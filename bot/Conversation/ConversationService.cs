@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
@@ -82,6 +84,14 @@ internal sealed partial class ConversationService(
         if (command is "my tasks" or "tasks")
         {
             return await Tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+        }
+
+        if (TasksPage().Match(command) is { Success: true } tasksPage)
+        {
+            // "my tasks 2", "my tasks page 2": pages count from 1 for people, from 0 on the card.
+            return int.TryParse(tasksPage.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page is >= 1 and < 10_000
+                ? await Tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken, page - 1)
+                : new TextReply("Pages start at 1: type **my tasks 2** for the second page of your tasks.");
         }
 
         if (command.StartsWith("assign ", StringComparison.Ordinal) || command == "assign")
@@ -315,6 +325,9 @@ internal sealed partial class ConversationService(
             .Where(c => c.PersonId != null && leadIds.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
             .ToListAsync(cancellationToken);
     }
+
+    [GeneratedRegex(@"^(?:my )?tasks (?:page )?([0-9]{1,6})$")]
+    private static partial Regex TasksPage();
 }
 
 /// <summary>Sends a card into a stored conversation, on whichever platform it lives (sends of new cards go through the outbox).</summary>

@@ -29,8 +29,8 @@ internal sealed partial class TaskConversation(
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The person's open tasks (as owner or delegate), soonest due first, each with its actions.</summary>
-    public async Task<ChatReply> MyTasksAsync(Person? person, CancellationToken cancellationToken)
+    /// <summary>One page (zero-based) of the person's open tasks (as owner or delegate), soonest due first, each with its actions.</summary>
+    public async Task<ChatReply> MyTasksAsync(Person? person, CancellationToken cancellationToken, int page = 0)
     {
         if (person is null)
         {
@@ -45,9 +45,15 @@ internal sealed partial class TaskConversation(
             return new TextReply("You have no open evidence tasks.");
         }
 
-        var first = await open.WithControlAndPeople().OrderBy(t => t.DueDate).ThenBy(t => t.Title)
-            .Take(TaskCards.ListLimit).AsNoTracking().ToListAsync(cancellationToken);
-        return new CardReply(TaskCards.List(first, total, Today));
+        var pages = TaskCards.PageCount(total);
+        if (page >= pages)
+        {
+            return new TextReply($"You have {total} open evidence task(s): {pages} page(s) of them. Type **my tasks** for the first.");
+        }
+
+        var shown = await open.WithControlAndPeople().OrderBy(t => t.DueDate).ThenBy(t => t.Title).ThenBy(t => t.Id)
+            .Skip(page * TaskCards.ListLimit).Take(TaskCards.ListLimit).AsNoTracking().ToListAsync(cancellationToken);
+        return new CardReply(TaskCards.List(shown, total, Today, page));
     }
 
     /// <summary><c>assign CC6.2 quarterly access review to alice@example.com due 2027-01-15</c>, for compliance leads.</summary>
@@ -158,6 +164,14 @@ internal sealed partial class TaskConversation(
     /// <summary>Handles a task card action; the reply replaces the clicked card, or is a short message when nothing changed.</summary>
     public async Task<ChatReply> OnActionAsync(ChatEvent chat, Person? actor, CancellationToken cancellationToken)
     {
+        if (chat.Verb == CardVerbs.TaskList)
+        {
+            // The next or previous page takes the list's place, on Teams and on Slack.
+            return int.TryParse(chat.Value(CardDataKeys.Page), NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page < 10_000
+                ? await MyTasksAsync(actor, cancellationToken, page) switch { CardReply list => list with { ReplacesCard = true }, var other => other }
+                : new TextReply("That button doesn't name a page. Type **my tasks** for your tasks.");
+        }
+
         if (!Guid.TryParse(chat.Value(CardDataKeys.Task), out var taskId))
         {
             return new TextReply("That button doesn't name a task.");

@@ -24,6 +24,9 @@ public static class CardVerbs
     /// <summary>Show an evidence task's card (also Teams' refresh); data <see cref="CardDataKeys.Task"/>.</summary>
     public const string TaskShow = "task.show";
 
+    /// <summary>Show a page of the person's open tasks (<c>my tasks</c>); data <see cref="CardDataKeys.Page"/> (zero-based).</summary>
+    public const string TaskList = "task.list";
+
     /// <summary>Show the form for one of a task's actions; data <see cref="CardDataKeys.Task"/>, <see cref="CardDataKeys.Version"/>, <see cref="CardDataKeys.Form"/>.</summary>
     public const string TaskForm = "task.form";
 

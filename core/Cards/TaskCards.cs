@@ -133,8 +133,12 @@ public static class TaskCards
         return new Card(Header(task), body, Fallback(task)) { Actions = actions };
     }
 
-    /// <summary><c>my tasks</c>: open tasks, soonest due first, each with its quickest actions and a way to the full card.</summary>
-    public static Card List(IReadOnlyList<EvidenceTask> tasks, int total, DateOnly today)
+    /// <summary>
+    /// <c>my tasks</c>: one page (<see cref="ListLimit"/>) of open tasks, soonest due first, each with its quickest actions
+    /// and a way to the full card; <paramref name="page"/> is zero-based, and the pages before and after are a button (or
+    /// <c>my tasks 2</c>) away, so no task is ever out of reach.
+    /// </summary>
+    public static Card List(IReadOnlyList<EvidenceTask> tasks, int total, DateOnly today, int page = 0)
     {
         var rows = tasks.Take(ListLimit).Select(t => new CardRow(
             [$"**{CardText.Escape(t.Title)}** · {CardText.Escape(t.Control?.Code ?? "")}", DueText(t, today) + (Notice(t) is { } n ? $" · {n}" : "")],
@@ -147,13 +151,32 @@ public static class TaskCards
                 ]
                 : [new CardAction(CardVerbs.TaskShow, "Open", Data(t))])).ToList();
         List<CardElement> body = [new RowsElement(rows)];
-        if (total > rows.Count)
+        var pages = PageCount(total);
+        List<CardAction> actions = [];
+        if (pages > 1)
         {
-            body.Add(new TextElement($"…and {total - rows.Count} more, due later.", TextStyle.Subtle));
+            var first = (page * ListLimit) + 1;
+            var later = page + 1 < pages ? $" Press **Next page** or type **my tasks {page + 2}** for the next {Math.Min(ListLimit, total - (first - 1) - rows.Count)}." : "";
+            body.Add(new TextElement($"Tasks {first}–{first - 1 + rows.Count} of {total}, soonest due first.{later}", TextStyle.Subtle));
+            if (page > 0)
+            {
+                actions.Add(new CardAction(CardVerbs.TaskList, "Previous page", ListPage(page - 1)));
+            }
+
+            if (page + 1 < pages)
+            {
+                actions.Add(new CardAction(CardVerbs.TaskList, "Next page", ListPage(page + 1)));
+            }
         }
 
-        return new Card(new CardHeader($"Your open evidence tasks ({total})"), body, $"You have {total} open evidence tasks; the next is due {tasks[0].DueDate:yyyy-MM-dd}.");
+        var heading = pages > 1 ? $"Your open evidence tasks ({total}) · page {page + 1} of {pages}" : $"Your open evidence tasks ({total})";
+        return new Card(new CardHeader(heading), body, $"You have {total} open evidence tasks; the next is due {tasks[0].DueDate:yyyy-MM-dd}.") { Actions = actions };
     }
+
+    /// <summary>How many pages of <see cref="ListLimit"/> tasks <paramref name="total"/> open tasks make.</summary>
+    public static int PageCount(int total) => Math.Max(1, (total + ListLimit - 1) / ListLimit);
+
+    private static Dictionary<string, string> ListPage(int page) => new() { [CardDataKeys.Page] = page.ToString(CultureInfo.InvariantCulture) };
 
     private static CardHeader Header(EvidenceTask task) => new(CardText.Escape(task.Title), Subtitle(task));
 

@@ -40,7 +40,7 @@ internal static class ReviewsApi
         reviews.MapPost("/", CreateAsync).WithSummary("Start an access review of an Entra ID group or enterprise application (population read from Microsoft Graph)");
         reviews.MapPost("/csv", CreateFromCsvAsync)
             .Accepts<string>("text/csv")
-            .WithSummary($"Start an access review of another system from CSV (columns {string.Join(",", PopulationCsv.Columns)}; the first three required); name, system, dueDate and ownerEmail in the query");
+            .WithSummary($"Start an access review of another system from CSV (columns {string.Join(",", PopulationCsv.Columns)}; the first three required); name, system, dueDate, ownerEmail, reviewers and namedReviewers (comma-separated emails) in the query");
         reviews.MapPost("/{id:guid}/launch", LaunchAsync).WithSummary("Try again to start a draft campaign (after its launch failed)");
         reviews.MapPost("/{id:guid}/complete", CompleteAsync).WithSummary("Close a running campaign now, with its rule for undecided accounts");
         reviews.MapGet("/{id:guid}/report", ReportAsync).WithSummary("The auditor's report: population snapshot, every decision, removals, audit-chain head; format csv|json");
@@ -97,10 +97,12 @@ internal static class ReviewsApi
 
     private static async Task<Results<Created<CampaignResponse>, ValidationProblem, ProblemHttpResult>> CreateFromCsvAsync(
         HttpRequest http, ClaimsPrincipal user, CampaignLauncher launcher, CampaignCompletion completion, TimeProvider time, IOptions<AdminApiOptions> options,
-        string? name, string? system, DateOnly? dueDate, string? ownerEmail, string? reviewers, string? fallbackReviewerEmail, string? undecidedRule,
-        CancellationToken cancellationToken)
+        string? name, string? system, DateOnly? dueDate, string? ownerEmail, string? reviewers, string? namedReviewers, string? fallbackReviewerEmail,
+        string? undecidedRule, CancellationToken cancellationToken)
     {
-        var request = new CampaignRequest(name, "csv", system, reviewers, dueDate, ownerEmail, null, fallbackReviewerEmail, null, null, null, undecidedRule, false);
+        // Named reviewers in the query, comma-separated (reviewers=named&namedReviewers=ann@example.com,bo@example.com).
+        var named = namedReviewers?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
+        var request = new CampaignRequest(name, "csv", system, reviewers, dueDate, ownerEmail, named, fallbackReviewerEmail, null, null, null, undecidedRule, false);
         var validation = Validate(request, time).Add("system", ApiValidation.Text(system, "system", 200));
         if (!validation.IsValid)
         {

@@ -13,7 +13,7 @@ public sealed class CommandLineConventionTests : IDisposable
     public static TheoryData<string> Verbs() =>
     [
         "ask", "kb check", "manifests pack", "controls import", "controls export", "apikey create", "apikey list", "apikey revoke",
-        "audit verify", "audit anchor", "audit export",
+        "audit verify", "audit anchor", "audit export", "jobs run",
     ];
 
     [Fact]
@@ -129,6 +129,38 @@ public sealed class CommandLineConventionTests : IDisposable
         Assert.True(process.ExitCode == 0, await stderr);
         Assert.Equal("./controls.csv: 4 row(s): 4 new, 0 changed, 0 unchanged; new people: alice@example.com, bob@example.com (dry run: nothing was imported)",
             (await stdout).Trim());
+    }
+
+    [Fact]
+    public async Task Jobs_run_runs_a_job_now_audited_as_the_operating_system_user_and_refuses_what_it_cannot_run()
+    {
+        var chase = await BotProcess.RunAsync(["jobs", "run", "chase", "--Storage:DataDirectory", "store"], workingDirectory: _cwd);
+        var unknown = await BotProcess.RunAsync(["jobs", "run", "tidy-up", "--Storage:DataDirectory", "store"], workingDirectory: _cwd);
+        var noAudit = await BotProcess.RunAsync(["jobs", "run", "announce", "--audit", "No such audit", "--Storage:DataDirectory", "store"], workingDirectory: _cwd);
+
+        Assert.True(chase.Exit == 0, chase.Stderr);
+        Assert.StartsWith("Chase: nothing was due", chase.Stdout, StringComparison.Ordinal); // plain text, no chat Markdown
+        Assert.Equal(2, unknown.Exit);
+        Assert.Contains("chase, announce, digest, generate", unknown.Stderr, StringComparison.Ordinal);
+        Assert.Empty(unknown.Stdout);
+        Assert.Equal(1, noAudit.Exit);
+        Assert.Contains("No audit on the calendar is called 'No such audit'", noAudit.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("**", noAudit.Stderr, StringComparison.Ordinal);
+
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(_cwd, "store", "chatcompliance.db")}");
+        await db.OpenAsync();
+        await using var query = db.CreateCommand();
+        query.CommandText = "SELECT Actor || '|' || Action || '|' || SubjectId FROM AuditTrail WHERE Action = 'job.run'";
+        var runs = new List<string>();
+        await using (var reader = await query.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                runs.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Equal([$"cli:{Environment.UserName}|job.run|chase"], runs); // only the run that ran
     }
 
     public void Dispose()

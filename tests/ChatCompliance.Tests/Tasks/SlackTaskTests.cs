@@ -177,6 +177,51 @@ public sealed class SlackTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task My_tasks_pages_through_every_open_task_by_button_and_by_typing_the_page()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var i = 1; i <= TaskCards.ListLimit + 2; i++)
+        {
+            await CreateTaskAsync($"Paged task {i:00}", today.AddDays(i));
+        }
+
+        var first = await DmAsync(Owner, "my tasks");
+        Assert.Contains($"Tasks 1–{TaskCards.ListLimit} of {TaskCards.ListLimit + 2}", Words(first), StringComparison.Ordinal);
+        Assert.DoesNotContain("Paged task 16", Words(first), StringComparison.Ordinal);
+        Assert.DoesNotContain("**", Words(first), StringComparison.Ordinal);
+
+        var second = (await ClickAsync(Owner, Button(first, "Next page"))).Body;
+        var typed = await DmAsync(Owner, "my tasks 2");
+
+        foreach (var page in new[] { second, typed })
+        {
+            var words = Words(page);
+            Assert.Contains("Paged task 16", words, StringComparison.Ordinal);
+            Assert.Contains("Paged task 17", words, StringComparison.Ordinal);
+            Assert.DoesNotContain("Paged task 15", words, StringComparison.Ordinal);
+            Assert.Single(Buttons(page, "Previous page"));
+            Assert.Empty(Buttons(page, "Next page"));
+        }
+    }
+
+    [Fact]
+    public async Task A_lead_runs_the_chase_and_digest_now_on_slack_in_slacks_own_format_and_anyone_else_is_refused()
+    {
+        var chase = (string)(await DmAsync(Lead, "chase now"))["text"]!;
+        var digest = (string)(await DmAsync(Lead, "Digest now"))["text"]!;
+        var refused = (string)(await DmAsync(Other, "chase now"))["text"]!;
+
+        Assert.StartsWith("Chase: nothing was due", chase, StringComparison.Ordinal);
+        Assert.Equal("Digest: no channel is subscribed to digests, or it was just sent (type *subscribe digests* in a channel).", digest); // mrkdwn, not Markdown
+        Assert.Equal("Only a compliance lead can run jobs now.", refused);
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var runs = await db.AuditTrail.Where(e => e.SubjectType == "Job").OrderBy(e => e.Sequence).ToListAsync();
+        Assert.Equal([("job.run", "chase", Lead.Email, Platform.Slack), ("job.run", "digest", Lead.Email, Platform.Slack), ("job.run_refused", "chase", Other.Email, Platform.Slack)],
+            runs.Select(e => (e.Action, e.SubjectId, e.Actor, e.Platform)));
+    }
+
+    [Fact]
     public async Task A_delegate_who_opened_the_task_sees_the_owners_submission_on_their_message()
     {
         await CreateTaskAsync("Q4 access review", _due, Delegate.Email);

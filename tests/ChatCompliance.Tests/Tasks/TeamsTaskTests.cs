@@ -81,6 +81,44 @@ public sealed class TeamsTaskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task My_tasks_pages_through_every_open_task_by_button_and_by_typing_the_page()
+    {
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        for (var i = 1; i <= TaskCards.ListLimit + 2; i++)
+        {
+            await CreateTaskAsync($"Paged task {i:00}", today.AddDays(i));
+        }
+
+        var first = CardOf(await SayAsync(Owner, "my tasks"));
+        const string message = "my-tasks-reply";
+        var firstWords = Words(first);
+        Assert.Contains($"Tasks 1–{TaskCards.ListLimit} of {TaskCards.ListLimit + 2}", firstWords, StringComparison.Ordinal);
+        Assert.DoesNotContain("Paged task 16", firstWords, StringComparison.Ordinal);
+        Assert.Empty(Buttons(first, "Previous page"));
+
+        var second = (await ClickAsync(Owner, Button(first, "Next page"), message))["value"]!;
+        var typed = CardOf(await SayAsync(Owner, "my tasks 2"));
+
+        foreach (var page in new[] { second, typed })
+        {
+            var words = Words(page);
+            Assert.Contains("Paged task 16", words, StringComparison.Ordinal);
+            Assert.Contains("Paged task 17", words, StringComparison.Ordinal);
+            Assert.DoesNotContain("Paged task 15", words, StringComparison.Ordinal);
+            Assert.Contains("page 2 of 2", words, StringComparison.Ordinal);
+            Assert.Single(Buttons(page, "Previous page"));
+            Assert.Empty(Buttons(page, "Next page"));
+        }
+
+        Assert.Equal("You have 17 open evidence task(s): 2 page(s) of them. Type **my tasks** for the first.", TextOf(await SayAsync(Owner, "my tasks 9")));
+        Assert.StartsWith("Pages start at 1", TextOf(await SayAsync(Owner, "my tasks 0")));
+        var forged = Button(first, "Next page");
+        forged["data"]![CardDataKeys.Page] = "-1";
+        var refused = await ClickAsync(Owner, forged, message);
+        Assert.Equal((MessageType, "That button doesn't name a page. Type **my tasks** for your tasks."), ((string?)refused["type"], (string?)refused["value"]));
+    }
+
+    [Fact]
     public async Task My_tasks_lists_open_tasks_soonest_due_first_with_their_buttons()
     {
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
