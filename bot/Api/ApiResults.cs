@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace ChatCompliance.Bot.Api;
@@ -129,13 +128,4 @@ internal static class ApiDownloads
 
         return Results.Empty;
     }
-}
-
-/// <summary>Core's sentences are written for chat (Markdown, escaped names); the API gives them as plain text.</summary>
-internal static partial class ApiText
-{
-    public static string Plain(string chatText) => Escaped().Replace(chatText.Replace("**", "", StringComparison.Ordinal), "$1");
-
-    [GeneratedRegex(@"\\([\\`*_{}\[\]()#+\-.!|>~<&])")]
-    private static partial Regex Escaped();
 }

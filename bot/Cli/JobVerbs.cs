@@ -1,6 +1,6 @@
 using System.CommandLine;
-using ChatCompliance.Bot.Api;
 using ChatCompliance.Bot.Hosting;
+using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.OnDemand;
 
@@ -36,11 +36,11 @@ internal static partial class CommandLine
         var run = await scope.ServiceProvider.GetRequiredService<JobTrigger>().RunAsync(job, audit, CliActor, cancellationToken);
         if (!run.Succeeded)
         {
-            await Console.Error.WriteLineAsync($"fail: {ApiText.Plain(run.Message)}");
+            await Console.Error.WriteLineAsync($"fail: {CardText.Plain(run.Message)}");
             return 1;
         }
 
-        Console.WriteLine(ApiText.Plain(run.Message));
+        Console.WriteLine(CardText.Plain(run.Message));
         return 0;
     }
 }

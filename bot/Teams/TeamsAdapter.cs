@@ -95,7 +95,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             case CardReply { ReplacesCard: true } card:
                 return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.CardType, Value = AdaptiveCardRenderer.Render(card.Card) });
             case TextReply text:
-                return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = text.Text });
+                return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = CardText.Plain(text.Text) }); // Teams shows it as plain text
             default:
                 // A new card (a related answer) follows the clicked one in the conversation.
                 await SendAsync(activity, reply, cancellationToken);

@@ -76,6 +76,19 @@ public static partial class CardText
         return marker.Success ? text.Insert(marker.Length - 1, "\\") : text;
     }
 
+    /// <summary>
+    /// The card Markdown of a reply as plain text, for places that show no Markdown (an API problem's detail, a CLI line,
+    /// a Teams invoke's message): bold marks dropped, <c>[label](url)</c> as <c>label (url)</c>, backslash escapes undone.
+    /// </summary>
+    public static string Plain(string markdown) =>
+        Escaped().Replace(Link().Replace(markdown.Replace("**", "", StringComparison.Ordinal), "$1 ($2)"), "$1");
+
     [GeneratedRegex(@"^(?:[-+]|\d{1,9}\.)")]
     private static partial Regex ListMarker();
+
+    [GeneratedRegex(@"\\([\\`*_{}\[\]()#+\-.!|>~<&])")]
+    private static partial Regex Escaped();
+
+    [GeneratedRegex(@"(?<!\\)\[([^\]\n]+)\]\((https?://[^)\s]+)\)")]
+    private static partial Regex Link();
 }

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ChatCompliance.Bot.Api.Auth;
+using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Core.Storage;
@@ -94,13 +95,13 @@ internal static class ReviewDecisionsApi
             case ReviewOutcomeKind.NotFound:
                 return ApiProblems.NotFound("access-review item", id);
             case ReviewOutcomeKind.Refused:
-                return ApiProblems.Forbidden(ApiText.Plain(outcome.Message));
+                return ApiProblems.Forbidden(CardText.Plain(outcome.Message));
             case ReviewOutcomeKind.Invalid:
-                return new ApiValidation().Add("justification", ApiText.Plain(outcome.Message)).Problem();
+                return new ApiValidation().Add("justification", CardText.Plain(outcome.Message)).Problem();
             case ReviewOutcomeKind.Changed:
                 return ApiProblems.Conflict($"The account changed since version {request.Version} (or someone decided first); it is now at version {outcome.Item?.Version}. Read it again and decide on what it says now.");
             default:
-                return ApiProblems.Conflict(ApiText.Plain(outcome.Message));
+                return ApiProblems.Conflict(CardText.Plain(outcome.Message));
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -90,13 +91,13 @@ internal static class TaskDecisionsApi
             case TaskOutcomeKind.NotFound:
                 return ApiProblems.NotFound("evidence task", id);
             case TaskOutcomeKind.Refused:
-                return ApiProblems.Forbidden(ApiText.Plain(outcome.Message));
+                return ApiProblems.Forbidden(CardText.Plain(outcome.Message));
             case TaskOutcomeKind.Invalid:
-                return new ApiValidation().Add("reason", ApiText.Plain(outcome.Message)).Problem();
+                return new ApiValidation().Add("reason", CardText.Plain(outcome.Message)).Problem();
             case TaskOutcomeKind.Changed:
                 return ApiProblems.Conflict($"The task changed since version {version} (or someone decided first); it is now at version {outcome.Task?.Version}. Read it again and decide on what it says now.");
             default:
-                return ApiProblems.Conflict(ApiText.Plain(outcome.Message));
+                return ApiProblems.Conflict(CardText.Plain(outcome.Message));
         }
     }
 }

@@ -115,7 +115,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         var forged = Button(first, "Next page");
         forged["data"]![CardDataKeys.Page] = "-1";
         var refused = await ClickAsync(Owner, forged, message);
-        Assert.Equal((MessageType, "That button doesn't name a page. Type **my tasks** for your tasks."), ((string?)refused["type"], (string?)refused["value"]));
+        Assert.Equal((MessageType, "That button doesn't name a page. Type my tasks for your tasks."), ((string?)refused["type"], (string?)refused["value"]));
     }
 
     [Fact]
