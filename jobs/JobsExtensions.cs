@@ -103,7 +103,7 @@ public static class JobsExtensions
         builder.Services.AddOptions<OutboxOptions>()
             .BindConfiguration(OutboxOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.SendTimeout * 2 <= o.ClaimDuration, "Outbox:ClaimDuration must be at least twice Outbox:SendTimeout.")
+            .Validate(o => o.ClaimAhead < o.ClaimDuration, "Outbox:ClaimAhead must be shorter than Outbox:ClaimDuration.")
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxDispatcher>();

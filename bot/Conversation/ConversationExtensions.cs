@@ -22,6 +22,7 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<ReviewConversation>();
         builder.Services.AddScoped<SubscriptionConversation>();
         builder.Services.AddScoped<AuditConversation>();
+        builder.Services.AddScoped<OutboxConversation>();
         builder.Services.AddScoped<TaskGenerationJob>();
         builder.Services.AddScoped<ProactiveMessenger>();
         builder.Services.AddScoped<IProactiveMessenger>(services => services.GetRequiredService<ProactiveMessenger>());

@@ -33,6 +33,8 @@ internal sealed partial class ConversationService(
 
     private AuditConversation Audits => field ??= services.GetRequiredService<AuditConversation>();
 
+    private OutboxConversation Outbox => field ??= services.GetRequiredService<OutboxConversation>();
+
     private const int MaximumAnswerLength = 4000;
 
     /// <summary>The polite refusal of text no store can keep.</summary>
@@ -154,6 +156,8 @@ internal sealed partial class ConversationService(
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
             case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
                 return await Tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            case CardVerbs.OutboxResend:
+                return await Outbox.ResendAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             case { } verb when verb.StartsWith("review.", StringComparison.Ordinal):
                 return await Reviews.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             default:
