@@ -26,9 +26,9 @@ public static class OutboxResend
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Makes every held message of <paramref name="incidentId"/> due now (attempts reset, no longer dead-lettered, in
-    /// doubt or reported: a new failure is a new incident), each with an <c>outbox.resent</c> audit entry, in one
-    /// transaction. A message resent by a concurrent click is skipped, so each is resent once.
+    /// Makes every held message of <paramref name="incidentId"/> due now (attempts reset, no longer dead-lettered or in
+    /// doubt; a new failure clears the incident and is reported anew), each with an <c>outbox.resent</c> audit entry, in
+    /// one transaction. A message resent by a concurrent click is skipped, so each is resent once.
     /// </summary>
     public static async Task<(OutboxResendOutcome Outcome, int Count)> ResendAsync(ComplianceDbContext db, ChangeRecorder changes, TaskActor actor, Guid incidentId,
         DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -43,7 +43,7 @@ public static class OutboxResend
             .ToListAsync(cancellationToken);
         if (held.Count == 0)
         {
-            // A resent message no longer carries the incident: any row left means the click came before.
+            // Resent messages keep the incident: rows left but none held means a click came before.
             return await db.Outbox.AnyAsync(o => o.IncidentId == incidentId, cancellationToken)
                 ? (OutboxResendOutcome.NothingHeld, 0)
                 : (OutboxResendOutcome.UnknownIncident, 0);
@@ -58,7 +58,6 @@ public static class OutboxResend
                     .ExecuteUpdateAsync(s => s
                         .SetProperty(o => o.DeadLetteredAt, (DateTimeOffset?)null)
                         .SetProperty(o => o.InDoubtAt, (DateTimeOffset?)null)
-                        .SetProperty(o => o.IncidentId, (Guid?)null)
                         .SetProperty(o => o.Attempts, 0)
                         .SetProperty(o => o.NextAttemptAt, now)
                         .SetProperty(o => o.ClaimedBy, (string?)null)
@@ -82,7 +81,7 @@ public static class OutboxResend
         conversationReferenceId = row.ConversationReferenceId,
         deadLetteredAt = resentAt is null ? row.DeadLetteredAt : null,
         inDoubtAt = resentAt is null ? row.InDoubtAt : null,
-        incidentId = resentAt is null ? row.IncidentId : null,
+        incidentId = row.IncidentId,
         lastError = row.LastError,
         nextAttemptAt = resentAt ?? row.NextAttemptAt,
     }, Json);

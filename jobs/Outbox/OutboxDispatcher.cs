@@ -387,6 +387,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 .SetProperty(o => o.Attempts, attempts)
                 .SetProperty(o => o.DeadLetteredAt, now)
                 .SetProperty(o => o.InDoubtAt, o => inDoubt ? now : o.InDoubtAt)
+                .SetProperty(o => o.IncidentId, (Guid?)null) // a message resent from an incident that fails again is a new incident
                 .SetProperty(o => o.LastError, error)
                 .SetProperty(o => o.ClaimedBy, (string?)null)
                 .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);

@@ -138,6 +138,7 @@ internal sealed partial class OutboxDispatcher
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1)
                 .SetProperty(o => o.NextAttemptAt, now)
                 .SetProperty(o => o.InDoubtAt, o => inDoubt ? now : o.InDoubtAt)
+                .SetProperty(o => o.IncidentId, o => inDoubt ? null : o.IncidentId)
                 .SetProperty(o => o.LastError, note)
                 .SetProperty(o => o.ClaimedBy, (string?)null)
                 .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);

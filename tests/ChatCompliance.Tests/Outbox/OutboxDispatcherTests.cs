@@ -222,7 +222,9 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == unreachableLead.Id).DeadLetteredAt); // and no alert about it
         Assert.Equal(4, await db.Outbox.CountAsync());
         var alert = Assert.Single(Posts("a:lead"));
-        Assert.Contains("could not be delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains("may not have been delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains("gave up after 1 attempt(s)", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Equal(dead.IncidentId, (await db.Outbox.SingleAsync(o => o.IdempotencyKey == "doomed")).IncidentId);
     }
 
     protected static ConversationReference Conversation(string id, string tenant = "tenant-1", string? serviceUrl = null, Guid? person = null) => new()
