@@ -43,6 +43,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly SemaphoreSlim _sends;
     private readonly SemaphoreSlim _recovering = new(1, 1);
+
+    /// <summary>The rows this instance is working on now: the heartbeat renews exactly these (a row whose work ended without releasing it runs out).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _working = new();
     private readonly string _instance;
     private long _nextRecovery;
 
@@ -150,7 +153,13 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
                 var now = _time.GetUtcNow();
                 var prefix = ClaimPrefix;
-                await db.Outbox.Where(o => o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.ClaimedUntil > now && o.SentAt == null && o.DeadLetteredAt == null)
+                var working = _working.Keys.ToList();
+                if (working.Count == 0)
+                {
+                    continue;
+                }
+
+                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.ClaimedUntil > now && o.SentAt == null && o.DeadLetteredAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -215,6 +224,19 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     /// <summary>One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting).</summary>
     private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
+    {
+        _working[row.Id] = 0;
+        try
+        {
+            await ProcessClaimedAsync(row, conversation, cancellationToken);
+        }
+        finally
+        {
+            _working.TryRemove(row.Id, out _);
+        }
+    }
+
+    private async Task ProcessClaimedAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var claim = row.ClaimedBy!;

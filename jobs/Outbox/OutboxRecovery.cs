@@ -40,7 +40,15 @@ internal sealed partial class OutboxDispatcher
                 .Take(_options.BatchSize).ToListAsync(cancellationToken);
             foreach (var row in cutOff)
             {
-                await ResolveCutOffAsync(db, scope.ServiceProvider, row, cancellationToken);
+                _working[row.Id] = 0;
+                try
+                {
+                    await ResolveCutOffAsync(db, scope.ServiceProvider, row, cancellationToken);
+                }
+                finally
+                {
+                    _working.TryRemove(row.Id, out _);
+                }
             }
 
             await ReportIncidentAsync(db, cancellationToken);
