@@ -13,8 +13,9 @@ internal static partial class Startup
         await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
         LogStore(app.Logger, store.Provider, store.Location);
         await SettingsAudit.RecordChangesAsync(app.Services, app.Lifetime.ApplicationStopping);
-        app.Services.RegisterRecurringJobs();
-        Conversation.TaskGenerationJob.Register(app.Services);
+        _ = await app.Services.RegisterRecurringJobsAsync(
+            new Dictionary<string, Action<Hangfire.IRecurringJobManager>> { [Conversation.TaskGenerationJob.RecurringJobId] = Conversation.TaskGenerationJob.Registration(app.Services) },
+            app.Lifetime.ApplicationStopping);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]

@@ -15,6 +15,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Jobs;
@@ -22,10 +23,13 @@ namespace ChatCompliance.Jobs;
 /// <summary>Registers Hangfire (PostgreSQL storage with PostgreSQL, in-memory with the embedded default) and the recurring jobs.</summary>
 public static class JobsExtensions
 {
+    /// <summary>How long the start waits for the recurring jobs' registration (milliseconds when no lock is held).</summary>
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(3);
+
     /// <summary>Adds the job storage, this instance's job server and the jobs' health check.</summary>
     public static IHostApplicationBuilder AddComplianceJobs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName);
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddTimeProvider();
         var store = StorageExtensions.Describe(builder.Configuration, builder.Environment.ContentRootPath);
         var identity = new JobServerIdentity(
@@ -33,14 +37,18 @@ public static class JobsExtensions
             store.IsPostgres ? "postgresql" : "in-memory");
         builder.Services.AddSingleton(identity);
 
-        builder.Services.AddHangfire(config =>
+        builder.Services.AddHangfire((services, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
             if (store.IsPostgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(store.ConnectionString));
+                // A lock whose holder died (SIGKILL, power loss) is taken over after this; Hangfire.PostgreSql renews none.
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(store.ConnectionString), new PostgreSqlStorageOptions
+                {
+                    DistributedLockTimeout = services.GetRequiredService<IOptions<JobsOptions>>().Value.DistributedLockTimeout,
+                });
             }
             else
             {
@@ -67,21 +75,35 @@ public static class JobsExtensions
         return builder;
     }
 
-    /// <summary>Registers every recurring job under its stable id; safe to call on every start of every instance.</summary>
-    public static void RegisterRecurringJobs(this IServiceProvider services)
+    /// <summary>
+    /// Registers every recurring job under its stable id (and <paramref name="more"/>, the host's own); safe on every
+    /// start of every instance. A job whose lock is held (by an instance that died holding it) does not stop the start:
+    /// it is retried in the background (<see cref="RecurringJobRegistration"/>).
+    /// </summary>
+    public static Task<Task> RegisterRecurringJobsAsync(this IServiceProvider services, IReadOnlyDictionary<string, Action<IRecurringJobManager>> more,
+        CancellationToken stopping = default)
     {
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
-        jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
-        jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
-        jobs.AddOrUpdate<ReviewRecurrenceJob>(ReviewRecurrenceJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewRecurrenceCron);
         var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
-        jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
-        jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
-        jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron);
-        jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
-        jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
-            services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);
+        var chaseCron = services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron;
+        var registrations = new Dictionary<string, Action<IRecurringJobManager>>
+        {
+            [HeartbeatJob.RecurringJobId] = jobs => jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron),
+            [ReviewCompletionJob.RecurringJobId] = jobs => jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron),
+            [ReviewRecurrenceJob.RecurringJobId] = jobs => jobs.AddOrUpdate<ReviewRecurrenceJob>(ReviewRecurrenceJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewRecurrenceCron),
+            [AuditAnnouncementJob.RecurringJobId] = jobs => jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company),
+            [WeeklyDigestJob.RecurringJobId] = jobs => jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company),
+            [AuditAnchorJob.RecurringJobId] = jobs => jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron),
+            [OutboxDispatchJob.RecurringJobId] = jobs => jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely()),
+            [EvidenceChaserJob.RecurringJobId] = jobs => jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), chaseCron),
+        };
+        foreach (var (id, register) in more)
+        {
+            registrations[id] = register;
+        }
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobRegistration));
+        return RecurringJobRegistration.RegisterAsync(services.GetRequiredService<IRecurringJobManager>(), registrations, logger, RegistrationWait, stopping);
     }
 
     /// <summary>

@@ -30,11 +30,10 @@ internal sealed class TaskGenerationJob(EvidenceTaskService tasks, TaskConversat
         return created;
     }
 
-    /// <summary>Registers the job on its cron (<c>Jobs:TaskGenerationCron</c>).</summary>
-    public static void Register(IServiceProvider services)
+    /// <summary>Registers the job on its cron (<c>Jobs:TaskGenerationCron</c>), given to the start's recurring-job registration.</summary>
+    public static Action<IRecurringJobManager> Registration(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
-        services.GetRequiredService<IRecurringJobManager>()
-            .AddOrUpdate<TaskGenerationJob>(RecurringJobId, j => j.RunAsync(CancellationToken.None), options.TaskGenerationCron);
+        var cron = services.GetRequiredService<IOptions<JobsOptions>>().Value.TaskGenerationCron;
+        return jobs => jobs.AddOrUpdate<TaskGenerationJob>(RecurringJobId, j => j.RunAsync(CancellationToken.None), cron);
     }
 }

@@ -35,6 +35,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Tries at recording a send's outcome, and the pause before the next (times the attempt): well within a lease.</summary>
+    private const int RecordAttempts = 4;
+    private static readonly TimeSpan RecordRetryDelay = TimeSpan.FromMilliseconds(500);
+
     private readonly IServiceScopeFactory _scopes;
     private readonly OutboxOptions _options;
     private readonly TimeProvider _time;
@@ -337,11 +341,41 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 }
             }
 
-            await RecordFailureAsync(db, row, sending, failure);
+            await RecordAsync(db, row.Id, d => RecordFailureAsync(d, row, sending, failure));
             return;
         }
 
-        await RecordSentAsync(db, row, conversation, messageId);
+        await RecordAsync(db, row.Id, d => RecordSentAsync(d, row, conversation, messageId));
+    }
+
+    /// <summary>
+    /// Records a send's outcome, trying again (on a fresh context, the row still renewed by the heartbeat) when the store
+    /// fails: an outcome that is known must not be left for the recovery to treat as a send cut off by a crash.
+    /// </summary>
+    private async Task RecordAsync(ComplianceDbContext db, Guid id, Func<ComplianceDbContext, Task> record)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (attempt == 1)
+                {
+                    await record(db);
+                }
+                else
+                {
+                    await using var scope = _scopes.CreateAsyncScope();
+                    await record(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>());
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < RecordAttempts)
+            {
+                LogRecordRetrying(_logger, id, attempt, e);
+                await Task.Delay(RecordRetryDelay * attempt, TimeProvider.System, CancellationToken.None);
+            }
+        }
     }
 
     private async Task RecordSentAsync(ComplianceDbContext db, OutboxMessage row, ConversationReference conversation, string? messageId, string? note = null)
@@ -515,6 +549,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "Outbox recovery failed; it runs again within a second")]
     private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Outbox message {Id}: recording the send's outcome failed (attempt {Attempt}); trying again")]
+    private static partial void LogRecordRetrying(ILogger logger, Guid id, int attempt, Exception exception);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Outbox message {Id}: the store failed; the claim will run out and the row be tried again")]
     private static partial void LogStoreFailed(ILogger logger, Guid id, Exception exception);

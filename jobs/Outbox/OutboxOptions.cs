@@ -31,7 +31,7 @@ public sealed class OutboxOptions
     /// claims every third of this, so a crashed instance's rows pass to another within this (plus one poll).
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromSeconds(8);
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>
     /// How far ahead a claimed row may wait for its pacing slot: a row whose slot is further away is put back for any

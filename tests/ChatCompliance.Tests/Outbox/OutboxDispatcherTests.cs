@@ -7,6 +7,7 @@ using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
 using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -21,6 +22,9 @@ public sealed class SqliteOutboxDispatcherTests : OutboxDispatcherTests
     private readonly string _data = Directory.CreateTempSubdirectory("cc-outbox-").FullName;
 
     protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
+
+    protected override void Intercept(IServiceCollection services, IInterceptor interceptor) =>
+        services.ConfigureDbContext<SqliteComplianceDbContext>(o => o.AddInterceptors(interceptor));
 
     protected override Task DropStoreAsync()
     {
@@ -40,6 +44,9 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
     protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
 
     protected override Task DropStoreAsync() => _postgres.DisposeAsync();
+
+    protected override void Intercept(IServiceCollection services, IInterceptor interceptor) =>
+        services.ConfigureDbContext<PostgresComplianceDbContext>(o => o.AddInterceptors(interceptor));
 
     [Fact]
     public async Task Two_instances_on_one_database_send_each_of_200_messages_exactly_once()
@@ -117,12 +124,60 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
 
     protected abstract Task DropStoreAsync();
 
-    protected ComplianceApp NewApp()
+    /// <summary>Adds <paramref name="interceptor"/> to the store's contexts.</summary>
+    protected abstract void Intercept(IServiceCollection services, IInterceptor interceptor);
+
+    protected ComplianceApp NewApp(IInterceptor? interceptor = null)
     {
         var settings = Fakes.Settings();
         settings["Teams:AllowedServiceUrls:1"] = $"{_spare.Urls[0]}/";
         Store(settings);
-        return new ComplianceApp(settings, services => services.AddSingleton<TimeProvider>(Time));
+        return new ComplianceApp(settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            if (interceptor is not null)
+            {
+                Intercept(services, interceptor);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_send_whose_outcome_the_store_failed_to_record_at_first_is_recorded_as_sent_not_left_in_doubt()
+    {
+        await App.DisposeAsync();
+        var failOnce = new FailFirstSentRecord();
+        App = NewApp(failOnce);
+        var conversation = await AddConversationAsync("a:blip");
+
+        await EnqueueAsync("blip", conversation, "arrives once", new CardSubject(AuditSubjects.EvidenceTask, "task-blip", CardAudience.Owner));
+
+        var row = await RowWhenAsync("blip", r => r.SentAt is not null);
+        Assert.True(failOnce.Failed);
+        Assert.Single(Posts("a:blip"));
+        Assert.Equal(("sent-1", 1, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (row.SentMessageId, row.Attempts, row.ClaimedBy, row.InDoubtAt, row.DeadLetteredAt));
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        Assert.Single(await db.CardMessages.Where(m => m.SubjectId == "task-blip").ToListAsync());
+    }
+
+    /// <summary>The store fails the first statement that records a send (the send itself went through).</summary>
+    private sealed class FailFirstSentRecord : DbCommandInterceptor
+    {
+        private int _failed;
+
+        public bool Failed => _failed == 1;
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains("SET \"SentAt\" = ", StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+            {
+                throw new InvalidOperationException("The store went away for a moment.");
+            }
+
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
 using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace ChatCompliance.Tests.Reliability;
@@ -82,7 +83,12 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
 
         var received = teams.Posts.Where(p => p.Conversation.StartsWith("a:fan-", StringComparison.Ordinal)).GroupBy(p => p.Conversation).ToDictionary(g => g.Key, g => g.Count());
         var inDoubt = run.Rows.Where(r => r.InDoubtAt is not null).Select(r => r.Id).ToHashSet();
-        Assert.Equal(run.InFlight.Order(), inDoubt.Order()); // in doubt: exactly the requests on the wire at the kill
+        Assert.True(run.InFlight.SetEquals(inDoubt), // in doubt: exactly the requests on the wire at the kill
+            $"Killed at {run.KilledAt:O} with {run.InFlight.Count} on the wire; in doubt: {inDoubt.Count}. Differences:\n"
+            + string.Join("\n", run.Rows.Where(r => inDoubt.Contains(r.Id) != run.InFlight.Contains(r.Id)).Select(r =>
+                $"{r.IdempotencyKey} ({r.Id}) on the wire {run.InFlight.Contains(r.Id)}, in doubt {r.InDoubtAt:O}, send started {r.SendStartedAt:O}, sent {r.SentAt:O}, dead {r.DeadLetteredAt:O}, "
+                + $"arrived {teams.Posts.Count(p => p.Conversation == Conversation(Platform.Teams, Index(r)))}, error {r.LastError}"))
+            + $"\nlogs:\n{run.Logs}");
         foreach (var row in run.Rows)
         {
             var arrived = received.GetValueOrDefault(Conversation(Platform.Teams, Index(row)));
@@ -120,24 +126,33 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             await db.Database.MigrateAsync();
         }
 
-        Dictionary<string, string> Environment(string name)
+        Dictionary<string, string> Environment(string name, string session)
         {
             var environment = settings(name);
-            environment["ConnectionStrings__Postgres"] = _store.ConnectionString;
+            // Each process's own application name: the test can tell when the database has finished what a killed one sent.
+            environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(_store.ConnectionString) { ApplicationName = session }.ToString();
             environment["Jobs__WorkerCount"] = "1";
             environment["Logging__LogLevel__Default"] = "Warning";
             environment["Logging__LogLevel__ChatCompliance.Jobs.Outbox"] = "Information";
             return environment;
         }
 
-        var servers = await Task.WhenAll(BotServer.StartAsync(Environment("first")), BotServer.StartAsync(Environment("second")));
+        var servers = await Task.WhenAll(BotServer.StartAsync(Environment("first", "cc-first")), BotServer.StartAsync(Environment("second", "cc-second")));
         using var first = servers[0];
         using var second = servers[1];
         BotServer? restarted = null;
         try
         {
             await QueueAsync(platform, serviceUrl);
-            await OutboxWait.UntilAsync(() => Task.FromResult(arrived() >= Count / 3), "a third of the fan-out has arrived", TimeSpan.FromSeconds(40));
+            try
+            {
+                await OutboxWait.UntilAsync(() => Task.FromResult(arrived() >= Count / 3), "a third of the fan-out has arrived", TimeSpan.FromSeconds(40));
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"Only {arrived()} of {Count} arrived within 40 s.\nthe first's log:\n{first.Output}\nthe second's:\n{second.Output}");
+            }
+
             // Kill the one with requests on the wire now (the first, if both have).
             string prefix;
             await using (var db = _store.NewContext())
@@ -149,17 +164,23 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             var (killed, survivor) = prefix == first.ClaimPrefix ? (first, second) : (second, first);
             killed.Kill();
             var killedAt = Stopwatch.GetTimestamp();
+            var killedAtUtc = DateTimeOffset.UtcNow;
             Assert.InRange(arrived(), Count / 3, Count - 1); // killed in the middle
             HashSet<Guid> inFlight;
             await using (var db = _store.NewContext())
             {
+                // A statement the process had sent before it died still runs (a row marked "sending" whose request it was
+                // about to start): what was on the wire is known once the database has closed the dead process's sessions.
+                var deadName = killed == first ? "cc-first" : "cc-second";
+                await OutboxWait.UntilAsync(async () => await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE application_name = {deadName}").SingleAsync() == 0,
+                    "the database has closed the killed process's sessions", TimeSpan.FromSeconds(5));
                 inFlight = [.. await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind && o.SentAt == null
                     && o.ClaimedBy!.StartsWith(prefix) && o.ClaimedBy.EndsWith(OutboxDispatcher.SendingSuffix)).Select(o => o.Id).ToListAsync()];
             }
 
             Assert.NotEmpty(inFlight); // the kill did cut requests off, or this test would prove nothing
             // The restart starts while the takeover is timed: the survivor does not wait for it.
-            var restarting = restart ? BotServer.StartAsync(Environment(killed == first ? "first" : "second")) : null;
+            var restarting = restart ? BotServer.StartAsync(Environment(killed == first ? "first" : "second", "cc-restarted")) : null;
 
             var takeover = TimeSpan.Zero;
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
@@ -194,7 +215,8 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(1000); // a second copy (there should be none) would show up now
             await using (var db = _store.NewContext())
             {
-                return new Run(inFlight, await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind).ToListAsync(), takeover);
+                return new Run(inFlight, await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind).ToListAsync(), takeover, killedAtUtc,
+                    $"the survivor's:\n{survivor.Output}\nthe restarted one's:\n{restarted?.Output}");
             }
         }
         finally
@@ -228,5 +250,5 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
 
     private static int Index(OutboxMessage row) => int.Parse(row.IdempotencyKey["fan:".Length..], CultureInfo.InvariantCulture);
 
-    private sealed record Run(HashSet<Guid> InFlight, List<OutboxMessage> Rows, TimeSpan Takeover);
+    private sealed record Run(HashSet<Guid> InFlight, List<OutboxMessage> Rows, TimeSpan Takeover, DateTimeOffset KilledAt, string Logs);
 }
