@@ -278,7 +278,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         Assert.Equal(4, await db.Outbox.CountAsync());
         var alert = Assert.Single(Posts("a:lead"));
         Assert.Contains("may not have been delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
-        Assert.Contains("gave up after 1 attempt(s)", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains(@"gave up after 1 attempt\\(s\\)", alert.RequestMessage.Body, StringComparison.Ordinal); // Markdown-escaped in the card's JSON
         Assert.Equal(dead.IncidentId, (await db.Outbox.SingleAsync(o => o.IdempotencyKey == "doomed")).IncidentId);
     }
 
