@@ -146,7 +146,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
     public async Task A_send_whose_outcome_the_store_failed_to_record_at_first_is_recorded_as_sent_not_left_in_doubt()
     {
         await App.DisposeAsync();
-        var failOnce = new FailFirstSentRecord();
+        var failOnce = new FailFirst("SET \"SentAt\" = ");
         App = NewApp(failOnce);
         var conversation = await AddConversationAsync("a:blip");
 
@@ -161,8 +161,24 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         Assert.Single(await db.CardMessages.Where(m => m.SubjectId == "task-blip").ToListAsync());
     }
 
-    /// <summary>The store fails the first statement that records a send (the send itself went through).</summary>
-    private sealed class FailFirstSentRecord : DbCommandInterceptor
+    [Fact]
+    public async Task A_store_failure_while_claiming_does_not_stop_the_app_and_the_card_is_sent_once()
+    {
+        await App.DisposeAsync();
+        var failOnce = new FailFirst("SET \"ClaimedBy\" = ");
+        App = NewApp(failOnce);
+        var conversation = await AddConversationAsync("a:claim-blip");
+
+        await EnqueueAsync("claim-blip", conversation, "arrives once");
+
+        var row = await RowWhenAsync("claim-blip", r => r.SentAt is not null);
+        Assert.True(failOnce.Failed);
+        Assert.Single(Posts("a:claim-blip"));
+        Assert.Equal((1, (DateTimeOffset?)null), (row.Attempts, row.InDoubtAt));
+    }
+
+    /// <summary>The store fails the first statement containing <paramref name="text"/>.</summary>
+    private sealed class FailFirst(string text) : DbCommandInterceptor
     {
         private int _failed;
 
@@ -171,7 +187,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
             InterceptionResult<int> result, CancellationToken cancellationToken = default)
         {
-            if (command.CommandText.Contains("SET \"SentAt\" = ", StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+            if (command.CommandText.Contains(text, StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
             {
                 throw new InvalidOperationException("The store went away for a moment.");
             }
