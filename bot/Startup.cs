@@ -13,7 +13,7 @@ internal static partial class Startup
         await StoreMigrator.MigrateAsync(app.Services, app.Lifetime.ApplicationStopping);
         LogStore(app.Logger, store.Provider, store.Location);
         await SettingsAudit.RecordChangesAsync(app.Services, app.Lifetime.ApplicationStopping);
-        app.Services.RegisterRecurringJobs();
+        _ = await app.Services.RegisterRecurringJobsAsync(app.Lifetime.ApplicationStopping);
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]

@@ -16,6 +16,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Jobs;
@@ -23,10 +24,13 @@ namespace ChatCompliance.Jobs;
 /// <summary>Registers Hangfire (PostgreSQL storage with PostgreSQL, in-memory with the embedded default) and the recurring jobs.</summary>
 public static class JobsExtensions
 {
+    /// <summary>How long the start waits for the recurring jobs' registration (milliseconds when no lock is held).</summary>
+    private static readonly TimeSpan RegistrationWait = TimeSpan.FromSeconds(3);
+
     /// <summary>Adds the job storage, this instance's job server and the jobs' health check.</summary>
     public static IHostApplicationBuilder AddComplianceJobs(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName);
+        builder.Services.AddOptions<JobsOptions>().BindConfiguration(JobsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.TryAddTimeProvider();
         var store = StorageExtensions.Describe(builder.Configuration, builder.Environment.ContentRootPath);
         var identity = new JobServerIdentity(
@@ -34,14 +38,18 @@ public static class JobsExtensions
             store.IsPostgres ? "postgresql" : "in-memory");
         builder.Services.AddSingleton(identity);
 
-        builder.Services.AddHangfire(config =>
+        builder.Services.AddHangfire((services, config) =>
         {
             config.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
                 .UseSimpleAssemblyNameTypeSerializer()
                 .UseRecommendedSerializerSettings();
             if (store.IsPostgres)
             {
-                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(store.ConnectionString));
+                // A lock whose holder died (SIGKILL, power loss) is taken over after this; Hangfire.PostgreSql renews none.
+                config.UsePostgreSqlStorage(o => o.UseNpgsqlConnection(store.ConnectionString), new PostgreSqlStorageOptions
+                {
+                    DistributedLockTimeout = services.GetRequiredService<IOptions<JobsOptions>>().Value.DistributedLockTimeout,
+                });
             }
             else
             {
@@ -70,22 +78,31 @@ public static class JobsExtensions
         return builder;
     }
 
-    /// <summary>Registers every recurring job under its stable id; safe to call on every start of every instance.</summary>
-    public static void RegisterRecurringJobs(this IServiceProvider services)
+    /// <summary>
+    /// Registers every recurring job (the one table of them, each on its configured schedule) under its stable id; safe
+    /// on every start of every instance. A job whose lock is held (by an instance that died holding it) does not stop the start:
+    /// it is retried in the background (<see cref="RecurringJobRegistration"/>).
+    /// </summary>
+    public static Task<Task> RegisterRecurringJobsAsync(this IServiceProvider services, CancellationToken stopping = default)
     {
         var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
-        var jobs = services.GetRequiredService<IRecurringJobManager>();
-        jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron);
-        jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron);
-        jobs.AddOrUpdate<ReviewRecurrenceJob>(ReviewRecurrenceJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewRecurrenceCron);
         var company = new RecurringJobOptions { TimeZone = services.GetRequiredService<CompanyClock>().TimeZone };
-        jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company);
-        jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company);
-        jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron);
-        jobs.AddOrUpdate<TaskGenerationJob>(TaskGenerationJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.TaskGenerationCron);
-        jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely());
-        jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None),
-            services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron);
+        var chaseCron = services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron;
+        var registrations = new Dictionary<string, Action<IRecurringJobManager>>
+        {
+            [HeartbeatJob.RecurringJobId] = jobs => jobs.AddOrUpdate<HeartbeatJob>(HeartbeatJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.HeartbeatCron),
+            [ReviewCompletionJob.RecurringJobId] = jobs => jobs.AddOrUpdate<ReviewCompletionJob>(ReviewCompletionJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewCompletionCron),
+            [ReviewRecurrenceJob.RecurringJobId] = jobs => jobs.AddOrUpdate<ReviewRecurrenceJob>(ReviewRecurrenceJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.ReviewRecurrenceCron),
+            [AuditAnnouncementJob.RecurringJobId] = jobs => jobs.AddOrUpdate<AuditAnnouncementJob>(AuditAnnouncementJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AnnouncementCron, company),
+            [WeeklyDigestJob.RecurringJobId] = jobs => jobs.AddOrUpdate<WeeklyDigestJob>(WeeklyDigestJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.DigestCron, company),
+            [AuditAnchorJob.RecurringJobId] = jobs => jobs.AddOrUpdate<AuditAnchorJob>(AuditAnchorJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.AuditAnchorCron),
+            [OutboxDispatchJob.RecurringJobId] = jobs => jobs.AddOrUpdate<OutboxDispatchJob>(OutboxDispatchJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), Cron.Minutely()),
+            [EvidenceChaserJob.RecurringJobId] = jobs => jobs.AddOrUpdate<EvidenceChaserJob>(EvidenceChaserJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), chaseCron),
+            [TaskGenerationJob.RecurringJobId] = jobs => jobs.AddOrUpdate<TaskGenerationJob>(TaskGenerationJob.RecurringJobId, j => j.RunAsync(CancellationToken.None), options.TaskGenerationCron),
+        };
+
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobRegistration));
+        return RecurringJobRegistration.RegisterAsync(services.GetRequiredService<IRecurringJobManager>(), registrations, logger, RegistrationWait, stopping);
     }
 
     /// <summary>
@@ -107,7 +124,7 @@ public static class JobsExtensions
         builder.Services.AddOptions<OutboxOptions>()
             .BindConfiguration(OutboxOptions.SectionName)
             .ValidateDataAnnotations()
-            .Validate(o => o.SendTimeout * 2 <= o.ClaimDuration, "Outbox:ClaimDuration must be at least twice Outbox:SendTimeout.")
+            .Validate(o => o.ClaimAhead < o.ClaimDuration, "Outbox:ClaimAhead must be shorter than Outbox:ClaimDuration.")
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxDispatcher>();

@@ -8,6 +8,14 @@ public sealed class JobsOptions
     /// <summary>Worker threads of this instance's job server.</summary>
     public int WorkerCount { get; set; } = 4;
 
+    /// <summary>
+    /// PostgreSQL: how old a distributed lock must be before another instance may take it (Hangfire.PostgreSql renews
+    /// no lock, so this also bounds how long a job under <c>DisableConcurrentExecution</c> is kept from running twice; the
+    /// jobs are safe to re-run). A lock left by a killed instance holds its job back at most this long.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan DistributedLockTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>Cron expression of the heartbeat job.</summary>
     public string HeartbeatCron { get; set; } = "* * * * *";
 

@@ -37,6 +37,8 @@ internal sealed partial class ConversationService(
 
     private JobConversation Jobs => field ??= services.GetRequiredService<JobConversation>();
 
+    private OutboxConversation Outbox => field ??= services.GetRequiredService<OutboxConversation>();
+
     private const int MaximumAnswerLength = 4000;
 
     /// <summary>The polite refusal of text no store can keep.</summary>
@@ -211,6 +213,8 @@ internal sealed partial class ConversationService(
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
             case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
                 return await Tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            case CardVerbs.OutboxResend:
+                return await Outbox.ResendAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             case { } verb when verb.StartsWith("review.", StringComparison.Ordinal):
                 return await Reviews.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             default:

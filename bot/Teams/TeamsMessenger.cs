@@ -4,6 +4,7 @@ using ChatCompliance.Core.Domain;
 using ChatCompliance.Integrations.Slack;
 using ChatCompliance.Integrations.Slack.Blocks;
 using ChatCompliance.Integrations.Teams.Connector;
+using ChatCompliance.Jobs.Outbox;
 
 namespace ChatCompliance.Bot.Teams;
 
@@ -17,7 +18,10 @@ internal sealed class ProactiveMessenger(IServiceProvider services) : IProactive
 
     private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
 
-    public async Task<string?> SendAsync(ConversationReference conversation, Card card, CancellationToken cancellationToken = default)
+    /// <summary>The Slack message metadata type that carries an outbox key (<c>event_payload.key</c>).</summary>
+    internal const string OutboxEventType = "chatcompliance_outbox";
+
+    public async Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default)
     {
         if (conversation.Platform == Platform.Teams && conversation.ServiceUrl is { } serviceUrl)
         {
@@ -27,10 +31,25 @@ internal sealed class ProactiveMessenger(IServiceProvider services) : IProactive
         if (conversation.Platform == Platform.Slack)
         {
             var message = BlockKitRenderer.Render(card);
-            return (await Slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken)).Ts;
+            return outboxKey is null
+                ? (await Slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken)).Ts
+                : (await Slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks,
+                    new SlackMetadata(OutboxEventType, new Dictionary<string, string> { ["key"] = outboxKey }), cancellationToken)).Ts;
         }
 
         return null;
+    }
+
+    public async Task<SentLookup> FindSentAsync(ConversationReference conversation, string outboxKey, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        if (conversation.Platform != Platform.Slack)
+        {
+            return SentLookup.Unknowable; // the Bot Connector cannot list a conversation's messages
+        }
+
+        return await Slack.FindMessageByMetadataAsync(conversation.ConversationId, since, OutboxEventType, "key", outboxKey, cancellationToken: cancellationToken) is { } ts
+            ? SentLookup.Found(ts)
+            : SentLookup.NotSent;
     }
 
     public async Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default)

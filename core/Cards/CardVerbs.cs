@@ -77,6 +77,9 @@ public static class CardVerbs
 
     /// <summary>Resource owner: another page of access to remove.</summary>
     public const string ReviewRemediationPage = "review.remediation_page";
+
+    /// <summary>Lead: send again the messages an undelivered-messages alert held; data <see cref="CardDataKeys.Incident"/>.</summary>
+    public const string OutboxResend = "outbox.resend";
 }
 
 /// <summary>The keys of <see cref="CardAction.Data"/> and the ids of inputs.</summary>
@@ -134,4 +137,7 @@ public static class CardDataKeys
 
     /// <summary><c>accept</c> (all recommendations) or <c>keep</c> (all remaining).</summary>
     public const string Bulk = "bulk";
+
+    /// <summary>A delivery incident id (a GUID): the messages one undelivered-messages alert reported.</summary>
+    public const string Incident = "incident";
 }

@@ -48,4 +48,16 @@ public sealed class OutboxMessage
     public string? ClaimedBy { get; set; }
 
     public DateTimeOffset? ClaimedUntil { get; set; }
+
+    /// <summary>When the current (or last) HTTP request for it started: set in the same statement that marks it "sending".</summary>
+    public DateTimeOffset? SendStartedAt { get; set; }
+
+    /// <summary>
+    /// When a crash was found to have cut its send off and the platform could not say whether it arrived (Teams, or a
+    /// Slack history that could not be read); its kind's policy then resent it or held it for a lead.
+    /// </summary>
+    public DateTimeOffset? InDoubtAt { get; set; }
+
+    /// <summary>The incident (one alert to the leads) that reported it, once reported; null while not (yet) reported.</summary>
+    public Guid? IncidentId { get; set; }
 }

@@ -126,6 +126,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.Property(o => o.ClaimedBy).HasMaxLength(200);
             e.HasIndex(o => o.IdempotencyKey).IsUnique();
             e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
+            e.HasIndex(o => o.IncidentId);
         });
 
         modelBuilder.Entity<ConversationReference>(e =>

@@ -11,6 +11,19 @@ public interface ISlackWebApi
     /// <summary><c>chat.postMessage</c>: posts to a channel (or a DM's channel id), in a thread when <paramref name="threadTs"/> is set.</summary>
     Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// <c>chat.postMessage</c> with message <c>metadata</c> (<paramref name="metadata"/>: its <c>event_type</c> and
+    /// <c>event_payload</c>), so the message can be found again in the channel's history.
+    /// </summary>
+    Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks, SlackMetadata metadata, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// <c>conversations.history</c> with <c>include_all_metadata</c> since <paramref name="oldest"/>: the <c>ts</c> of a message
+    /// whose metadata has <paramref name="eventType"/> and the payload field <paramref name="field"/> equal to
+    /// <paramref name="value"/>; null when none was posted (at most <paramref name="maxPages"/> pages are read; more throws).
+    /// </summary>
+    Task<string?> FindMessageByMetadataAsync(string channel, DateTimeOffset oldest, string eventType, string field, string value, int maxPages = 10, CancellationToken cancellationToken = default);
+
     /// <summary><c>chat.update</c>: replaces a message's text and blocks.</summary>
     Task<SlackMessage> UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks = null, CancellationToken cancellationToken = default);
 

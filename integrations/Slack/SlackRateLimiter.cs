@@ -24,6 +24,7 @@ internal sealed class SlackRateLimiter : IDisposable
         ["views.open"] = 100,
         ["views.publish"] = 100,
         ["conversations.open"] = 50,
+        ["conversations.history"] = 50,
         ["users.lookupByEmail"] = 50,
         ["users.info"] = 100,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -38,6 +38,62 @@ public sealed class SlackWebApiClient : ISlackWebApi
     }
 
     /// <inheritdoc />
+    public async Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks, SlackMetadata metadata, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(metadata.EventType);
+        var body = new JsonObject { ["channel"] = channel, ["text"] = text };
+        AddIfSet(body, "blocks", blocks);
+        var payload = new JsonObject();
+        foreach (var (name, value) in metadata.Payload)
+        {
+            payload[name] = value;
+        }
+
+        body["metadata"] = new JsonObject { ["event_type"] = metadata.EventType, ["event_payload"] = payload };
+        var root = await PostJsonAsync("chat.postMessage", body, channel, cancellationToken);
+        return new SlackMessage(String(root, "channel") ?? channel, Required(root, "ts", "chat.postMessage"));
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> FindMessageByMetadataAsync(string channel, DateTimeOffset oldest, string eventType, string field, string value, int maxPages = 10, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        var since = (oldest.ToUnixTimeMilliseconds() / 1000m).ToString("0.000000", System.Globalization.CultureInfo.InvariantCulture);
+        string? cursor = null;
+        for (var page = 0; page < maxPages; page++)
+        {
+            var query = $"channel={Uri.EscapeDataString(channel)}&oldest={since}&inclusive=true&include_all_metadata=true&limit=200"
+                + (cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor));
+            var root = await GetAsync("conversations.history", query, cancellationToken);
+            if (!root.TryGetProperty("messages", out var messages) || messages.ValueKind != JsonValueKind.Array)
+            {
+                throw Malformed("conversations.history", "messages");
+            }
+
+            foreach (var message in messages.EnumerateArray())
+            {
+                if (message.ValueKind == JsonValueKind.Object && message.TryGetProperty("metadata", out var metadata)
+                    && String(metadata, "event_type") == eventType
+                    && metadata.TryGetProperty("event_payload", out var payload) && String(payload, field) == value
+                    && String(message, "ts") is { Length: > 0 } ts)
+                {
+                    return ts;
+                }
+            }
+
+            cursor = root.TryGetProperty("response_metadata", out var meta) ? String(meta, "next_cursor") : null;
+            if (string.IsNullOrEmpty(cursor) || !(root.TryGetProperty("has_more", out var more) && more.ValueKind == JsonValueKind.True))
+            {
+                return null;
+            }
+        }
+
+        throw new SlackApiException("conversations.history", "too_many_pages", HttpStatusCode.OK,
+            $"Slack conversations.history: more than {maxPages} pages since {since}; the message was not looked for further.");
+    }
+
+    /// <inheritdoc />
     public async Task<SlackMessage> UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);

@@ -4,34 +4,50 @@ using ChatCompliance.Core.Domain;
 
 namespace ChatCompliance.Jobs.Outbox;
 
-/// <summary>The card the compliance leads get when a message could not be delivered.</summary>
+/// <summary>The one card the compliance leads get about the messages an incident left undelivered or in doubt.</summary>
 internal static class OutboxAlerts
 {
-    private const int MaxErrorChars = 500;
+    private const int MaxShown = 15;
+    private const int MaxErrorChars = 300;
 
-    public static Card DeadLetter(OutboxMessage row, int attempts, string error)
+    public static Card Incident(Guid incident, IReadOnlyList<OutboxMessage> rows, Func<OutboxMessage, string> recipient)
     {
-        var shown = error.Length > MaxErrorChars ? error[..MaxErrorChars] + "…" : error;
-        List<Fact> facts =
+        var held = rows.Count(r => r.DeadLetteredAt is not null && r.SentAt is null);
+        var resent = rows.Count - held;
+        var facts = rows.Take(MaxShown).Select(r => new Fact(
+            CardText.Escape($"{r.Kind} for {recipient(r)}"),
+            CardText.Escape($"{Outcome(r)}: {Cut(r.LastError ?? "no error recorded")}"))).ToList();
+        List<CardElement> body =
         [
-            new("What", CardText.Escape(row.Kind)),
-            new("Platform", row.Platform.ToString()),
-            new("Queued", row.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)),
-            new("Attempts", attempts.ToString(CultureInfo.InvariantCulture)),
-            new("Last error", CardText.Escape(shown)),
+            new TextElement(Summary(held, resent), TextStyle.Warning),
+            new FactsElement(facts),
         ];
-        if (row.SubjectType is { } type && row.SubjectId is { } id)
+        if (rows.Count > MaxShown)
         {
-            facts.Insert(1, new Fact("About", CardText.Escape($"{type} {id}")));
+            body.Add(new TextElement(string.Create(CultureInfo.InvariantCulture, $"…and {rows.Count - MaxShown} more (see the log)."), TextStyle.Subtle));
         }
 
+        body.Add(new TextElement($"Delivery incident {incident}", TextStyle.Subtle));
         return new Card(
-            new CardHeader("A message could not be delivered", "The bot gave up sending it"),
-            [
-                new TextElement("The bot could not deliver a message and will not try again. Check that the recipient still has the bot installed, then follow up with them directly.", TextStyle.Warning),
-                new FactsElement(facts),
-                new TextElement($"Outbox message {row.Id} (key {CardText.Escape(row.IdempotencyKey)})", TextStyle.Subtle),
-            ],
-            $"A {row.Kind} message could not be delivered after {attempts} attempt(s).");
+            new CardHeader(string.Create(CultureInfo.InvariantCulture, $"{rows.Count} message(s) may not have been delivered"), "One report for the whole incident"),
+            body,
+            string.Create(CultureInfo.InvariantCulture, $"{rows.Count} message(s) may not have been delivered: {held} held, {resent} sent again."))
+        {
+            Actions = held == 0
+                ? []
+                : [new CardAction(CardVerbs.OutboxResend, "Resend held", new Dictionary<string, string> { [CardDataKeys.Incident] = incident.ToString("D") }, CardActionStyle.Positive)],
+        };
     }
+
+    private static string Summary(int held, int resent) =>
+        string.Create(CultureInfo.InvariantCulture, $"{held} message(s) are held and will not be sent unless you press Resend held (check first that the recipient did not get them, or that a second copy does no harm); {resent} were sent again and may show twice.");
+
+    private static string Outcome(OutboxMessage row) => row switch
+    {
+        { DeadLetteredAt: not null, SentAt: null, InDoubtAt: not null } => "in doubt, held",
+        { DeadLetteredAt: not null, SentAt: null } => string.Create(CultureInfo.InvariantCulture, $"gave up after {row.Attempts} attempt(s)"),
+        _ => "in doubt, sent again",
+    };
+
+    private static string Cut(string error) => error.Length > MaxErrorChars ? error[..MaxErrorChars] + "…" : error;
 }

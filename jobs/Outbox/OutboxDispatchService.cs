@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Jobs.Outbox;
@@ -7,7 +8,7 @@ namespace ChatCompliance.Jobs.Outbox;
 /// The dispatcher loop of this instance: messages go out within a poll interval of their commit (at once when the
 /// committing code nudges <see cref="OutboxSignal"/>). The every-minute <see cref="OutboxDispatchJob"/> is the backstop.
 /// </summary>
-internal sealed class OutboxDispatchService(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options) : BackgroundService
+internal sealed partial class OutboxDispatchService(OutboxDispatcher dispatcher, IOptions<OutboxOptions> options, ILogger<OutboxDispatchService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -19,9 +20,21 @@ internal sealed class OutboxDispatchService(OutboxDispatcher dispatcher, IOption
         await Task.Yield(); // let the host finish starting
         while (!stoppingToken.IsCancellationRequested)
         {
-            await dispatcher.RunAsync(untilIdle: false, stoppingToken);
+            try
+            {
+                await dispatcher.RunAsync(untilIdle: false, stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The store failed (out of connections, restarting): a failed BackgroundService would stop the whole host.
+                LogLoopFailed(logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
         }
     }
+
+    [LoggerMessage(EventId = 2114, Level = LogLevel.Warning, Message = "The outbox loop failed; it starts again in a second")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception);
 }
 
 /// <summary>

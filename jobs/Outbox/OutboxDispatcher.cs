@@ -1,6 +1,6 @@
+using System.Diagnostics;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
-using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Http;
 using ChatCompliance.Jobs.Heartbeat;
@@ -12,26 +12,32 @@ using Microsoft.Extensions.Options;
 namespace ChatCompliance.Jobs.Outbox;
 
 /// <summary>
-/// Sends the outbox. Rows are claimed for a lease (several instances on one PostgreSQL never claim the same row),
-/// paced per conversation and tenant, fenced just before sending (the claim is checked, renewed and marked
-/// "sending"), sent with one attempt, and the outcome recorded at once: sent (with the message id and, for a card
-/// about something, its <see cref="CardMessage"/>), retried later (Retry-After, or exponential backoff with jitter),
-/// or dead-lettered with an alert card to the compliance leads.
+/// Sends the outbox. Rows are claimed for a short lease that a heartbeat renews while this instance runs (several
+/// instances on one PostgreSQL never claim the same row), paced per conversation and tenant (a row whose slot is more
+/// than <see cref="OutboxOptions.ClaimAhead"/> away is put back for any instance), fenced at the moment its HTTP
+/// request starts (the claim is checked and the row marked "sending"), sent with one attempt, and the outcome
+/// recorded at once: sent (with the message id and, for a card about something, its <see cref="CardMessage"/>),
+/// retried later (Retry-After, or exponential backoff with jitter), or dead-lettered and reported to the leads.
 /// </summary>
 /// <remarks>
-/// Guarantee: a message is sent at most once. The only window in which its fate is unknown is from the fence (then the
-/// wait for the tenant's slot, under a second) to the outcome's commit: a process that dies there leaves the row marked
-/// "sending"; when its lease runs out the row is dead-lettered as "may or may not have arrived" and the leads are
-/// told (or, with <see cref="OutboxOptions.ResendAfterCrash"/>, sent again: at least once instead).
+/// Guarantee: the only rows whose fate a crash leaves unknown are those whose HTTP request had started (marked
+/// "sending"); rows merely claimed pass to another instance when the lease runs out. A cut-off Slack send is looked
+/// up in the channel's history by its outbox key (message metadata) and recorded as sent or sent again: exactly once.
+/// A cut-off Teams send is in doubt (Teams cannot be asked): recorded, and resent or held for a lead by its kind's
+/// <see cref="OutboxOptions.InDoubt"/> policy. Everything in doubt or dead-lettered is reported in one card per incident.
 /// </remarks>
 internal sealed partial class OutboxDispatcher : IDisposable
 {
-    /// <summary>Kind of the alert sent to the leads about a dead message; never alerted about itself.</summary>
+    /// <summary>Kind of the alert sent to the leads about undelivered messages; never alerted about itself.</summary>
     public const string DeadLetterAlertKind = "outbox.dead-letter";
 
     internal const string SendingSuffix = ":sending";
 
-    private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Tries at recording a send's outcome, and the pause before the next (times the attempt): well within a lease.</summary>
+    private const int RecordAttempts = 4;
+    private static readonly TimeSpan RecordRetryDelay = TimeSpan.FromMilliseconds(500);
 
     private readonly IServiceScopeFactory _scopes;
     private readonly OutboxOptions _options;
@@ -40,8 +46,12 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private readonly OutboxSignal _signal;
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly SemaphoreSlim _sends;
+    private readonly SemaphoreSlim _recovering = new(1, 1);
+
+    /// <summary>The rows this instance is working on now: the heartbeat renews exactly these (a row whose work ended without releasing it runs out).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _working = new();
     private readonly string _instance;
-    private DateTimeOffset _nextRecovery;
+    private long _nextRecovery;
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal,
         JobServerIdentity identity, ILogger<OutboxDispatcher> logger)
@@ -56,6 +66,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
         _instance = identity.Name;
     }
 
+    /// <summary>The prefix of every claim this instance makes (its heartbeat renews them all).</summary>
+    internal string ClaimPrefix => _instance + ":";
+
     /// <summary>
     /// Claims and sends due messages until cancelled, or (<paramref name="untilIdle"/>) until nothing is due and
     /// nothing is in flight. Returns how many messages this call handled (sent, rescheduled or dead-lettered).
@@ -64,61 +77,105 @@ internal sealed partial class OutboxDispatcher : IDisposable
     {
         var inFlight = new List<Task>();
         var handled = 0;
+        using var stopHeartbeat = new CancellationTokenSource();
+        var heartbeat = HeartbeatAsync(stopHeartbeat.Token);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            try
             {
-                handled += inFlight.RemoveAll(t => t.IsCompleted);
-                var room = _options.MaxInFlight - inFlight.Count;
-                var claimed = 0;
-                var wanted = Math.Min(room, _options.BatchSize);
-                // Claim when there is room for a good part of a batch: not one row per finished send.
-                if (wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
+                while (!cancellationToken.IsCancellationRequested)
                 {
-                    await RecoverCutOffSendsAsync(cancellationToken);
-                    var (rows, conversations) = await ClaimAsync(wanted, cancellationToken);
-                    claimed = rows.Count;
-                    inFlight.AddRange(rows.Select(row => ProcessAsync(row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), cancellationToken)));
-                    if (claimed == wanted)
+                    handled += inFlight.RemoveAll(t => t.IsCompleted);
+                    await RecoverAsync(cancellationToken);
+                    var room = _options.MaxInFlight - inFlight.Count;
+                    var claimed = 0;
+                    var wanted = Math.Min(room, _options.BatchSize);
+                    // Claim when there is room for a good part of a batch: not one row per finished send.
+                    if (wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
                     {
-                        continue; // more may be due: claim again straight away
+                        var (rows, conversations) = await ClaimAsync(wanted, cancellationToken);
+                        claimed = rows.Count;
+                        inFlight.AddRange(rows.Select(row => ProcessAsync(row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), cancellationToken)));
+                        if (claimed == wanted)
+                        {
+                            continue; // more may be due: claim again straight away
+                        }
                     }
-                }
 
-                if (untilIdle && claimed == 0 && inFlight.Count == 0)
-                {
-                    break;
-                }
+                    if (untilIdle && claimed == 0 && inFlight.Count == 0)
+                    {
+                        break;
+                    }
 
-                // Wake on a nudge, the poll interval, or (when full) a finished row.
-                using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                var nudged = _signal.WaitAsync(_options.PollInterval, wake.Token);
-                var waits = new List<Task> { nudged };
-                if (inFlight.Count > 0 && room < _options.BatchSize)
-                {
-                    waits.Add(Task.WhenAny(inFlight));
-                }
+                    // Wake on a nudge, the poll interval, or (when full) a finished row.
+                    using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    var nudged = _signal.WaitAsync(_options.PollInterval, wake.Token);
+                    var waits = new List<Task> { nudged };
+                    if (inFlight.Count > 0 && room < _options.BatchSize)
+                    {
+                        waits.Add(Task.WhenAny(inFlight));
+                    }
 
-                await Task.WhenAny(waits);
-                await wake.CancelAsync();
-                await nudged.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    await Task.WhenAny(waits);
+                    await wake.CancelAsync();
+                    await nudged.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopping: rows still waiting for their slot release their claims below; sends under way finish.
+            }
+
+            try
+            {
+                await Task.WhenAll(inFlight);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Rows cancelled while waiting for their slot have released their claims.
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        finally
         {
-            // Stopping: rows still waiting for their slot release their claims below; sends under way finish.
-        }
-
-        try
-        {
-            await Task.WhenAll(inFlight);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Rows cancelled while waiting for their slot have released their claims.
+            await stopHeartbeat.CancelAsync();
+            await heartbeat;
         }
 
         return handled + inFlight.Count;
+    }
+
+    /// <summary>Renews this instance's claims every third of the lease while it runs: a live instance keeps its rows, a dead one loses them within a lease.</summary>
+    private async Task HeartbeatAsync(CancellationToken stop)
+    {
+        await Task.Yield();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(_options.ClaimDuration / 3, TimeProvider.System, stop);
+                await using var scope = _scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+                var now = _time.GetUtcNow();
+                var prefix = ClaimPrefix;
+                var working = _working.Keys.ToList();
+                if (working.Count == 0)
+                {
+                    continue;
+                }
+
+                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.ClaimedUntil > now && o.SentAt == null && o.DeadLetteredAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // The store failed: claims may run out and pass to another instance; the fence keeps a row from going twice.
+                LogHeartbeatFailed(_logger, e);
+            }
+        }
     }
 
     /// <summary>Claims up to <paramref name="count"/> due rows for this instance (one atomic statement per provider), with their conversations.</summary>
@@ -128,7 +185,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
         var now = _time.GetUtcNow();
         var until = now + _options.ClaimDuration;
-        var token = $"{_instance}:{Guid.NewGuid():N}";
+        var token = $"{ClaimPrefix}{Guid.NewGuid():N}";
         if (db.Database.IsNpgsql())
         {
             // SKIP LOCKED: concurrent claimers pass over each other's rows instead of queueing behind them; a claimer whose
@@ -172,6 +229,19 @@ internal sealed partial class OutboxDispatcher : IDisposable
     /// <summary>One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting).</summary>
     private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
     {
+        _working[row.Id] = 0;
+        try
+        {
+            await ProcessClaimedAsync(row, conversation, cancellationToken);
+        }
+        finally
+        {
+            _working.TryRemove(row.Id, out _);
+        }
+    }
+
+    private async Task ProcessClaimedAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
+    {
         await Task.Yield();
         var claim = row.ClaimedBy!;
         await using var scope = _scopes.CreateAsyncScope();
@@ -198,13 +268,15 @@ internal sealed partial class OutboxDispatcher : IDisposable
             var keys = PacingKeys(conversation);
             try
             {
-                // A slot the claim would not outlive (a conversation with a long queue) puts the row back until then: waiting
-                // past the claim would only see it claimed again, each time reserving a slot further out.
-                var budget = (row.ClaimedUntil ?? _time.GetUtcNow()) - _time.GetUtcNow() - _options.SendTimeout;
-                if (await _pacer.WaitAsync(keys[0], DateTimeOffset.UtcNow + budget, cancellationToken) is { } free)
+                // Only a few seconds of work are held: a row whose slot (conversation, then tenant) is further away is put
+                // back for whichever instance has a slot first. Waiting here, the row is merely claimed: a crash loses nothing.
+                foreach (var key in new[] { keys[0], keys[^1] })
                 {
-                    await PutBackAsync(db, row, claim, free);
-                    return;
+                    if (await _pacer.WaitAsync(key, DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken) is { } free)
+                    {
+                        await PutBackAsync(db, row, claim, free);
+                        return;
+                    }
                 }
 
                 await _sends.WaitAsync(cancellationToken);
@@ -233,24 +305,18 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     private async Task SendAsync(ComplianceDbContext db, IServiceProvider services, OutboxMessage row, string claim, ConversationReference conversation, Card card, IReadOnlyList<PacingKey> keys)
     {
-        // The fence: only while this instance's claim still holds; renews it for the send and marks the row as being sent.
+        // The fence, at the moment the request starts: only while this instance's claim still holds; marks the row as
+        // being sent (and since when), so that after a crash exactly the requests that had started are in doubt.
         var sending = claim + SendingSuffix;
         var now = _time.GetUtcNow();
         var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.ClaimedUntil > now && o.SentAt == null)
-            .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, sending).SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration));
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(o => o.ClaimedBy, sending)
+                .SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration)
+                .SetProperty(o => o.SendStartedAt, now));
         if (fenced == 0)
         {
             LogClaimLost(_logger, row.Id);
-            return;
-        }
-
-        // The tenant's (workspace's) slot is taken after the fence's write, so a slow store cannot bunch the sends the
-        // platform counts; a crash in this wait leaves the row "sending": unknown, on the safe side. A slot the renewed
-        // claim would not outlive (a Retry-After pause) puts the row back unsent: past its lease, another instance
-        // would take it for cut off, dead-letter it or send it again.
-        if (await _pacer.WaitAsync(keys[^1], DateTimeOffset.UtcNow + _options.ClaimDuration - _options.SendTimeout, CancellationToken.None) is { } free)
-        {
-            await PutBackAsync(db, row, sending, free);
             return;
         }
 
@@ -261,7 +327,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             using (DispatchedCall.Begin())
             {
                 // Not the stopping token: a send under way finishes, so its outcome is known and recorded.
-                messageId = await services.GetRequiredService<IOutboxSender>().SendAsync(conversation, card, timeout.Token);
+                messageId = await services.GetRequiredService<IOutboxSender>().SendAsync(conversation, card, row.IdempotencyKey, timeout.Token);
             }
         }
         catch (Exception e)
@@ -275,14 +341,44 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 }
             }
 
-            await RecordFailureAsync(db, row, sending, failure);
+            await RecordAsync(db, row.Id, d => RecordFailureAsync(d, row, sending, failure));
             return;
         }
 
-        await RecordSentAsync(db, row, sending, conversation, messageId);
+        await RecordAsync(db, row.Id, d => RecordSentAsync(d, row, conversation, messageId));
     }
 
-    private async Task RecordSentAsync(ComplianceDbContext db, OutboxMessage row, string sending, ConversationReference conversation, string? messageId)
+    /// <summary>
+    /// Records a send's outcome, trying again (on a fresh context, the row still renewed by the heartbeat) when the store
+    /// fails: an outcome that is known must not be left for the recovery to treat as a send cut off by a crash.
+    /// </summary>
+    private async Task RecordAsync(ComplianceDbContext db, Guid id, Func<ComplianceDbContext, Task> record)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (attempt == 1)
+                {
+                    await record(db);
+                }
+                else
+                {
+                    await using var scope = _scopes.CreateAsyncScope();
+                    await record(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>());
+                }
+
+                return;
+            }
+            catch (Exception e) when (attempt < RecordAttempts)
+            {
+                LogRecordRetrying(_logger, id, attempt, e);
+                await Task.Delay(RecordRetryDelay * attempt, TimeProvider.System, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task RecordSentAsync(ComplianceDbContext db, OutboxMessage row, ConversationReference conversation, string? messageId, string? note = null)
     {
         var now = _time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
@@ -291,7 +387,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 .SetProperty(o => o.SentAt, now)
                 .SetProperty(o => o.SentMessageId, messageId)
                 .SetProperty(o => o.Attempts, o => o.Attempts + 1)
-                .SetProperty(o => o.LastError, (string?)null)
+                .SetProperty(o => o.LastError, note)
                 .SetProperty(o => o.ClaimedBy, (string?)null)
                 .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
         if (recorded == 0)
@@ -316,7 +412,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         LogSent(_logger, row.Id, row.Kind, row.Platform);
     }
 
-    /// <summary>Reschedules the row (Retry-After, or backoff with jitter), or dead-letters it and alerts the leads, in one transaction.</summary>
+    /// <summary>Reschedules the row (Retry-After, or backoff with jitter), or dead-letters it (reported with its incident), in one statement.</summary>
     private async Task RecordFailureAsync(ComplianceDbContext db, OutboxMessage row, string claim, OutboxFailure failure)
     {
         var now = _time.GetUtcNow();
@@ -335,86 +431,32 @@ internal sealed partial class OutboxDispatcher : IDisposable
             return;
         }
 
-        await DeadLetterAsync(db, row, claim, attempts, failure.Error);
+        await DeadLetterAsync(db, row, claim, attempts, failure.Error, inDoubt: false);
     }
 
-    private async Task DeadLetterAsync(ComplianceDbContext db, OutboxMessage row, string claim, int attempts, string error)
+    /// <summary>Gives up on the row (or, <paramref name="inDoubt"/>, holds it for a lead); the next incident report tells the leads.</summary>
+    private async Task DeadLetterAsync(ComplianceDbContext db, OutboxMessage row, string claim, int attempts, string error, bool inDoubt)
     {
         var now = _time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var dead = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null && o.DeadLetteredAt == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.Attempts, attempts)
                 .SetProperty(o => o.DeadLetteredAt, now)
+                .SetProperty(o => o.InDoubtAt, o => inDoubt ? now : o.InDoubtAt)
+                .SetProperty(o => o.IncidentId, (Guid?)null) // a message resent from an incident that fails again is a new incident
                 .SetProperty(o => o.LastError, error)
                 .SetProperty(o => o.ClaimedBy, (string?)null)
                 .SetProperty(o => o.ClaimedUntil, (DateTimeOffset?)null), CancellationToken.None);
-        if (dead == 1 && row.Kind != DeadLetterAlertKind)
-        {
-            var alert = OutboxAlerts.DeadLetter(row, attempts, error);
-            var leads = await db.People.AsNoTracking().Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(CancellationToken.None);
-            foreach (var lead in leads.Where(l => (l.Roles & PersonRoles.ComplianceLead) != 0))
-            {
-                await db.EnqueueForPersonAsync($"outbox-dead:{row.Id:N}:{lead.Id:N}", DeadLetterAlertKind, alert, lead.Id, now, cancellationToken: CancellationToken.None);
-            }
-
-            // And the compliance channel: wherever the leads' weekly digest goes (unless that is where delivery failed).
-            var channels = await db.ChannelSubscriptions.AsNoTracking().Where(s => s.Topic == SubscriptionTopic.Digests)
-                .Select(s => s.Conversation!).ToListAsync(CancellationToken.None);
-            foreach (var channel in channels.Where(c => c.Id != row.ConversationReferenceId))
-            {
-                await db.EnqueueAsync($"outbox-dead:{row.Id:N}:{channel.Id:N}", DeadLetterAlertKind, alert, channel, now, cancellationToken: CancellationToken.None);
-            }
-
-            await db.SaveChangesAsync(CancellationToken.None);
-        }
-
-        await transaction.CommitAsync(CancellationToken.None);
         if (dead == 1)
         {
             LogDeadLettered(_logger, row.Id, row.Kind, attempts, error);
-            _signal.Nudge();
-        }
-    }
-
-    /// <summary>
-    /// Rows left "sending" by an instance that stopped mid-send, once their lease is over: the message may or may not
-    /// have arrived. Dead-lettered with an alert (at most once), or released to be sent again (<see cref="OutboxOptions.ResendAfterCrash"/>).
-    /// </summary>
-    private async Task RecoverCutOffSendsAsync(CancellationToken cancellationToken)
-    {
-        await using var scope = _scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-        var now = _time.GetUtcNow();
-        if (now < _nextRecovery)
-        {
-            return;
-        }
-
-        _nextRecovery = now + RecoveryInterval;
-        var cutOff = await db.Outbox.AsNoTracking()
-            .Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.ClaimedUntil <= now && o.ClaimedBy!.EndsWith(SendingSuffix))
-            .OrderBy(o => o.Id) // any order will do; a stated one keeps EF Core from warning on every start
-            .Take(_options.BatchSize).ToListAsync(cancellationToken);
-        foreach (var row in cutOff)
-        {
-            LogCutOff(_logger, row.Id, row.ClaimedBy!);
-            if (_options.ResendAfterCrash)
-            {
-                await ReleaseAsync(db, row.Id, row.ClaimedBy!);
-            }
-            else
-            {
-                await DeadLetterAsync(db, row, row.ClaimedBy!, row.Attempts + 1,
-                    "The sending instance stopped while sending this message: it may or may not have arrived. Not sent again, so as never to send it twice.");
-            }
         }
     }
 
     /// <summary>Unclaims a row that was not sent, due again when its pacing slot would be (not counted as an attempt).</summary>
     private async Task PutBackAsync(ComplianceDbContext db, OutboxMessage row, string claim, DateTimeOffset free)
     {
-        var next = _time.GetUtcNow() + (free - DateTimeOffset.UtcNow);
+        var next = _time.GetUtcNow() + (free - DateTimeOffset.UtcNow) - _options.ClaimAhead;
         await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.NextAttemptAt, next)
@@ -466,7 +508,11 @@ internal sealed partial class OutboxDispatcher : IDisposable
             ];
     }
 
-    public void Dispose() => _sends.Dispose();
+    public void Dispose()
+    {
+        _sends.Dispose();
+        _recovering.Dispose();
+    }
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "Outbox message {Id} ({Kind}) sent on {Platform}")]
     private static partial void LogSent(ILogger logger, Guid id, string kind, Platform platform);
@@ -488,6 +534,24 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Debug, Message = "Outbox message {Id}: its pacing slot is further away than its claim lasts; due again at {Next:O}")]
     private static partial void LogPutBack(ILogger logger, Guid id, DateTimeOffset next);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "The outbox heartbeat could not renew this instance's claims")]
+    private static partial void LogHeartbeatFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Warning, Message = "Outbox message {Id}: could not look up whether its cut-off send arrived: {Error}")]
+    private static partial void LogLookupFailed(ILogger logger, Guid id, string error);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Outbox message {Id}: cut-off send {Outcome}")]
+    private static partial void LogResolved(ILogger logger, Guid id, string outcome);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Outbox incident {Incident}: {Count} message(s) dead-lettered or in doubt, reported to the leads")]
+    private static partial void LogIncidentReported(ILogger logger, Guid incident, int count);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Warning, Message = "Outbox recovery failed; it runs again within a second")]
+    private static partial void LogRecoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Outbox message {Id}: recording the send's outcome failed (attempt {Attempt}); trying again")]
+    private static partial void LogRecordRetrying(ILogger logger, Guid id, int attempt, Exception exception);
 
     [LoggerMessage(EventId = 2106, Level = LogLevel.Warning, Message = "Outbox message {Id}: the store failed; the claim will run out and the row be tried again")]
     private static partial void LogStoreFailed(ILogger logger, Guid id, Exception exception);

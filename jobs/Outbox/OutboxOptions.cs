@@ -26,11 +26,61 @@ public sealed class OutboxOptions
     [Range(1, 1_000)]
     public int MaxConcurrentSends { get; set; } = 32;
 
-    /// <summary>How long a claim keeps other instances off a row; renewed just before the row is sent.</summary>
-    [Range(typeof(TimeSpan), "00:00:05", "01:00:00")]
-    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>
+    /// How long a claim keeps other instances off a row without a heartbeat: while this instance runs it renews its
+    /// claims every third of this, so a crashed instance's rows pass to another within this (plus one poll).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan ClaimDuration { get; set; } = TimeSpan.FromSeconds(6);
 
-    /// <summary>One send, after which it counts as failed (transient). Must be well under <see cref="ClaimDuration"/>.</summary>
+    /// <summary>
+    /// How far ahead a claimed row may wait for its pacing slot: a row whose slot is further away is put back for any
+    /// instance to take (claims stay a few seconds of the tenant's budget, so every instance sends a share).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan ClaimAhead { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// A send cut off by a crash that the platform cannot be asked about (Teams; Slack only when the channel's history
+    /// cannot be read): it may or may not have arrived. What to do, by message kind (an entry matches the kind itself and every kind under it: <c>review</c> matches <c>review.request</c>).
+    /// The longest matching entry wins; a kind no entry matches is held.
+    /// </summary>
+    public Dictionary<string, InDoubtPolicy> InDoubt { get; set; } = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["chase"] = InDoubtPolicy.Resend,
+        ["audit"] = InDoubtPolicy.Resend,
+        ["digest"] = InDoubtPolicy.Resend,
+        ["job"] = InDoubtPolicy.Resend,
+        ["outbox"] = InDoubtPolicy.Resend,
+        ["question.answer"] = InDoubtPolicy.Resend,
+        ["review"] = InDoubtPolicy.Hold,
+        ["task"] = InDoubtPolicy.Hold,
+        ["question.hand-off"] = InDoubtPolicy.Hold,
+    };
+
+    /// <summary>How long after the last dead-lettered or in-doubt message the incident is summarised to the leads (one card).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan IncidentQuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The policy for a Teams message of <paramref name="kind"/> whose send a crash cut off.</summary>
+    public InDoubtPolicy InDoubtPolicyFor(string kind)
+    {
+        var best = -1;
+        var policy = InDoubtPolicy.Hold;
+        foreach (var (prefix, value) in InDoubt)
+        {
+            var matches = kind.Equals(prefix, StringComparison.OrdinalIgnoreCase)
+                || (kind.Length > prefix.Length && kind.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && kind[prefix.Length] == '.');
+            if (matches && prefix.Length > best)
+            {
+                (best, policy) = (prefix.Length, value);
+            }
+        }
+
+        return policy;
+    }
+
+    /// <summary>One send, after which it counts as failed (transient).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
@@ -46,8 +96,9 @@ public sealed class OutboxOptions
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// A message whose send was cut off by a crash (sent or not: unknown) is dead-lettered and the leads alerted
-    /// (false: at most once), or sent again (true: at least once, a possible duplicate).
+    /// A send that timed out (it may have arrived) is dead-lettered and reported (false: at most once), or retried
+    /// (true: at least once, a possible duplicate). Sends cut off by a crash follow <see cref="InDoubt"/> (Teams)
+    /// or are looked up in the channel's history (Slack) instead.
     /// </summary>
     public bool ResendAfterCrash { get; set; }
 
@@ -76,4 +127,13 @@ public sealed class OutboxOptions
     /// <summary>Added to every pacing window, so network jitter cannot squeeze a window's sends into less than the platform's window.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan PacingMargin { get; set; } = TimeSpan.FromMilliseconds(50);
+}
+
+/// <summary>What to do with a message that may or may not have arrived.</summary>
+public enum InDoubtPolicy
+{
+    /// <summary>Hold it (dead-lettered) for a lead, who can resend it from the incident card: at most once.</summary>
+    Hold,
+    /// <summary>Send it again: at least once, a possible duplicate.</summary>
+    Resend,
 }

@@ -1,4 +1,5 @@
 using ChatCompliance.Core.Storage;
+using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,7 +8,10 @@ namespace ChatCompliance.Tests.Infrastructure;
 /// <summary>Waits (polling, bounded) for the outbox dispatcher, so a test sees what the bot sent after a change.</summary>
 public static class OutboxWait
 {
-    /// <summary>Until no message is waiting to be sent (every row sent or dead-lettered); fails after <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Until no message is waiting to be sent (every row sent or dead-lettered) and every dead-lettered or in-doubt one
+    /// has been reported to the leads; fails after <paramref name="timeout"/>.
+    /// </summary>
     public static async Task DrainedAsync(IServiceProvider services, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
@@ -16,14 +20,15 @@ public static class OutboxWait
             await using (var scope = services.CreateAsyncScope())
             {
                 var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-                var pending = await db.Outbox.AsNoTracking().Where(o => o.SentAt == null && o.DeadLetteredAt == null).Take(3).ToListAsync();
+                var pending = await db.Outbox.AsNoTracking().Where(o => (o.SentAt == null && o.DeadLetteredAt == null)
+                    || (o.IncidentId == null && o.Kind != OutboxDispatcher.DeadLetterAlertKind && (o.DeadLetteredAt != null || o.InDoubtAt != null))).Take(3).ToListAsync();
                 if (pending.Count == 0)
                 {
                     return;
                 }
 
                 Assert.True(DateTime.UtcNow < deadline, "The outbox was not drained in time; waiting still: "
-                    + string.Join("; ", pending.Select(o => $"{o.IdempotencyKey} attempts {o.Attempts}, next {o.NextAttemptAt:O}, claimed by {o.ClaimedBy} until {o.ClaimedUntil:O}, error {o.LastError}")));
+                    + string.Join("; ", pending.Select(o => $"{o.IdempotencyKey} attempts {o.Attempts}, next {o.NextAttemptAt:O}, dead {o.DeadLetteredAt:O}, in doubt {o.InDoubtAt:O}, claimed by {o.ClaimedBy} until {o.ClaimedUntil:O}, error {o.LastError}")));
             }
 
             await Task.Delay(50);

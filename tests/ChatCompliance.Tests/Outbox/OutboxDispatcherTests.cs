@@ -7,6 +7,7 @@ using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
 using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
@@ -21,6 +22,9 @@ public sealed class SqliteOutboxDispatcherTests : OutboxDispatcherTests
     private readonly string _data = Directory.CreateTempSubdirectory("cc-outbox-").FullName;
 
     protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
+
+    protected override void Intercept(IServiceCollection services, IInterceptor interceptor) =>
+        services.ConfigureDbContext<SqliteComplianceDbContext>(o => o.AddInterceptors(interceptor));
 
     protected override Task DropStoreAsync()
     {
@@ -40,6 +44,9 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
     protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
 
     protected override Task DropStoreAsync() => _postgres.DisposeAsync();
+
+    protected override void Intercept(IServiceCollection services, IInterceptor interceptor) =>
+        services.ConfigureDbContext<PostgresComplianceDbContext>(o => o.AddInterceptors(interceptor));
 
     [Fact]
     public async Task Two_instances_on_one_database_send_each_of_200_messages_exactly_once()
@@ -117,12 +124,76 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
 
     protected abstract Task DropStoreAsync();
 
-    protected ComplianceApp NewApp()
+    /// <summary>Adds <paramref name="interceptor"/> to the store's contexts.</summary>
+    protected abstract void Intercept(IServiceCollection services, IInterceptor interceptor);
+
+    protected ComplianceApp NewApp(IInterceptor? interceptor = null)
     {
         var settings = Fakes.Settings();
         settings["Teams:AllowedServiceUrls:1"] = $"{_spare.Urls[0]}/";
         Store(settings);
-        return new ComplianceApp(settings, services => services.AddSingleton<TimeProvider>(Time));
+        return new ComplianceApp(settings, services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            if (interceptor is not null)
+            {
+                Intercept(services, interceptor);
+            }
+        });
+    }
+
+    [Fact]
+    public async Task A_send_whose_outcome_the_store_failed_to_record_at_first_is_recorded_as_sent_not_left_in_doubt()
+    {
+        await App.DisposeAsync();
+        var failOnce = new FailFirst("SET \"SentAt\" = ");
+        App = NewApp(failOnce);
+        var conversation = await AddConversationAsync("a:blip");
+
+        await EnqueueAsync("blip", conversation, "arrives once", new CardSubject(AuditSubjects.EvidenceTask, "task-blip", CardAudience.Owner));
+
+        var row = await RowWhenAsync("blip", r => r.SentAt is not null);
+        Assert.True(failOnce.Failed);
+        Assert.Single(Posts("a:blip"));
+        Assert.Equal(("sent-1", 1, (string?)null, (DateTimeOffset?)null, (DateTimeOffset?)null), (row.SentMessageId, row.Attempts, row.ClaimedBy, row.InDoubtAt, row.DeadLetteredAt));
+        await using var scope = App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        Assert.Single(await db.CardMessages.Where(m => m.SubjectId == "task-blip").ToListAsync());
+    }
+
+    [Fact]
+    public async Task A_store_failure_while_claiming_does_not_stop_the_app_and_the_card_is_sent_once()
+    {
+        await App.DisposeAsync();
+        var failOnce = new FailFirst("SET \"ClaimedBy\" = ");
+        App = NewApp(failOnce);
+        var conversation = await AddConversationAsync("a:claim-blip");
+
+        await EnqueueAsync("claim-blip", conversation, "arrives once");
+
+        var row = await RowWhenAsync("claim-blip", r => r.SentAt is not null);
+        Assert.True(failOnce.Failed);
+        Assert.Single(Posts("a:claim-blip"));
+        Assert.Equal((1, (DateTimeOffset?)null), (row.Attempts, row.InDoubtAt));
+    }
+
+    /// <summary>The store fails the first statement containing <paramref name="text"/>.</summary>
+    private sealed class FailFirst(string text) : DbCommandInterceptor
+    {
+        private int _failed;
+
+        public bool Failed => _failed == 1;
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData eventData,
+            InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            if (command.CommandText.Contains(text, StringComparison.Ordinal) && Interlocked.CompareExchange(ref _failed, 1, 0) == 0)
+            {
+                throw new InvalidOperationException("The store went away for a moment.");
+            }
+
+            return base.NonQueryExecutingAsync(command, eventData, result, cancellationToken);
+        }
     }
 
     [Fact]
@@ -163,7 +234,7 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
     {
         var flaky = Connector();
         flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WillSetStateTo("throttled")
-            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "7").WithBody("""{"error":{"code":"Throttled"}}"""));
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1").WithBody("""{"error":{"code":"Throttled"}}"""));
         flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WhenStateIs("throttled").WillSetStateTo("down")
             .RespondWith(Response.Create().WithStatusCode(503));
         flaky.Given(Request.Create().WithPath("/connector/v3/conversations/*").UsingPost()).InScenario("flaky").WhenStateIs("down")
@@ -175,10 +246,11 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
 
         var row = await RowWhenAsync("flaky", r => r.LastError is not null && r.ClaimedBy is null);
         Assert.Single(flaky.LogEntries);
-        Assert.Equal((0, queuedAt.AddSeconds(7)), (row.Attempts, row.NextAttemptAt)); // Retry-After, not counted as an attempt
+        Assert.Equal((0, queuedAt.AddSeconds(1)), (row.Attempts, row.NextAttemptAt)); // Retry-After, not counted as an attempt
         Assert.Contains("429", row.LastError, StringComparison.Ordinal);
 
-        Time.Advance(TimeSpan.FromSeconds(7));
+        // One second, shorter than a claim looks ahead: the row is claimed again and waits out the pause (real time) in the pacer.
+        Time.Advance(TimeSpan.FromSeconds(1));
         row = await RowWhenAsync("flaky", r => r.Attempts == 1 && r.ClaimedBy is null);
         Assert.Equal(2, flaky.LogEntries.Count);
         Assert.Contains("503", row.LastError, StringComparison.Ordinal);
@@ -222,7 +294,9 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
         Assert.NotNull(alerts.Single(a => a.ConversationReferenceId == unreachableLead.Id).DeadLetteredAt); // and no alert about it
         Assert.Equal(4, await db.Outbox.CountAsync());
         var alert = Assert.Single(Posts("a:lead"));
-        Assert.Contains("could not be delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains("may not have been delivered", alert.RequestMessage.Body, StringComparison.Ordinal);
+        Assert.Contains(@"gave up after 1 attempt\\(s\\)", alert.RequestMessage.Body, StringComparison.Ordinal); // Markdown-escaped in the card's JSON
+        Assert.Equal(dead.IncidentId, (await db.Outbox.SingleAsync(o => o.IdempotencyKey == "doomed")).IncidentId);
     }
 
     protected static ConversationReference Conversation(string id, string tenant = "tenant-1", string? serviceUrl = null, Guid? person = null) => new()

@@ -60,6 +60,9 @@ internal sealed class BotServer : IDisposable
 
     public string Url { get; }
 
+    /// <summary>The start of every outbox claim this process makes (its job server's name: machine, process id, then a random part).</summary>
+    public string ClaimPrefix => $"{Environment.MachineName}-{_process.Id}-".ToLowerInvariant();
+
     /// <summary>The last lines the process wrote, for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 

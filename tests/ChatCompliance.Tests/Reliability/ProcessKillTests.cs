@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
@@ -6,167 +7,248 @@ using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
 using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
-using WireMock.Server;
+using Npgsql;
 using Xunit.Abstractions;
 
 namespace ChatCompliance.Tests.Reliability;
 
 /// <summary>
-/// The real bot, as a process, fans out 90 Slack messages (one per channel, five a second, each answered after
-/// 400 ms, so two or more sends are always in flight) and is killed outright when about a third have arrived; a second process on the same database finishes.
-/// What is guaranteed: nothing is lost (every message is delivered, or reported to the leads as possibly not) and
-/// nothing is sent twice, except that a send cut off mid-flight is reported instead of resent: it may or may not have
-/// arrived. With <c>Outbox:ResendAfterCrash</c> it is resent instead: every message arrives, and only a cut-off one twice.
+/// Two real bot processes on one PostgreSQL database fan out 200 cards (one per conversation) to a slow stand-in
+/// (each answered after 400 ms, so several requests are always on the wire); the first is killed outright (SIGKILL)
+/// once a third have arrived, and the other (alone, or with the killed one restarted) finishes.
+/// Slack: every card arrives exactly once (cut-off sends are looked up in the channel's history by their key).
+/// Teams: only the requests on the wire at the kill are in doubt; each follows its kind's policy (reminders are sent
+/// again, review cards held) and all are reported to the lead in one card. Both instances sent a share, and the
+/// killed instance's rows passed to another within 10 s.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Count = 90;
-    private const string LeadChannel = "D-LEAD";
+    private const int Count = 200;
+    private const string LeadConversation = "LEAD";
+    private static readonly TimeSpan Delay = TimeSpan.FromMilliseconds(400);
 
     private readonly PostgresTestStore _store = new();
-    private WireMockServer _slack = null!;
-    private Guid _leadId;
 
-    public async Task InitializeAsync()
+    public Task InitializeAsync() => _store.InitializeAsync();
+
+    public Task DisposeAsync() => _store.DisposeAsync();
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Slack_a_killed_instance_loses_nothing_and_sends_nothing_twice(bool restart)
     {
-        await _store.InitializeAsync();
-        // Longer than the 200 ms between two sends: whenever the kill comes, sends are in flight for it to cut off.
-        _slack = SlackStandIn.Start(TimeSpan.FromMilliseconds(400));
-        await using var db = _store.NewContext();
-        await db.Database.MigrateAsync();
-        var lead = new Person { Email = "lee@example.com", DisplayName = "Lee Lead", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, SlackUserId = "ULEAD", SlackTeamId = "T1", CreatedAt = DateTimeOffset.UtcNow };
-        db.People.Add(lead);
-        db.ConversationReferences.Add(new ConversationReference { Platform = Platform.Slack, Scope = ConversationScope.Personal, ConversationId = LeadChannel, TenantId = "T1", UserId = "ULEAD", PersonId = lead.Id, UpdatedAt = DateTimeOffset.UtcNow });
-        await db.SaveChangesAsync();
-        _leadId = lead.Id;
-
-        var now = DateTimeOffset.UtcNow;
-        for (var i = 0; i < Count; i++)
+        using var slack = new SlackWorkspaceStandIn(Delay);
+        var run = await FanOutAndKillAsync(Platform.Slack, restart, name => new Dictionary<string, string>
         {
-            var channel = new ConversationReference { Platform = Platform.Slack, Scope = ConversationScope.Channel, ConversationId = Channel(i), TenantId = "T1", UpdatedAt = now };
-            db.ConversationReferences.Add(channel);
-            var text = $"fan-out message {i}";
-            await db.EnqueueAsync($"fan:{i}", "test.fan-out", new Card(new CardHeader("Fan-out"), [new TextElement(text)], text), channel, now);
-        }
-
-        await db.SaveChangesAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        _slack.Stop();
-        _slack.Dispose();
-        await _store.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task A_killed_instance_loses_nothing_and_sends_nothing_twice_a_cut_off_send_is_reported_to_the_leads_not_resent()
-    {
-        var (cutOff, rows) = await KillMidFanOutAndRestartAsync(resendAfterCrash: false);
-
-        var received = Received();
-        var twice = rows.Where(r => received.GetValueOrDefault(Channel(r)) > 1).Select(r => $"{Channel(r)}: attempts {r.Attempts}, sent {r.SentAt:O}, dead {r.DeadLetteredAt:O}, cut off {cutOff.Contains(r.Id)}, error {r.LastError}");
-        Assert.True(received.Values.All(v => v == 1), "Sent twice: " + string.Join("; ", twice)); // nothing twice
-        var sent = rows.Where(r => r.SentAt is not null).ToList();
-        var dead = rows.Where(r => r.DeadLetteredAt is not null).ToList();
-        Assert.Equal(Count, sent.Count + dead.Count); // nothing pending, nothing both
-        Assert.All(sent, r => Assert.Equal(1, received.GetValueOrDefault(Channel(r)))); // recorded as sent: arrived
-        Assert.Equal(cutOff.Order(), dead.Select(r => r.Id).Order()); // dead-lettered: exactly the sends the kill cut off
-        Assert.All(dead, r => Assert.Contains("stopped while sending", r.LastError, StringComparison.Ordinal));
-        var deadArrived = dead.Count(r => received.ContainsKey(Channel(r)));
-        Assert.Equal(sent.Count + deadArrived, received.Values.Sum());
-
-        // Each uncertain message is reported to the lead, once.
-        await using var db = _store.NewContext();
-        var alerts = await db.Outbox.AsNoTracking().Where(o => o.Kind == OutboxDispatcher.DeadLetterAlertKind).ToListAsync();
-        Assert.Equal(dead.Select(r => $"outbox-dead:{r.Id:N}:{_leadId:N}").Order(), alerts.Select(a => a.IdempotencyKey[..a.IdempotencyKey.LastIndexOf(':')]).Order());
-        Assert.All(alerts, a => Assert.NotNull(a.SentAt));
-        Assert.Equal(dead.Count, SlackStandIn.PostedTo(_slack, LeadChannel).Count);
-        output.WriteLine($"at most once: {Count} rows, {sent.Count} sent, {dead.Count} cut off by the kill ({deadArrived} of them had arrived), {dead.Count} alerts");
-    }
-
-    [Fact]
-    public async Task With_resend_after_crash_a_killed_instance_delivers_every_message_and_only_cut_off_sends_may_arrive_twice()
-    {
-        var (cutOff, rows) = await KillMidFanOutAndRestartAsync(resendAfterCrash: true);
-
-        var received = Received();
-        Assert.All(rows, r => Assert.NotNull(r.SentAt));
-        Assert.All(rows, r => Assert.InRange(received.GetValueOrDefault(Channel(r)), 1, cutOff.Contains(r.Id) ? 2 : 1));
-        await using var db = _store.NewContext();
-        Assert.False(await db.Outbox.AnyAsync(o => o.Kind == OutboxDispatcher.DeadLetterAlertKind));
-        output.WriteLine($"at least once: {Count} rows, {cutOff.Count} cut off by the kill, {received.Values.Count(v => v == 2)} of them received twice");
-    }
-
-    /// <summary>
-    /// Runs the bot until about a third of the messages have arrived, kills it, notes the rows it left "sending", then
-    /// runs a second bot on the same database until nothing is pending (at most 60 s). Returns the cut-off rows' ids and the fan-out's rows.
-    /// </summary>
-    private async Task<(HashSet<Guid> CutOff, List<OutboxMessage> Rows)> KillMidFanOutAndRestartAsync(bool resendAfterCrash)
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["ConnectionStrings__Postgres"] = _store.ConnectionString,
-            ["SLACK_BOT_TOKEN"] = "test-bot-token",
+            ["SLACK_BOT_TOKEN"] = $"xoxb-{name}",
             ["SLACK_SIGNING_SECRET"] = "test-signing-secret",
             ["Slack__TeamId"] = "T1",
             ["Slack__AppId"] = "A1",
-            ["Slack__ApiBaseUrl"] = SlackStandIn.ApiBaseUrl(_slack),
-            // A claim cut off by the kill runs out in seconds, not minutes. The send timeout stays well above the stand-in's
-            // 400 ms even on a busy machine: a send that times out after arriving is retried (see the README), a duplicate.
-            ["Outbox__ClaimDuration"] = "00:00:10",
-            ["Outbox__SendTimeout"] = "00:00:05",
-            ["Outbox__ResendAfterCrash"] = resendAfterCrash ? "true" : "false",
-            // Five per second to one workspace: the fan-out takes about 18 s, long enough to be cut in the middle.
+            ["Slack__ApiBaseUrl"] = slack.ApiBaseUrl,
+            // 5 a second per instance: the fan-out lasts long enough to be cut in the middle.
             ["Outbox__SlackWorkspacePerMinute"] = "300",
-            ["Jobs__WorkerCount"] = "1",
-            ["Logging__LogLevel__Default"] = "Warning",
-        };
+        }, () => slack.Posts.Count(p => p.Channel.StartsWith("C-FAN-", StringComparison.Ordinal)));
 
-        HashSet<Guid> cutOff;
-        using (var first = await BotServer.StartAsync(environment))
+        var received = slack.Posts.Where(p => p.Channel.StartsWith("C-FAN-", StringComparison.Ordinal)).GroupBy(p => p.Channel).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(Count, received.Count); // 0 lost
+        Assert.All(received, r => Assert.Single(r.Value)); // 0 duplicated
+        Assert.All(run.Rows, r => Assert.Equal((true, (DateTimeOffset?)null, (DateTimeOffset?)null), (r.SentAt is not null, r.DeadLetteredAt, r.InDoubtAt)));
+        Assert.All(run.Rows, r => Assert.Equal(r.IdempotencyKey, Assert.Single(received[Conversation(Platform.Slack, Index(r))]).Key)); // each carries its key
+        Assert.DoesNotContain(slack.Posts, p => p.Channel == LeadConversation); // nothing to report
+        Assert.True(slack.HistoryCalls >= run.InFlight.Count, $"{slack.HistoryCalls} history lookups for {run.InFlight.Count} cut-off sends");
+        var shares = received.Values.SelectMany(v => v).GroupBy(p => p.Token).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(shares.GetValueOrDefault("Bearer xoxb-first") > 0 && shares.GetValueOrDefault("Bearer xoxb-second") > 0, "Shares: " + string.Join(", ", shares));
+        output.WriteLine($"Slack{(restart ? ", restarted" : "")}: {Count} cards, {run.InFlight.Count} cut off on the wire by the kill (all resolved by history), shares {string.Join(", ", shares)}, takeover {run.Takeover.TotalSeconds:F1} s");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Teams_a_killed_instance_leaves_only_its_requests_on_the_wire_in_doubt_each_handled_by_its_policy_and_reported_once(bool restart)
+    {
+        using var teams = new TeamsConnectorStandIn(Delay);
+        var run = await FanOutAndKillAsync(Platform.Teams, restart, name => new Dictionary<string, string>
         {
-            await OutboxWait.UntilAsync(() => Task.FromResult(FanOutReceived() >= Count / 3), "a third of the fan-out has arrived", TimeSpan.FromSeconds(45));
-            first.Kill();
-            Assert.InRange(FanOutReceived(), Count / 3, Count - 1); // killed in the middle
-            await using var db = _store.NewContext();
-            cutOff = [.. await db.Outbox.AsNoTracking().Where(o => o.Kind == "test.fan-out" && o.SentAt == null && o.ClaimedBy!.EndsWith(OutboxDispatcher.SendingSuffix)).Select(o => o.Id).ToListAsync()];
-            Assert.NotEmpty(cutOff); // the kill did cut sends off, or this test would prove nothing
+            ["MicrosoftAppId"] = BotFrameworkFakes.AppId,
+            ["MicrosoftAppPassword"] = "test-only-password",
+            ["MicrosoftAppType"] = "SingleTenant",
+            ["MicrosoftAppTenantId"] = name, // the stand-in's token names it: who sent what
+            ["Teams__TokenEndpoint"] = teams.TokenEndpoint,
+            ["Teams__OpenIdMetadataUrl"] = $"{LoopbackWireMock.Url(teams.Server)}/openid",
+            ["Teams__AllowedServiceUrls__0"] = teams.ServiceUrl,
+            ["Outbox__TeamsTenantPerSecond"] = "5", // 5 a second per instance: the fan-out lasts long enough to be cut in the middle
+        }, () => teams.Posts.Count(p => p.Conversation.StartsWith("a:fan-", StringComparison.Ordinal)), teams.ServiceUrl);
+
+        var received = teams.Posts.Where(p => p.Conversation.StartsWith("a:fan-", StringComparison.Ordinal)).GroupBy(p => p.Conversation).ToDictionary(g => g.Key, g => g.Count());
+        var inDoubt = run.Rows.Where(r => r.InDoubtAt is not null).Select(r => r.Id).ToHashSet();
+        Assert.True(run.InFlight.SetEquals(inDoubt), // in doubt: exactly the requests on the wire at the kill
+            $"Killed at {run.KilledAt:O} with {run.InFlight.Count} on the wire; in doubt: {inDoubt.Count}. Differences:\n"
+            + string.Join("\n", run.Rows.Where(r => inDoubt.Contains(r.Id) != run.InFlight.Contains(r.Id)).Select(r =>
+                $"{r.IdempotencyKey} ({r.Id}) on the wire {run.InFlight.Contains(r.Id)}, in doubt {r.InDoubtAt:O}, send started {r.SendStartedAt:O}, sent {r.SentAt:O}, dead {r.DeadLetteredAt:O}, "
+                + $"arrived {teams.Posts.Count(p => p.Conversation == Conversation(Platform.Teams, Index(r)))}, error {r.LastError}"))
+            + $"\nlogs:\n{run.Logs}");
+        foreach (var row in run.Rows)
+        {
+            var arrived = received.GetValueOrDefault(Conversation(Platform.Teams, Index(row)));
+            if (!inDoubt.Contains(row.Id))
+            {
+                Assert.Equal((1, true), (arrived, row.SentAt is not null)); // 0 lost, 0 duplicated
+            }
+            else if (row.Kind == "chase.reminder")
+            {
+                Assert.True(row.SentAt is not null && arrived is 1 or 2, $"{row.IdempotencyKey}: a reminder in doubt is sent again ({arrived} arrived)");
+            }
+            else
+            {
+                Assert.True(row.DeadLetteredAt is not null && row.SentAt is null && arrived is 0 or 1, $"{row.IdempotencyKey}: a review card in doubt is held ({arrived} arrived)");
+            }
         }
 
-        using (var second = await BotServer.StartAsync(environment))
+        // Reported once: one incident, one card to the lead.
+        Assert.Single(run.Rows.Where(r => inDoubt.Contains(r.Id)).Select(r => r.IncidentId).Distinct(), id => id is not null);
+        var alert = Assert.Single(teams.Posts, p => p.Conversation == LeadConversation);
+        Assert.Contains($"{inDoubt.Count} message(s) may not have been delivered", alert.Body, StringComparison.Ordinal);
+        var shares = teams.Posts.Where(p => p.Conversation.StartsWith("a:fan-", StringComparison.Ordinal)).GroupBy(p => p.Token).ToDictionary(g => g.Key, g => g.Count());
+        Assert.True(shares.GetValueOrDefault("Bearer tok-first") > 0 && shares.GetValueOrDefault("Bearer tok-second") > 0, "Shares: " + string.Join(", ", shares));
+        output.WriteLine($"Teams{(restart ? ", restarted" : "")}: {Count} cards, {inDoubt.Count} in doubt (on the wire at the kill), {received.Values.Count(v => v == 2)} of them arrived twice, shares {string.Join(", ", shares)}, takeover {run.Takeover.TotalSeconds:F1} s");
+    }
+
+    /// <summary>
+    /// Starts two bots, queues the fan-out, kills the first once a third has arrived (noting which of its rows were on
+    /// the wire), optionally restarts it, and waits (at most 45 s) until every row is sent or held and reported.
+    /// </summary>
+    private async Task<Run> FanOutAndKillAsync(Platform platform, bool restart, Func<string, Dictionary<string, string>> settings, Func<int> arrived, string? serviceUrl = null)
+    {
+        await using (var db = _store.NewContext())
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (await PendingAsync() is var pending && pending > 0)
+            await db.Database.MigrateAsync();
+        }
+
+        Dictionary<string, string> Environment(string name, string session)
+        {
+            var environment = settings(name);
+            // Each process's own application name: the test can tell when the database has finished what a killed one sent.
+            environment["ConnectionStrings__Postgres"] = new NpgsqlConnectionStringBuilder(_store.ConnectionString) { ApplicationName = session }.ToString();
+            environment["Jobs__WorkerCount"] = "1";
+            environment["Logging__LogLevel__Default"] = "Warning";
+            environment["Logging__LogLevel__ChatCompliance.Jobs.Outbox"] = "Information";
+            return environment;
+        }
+
+        var servers = await Task.WhenAll(BotServer.StartAsync(Environment("first", "cc-first")), BotServer.StartAsync(Environment("second", "cc-second")));
+        using var first = servers[0];
+        using var second = servers[1];
+        BotServer? restarted = null;
+        try
+        {
+            await QueueAsync(platform, serviceUrl);
+            try
             {
-                Assert.True(DateTime.UtcNow < deadline, $"{pending} message(s) still pending 60 s after the restart; the second bot's log:\n{second.Output}");
+                await OutboxWait.UntilAsync(() => Task.FromResult(arrived() >= Count / 3), "a third of the fan-out has arrived", TimeSpan.FromSeconds(40));
+            }
+            catch (Xunit.Sdk.XunitException)
+            {
+                Assert.Fail($"Only {arrived()} of {Count} arrived within 40 s.\nthe first's log:\n{first.Output}\nthe second's:\n{second.Output}");
+            }
+
+            // Kill the one with requests on the wire now (the first, if both have).
+            string prefix;
+            await using (var db = _store.NewContext())
+            {
+                var firstPrefix = first.ClaimPrefix;
+                prefix = await db.Outbox.AnyAsync(o => o.ClaimedBy!.StartsWith(firstPrefix) && o.ClaimedBy.EndsWith(OutboxDispatcher.SendingSuffix)) ? firstPrefix : second.ClaimPrefix;
+            }
+
+            var (killed, survivor) = prefix == first.ClaimPrefix ? (first, second) : (second, first);
+            killed.Kill();
+            var killedAt = Stopwatch.GetTimestamp();
+            var killedAtUtc = DateTimeOffset.UtcNow;
+            Assert.InRange(arrived(), Count / 3, Count - 1); // killed in the middle
+            HashSet<Guid> inFlight;
+            await using (var db = _store.NewContext())
+            {
+                // A statement the process had sent before it died still runs (a row marked "sending" whose request it was
+                // about to start): what was on the wire is known once the database has closed the dead process's sessions.
+                var deadName = killed == first ? "cc-first" : "cc-second";
+                await OutboxWait.UntilAsync(async () => await db.Database.SqlQuery<int>($"SELECT count(*)::int AS \"Value\" FROM pg_stat_activity WHERE application_name = {deadName}").SingleAsync() == 0,
+                    "the database has closed the killed process's sessions", TimeSpan.FromSeconds(5));
+                inFlight = [.. await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind && o.SentAt == null
+                    && o.ClaimedBy!.StartsWith(prefix) && o.ClaimedBy.EndsWith(OutboxDispatcher.SendingSuffix)).Select(o => o.Id).ToListAsync()];
+            }
+
+            Assert.NotEmpty(inFlight); // the kill did cut requests off, or this test would prove nothing
+            // The restart starts while the takeover is timed: the survivor does not wait for it.
+            var restarting = restart ? BotServer.StartAsync(Environment(killed == first ? "first" : "second", "cc-restarted")) : null;
+
+            var takeover = TimeSpan.Zero;
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+            while (true)
+            {
+                await using var db = _store.NewContext();
+                if (takeover == TimeSpan.Zero && !await db.Outbox.AnyAsync(o => o.ClaimedBy!.StartsWith(prefix)))
+                {
+                    takeover = Stopwatch.GetElapsedTime(killedAt);
+                }
+
+                var pending = await db.Outbox.CountAsync(o => (o.SentAt == null && o.DeadLetteredAt == null)
+                    || (o.IncidentId == null && o.Kind != OutboxDispatcher.DeadLetterAlertKind && (o.DeadLetteredAt != null || o.InDoubtAt != null)));
+                if (pending == 0 && takeover > TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                if (DateTime.UtcNow >= deadline)
+                {
+                    var stuck = await db.Outbox.AsNoTracking().Where(o => (o.SentAt == null && o.DeadLetteredAt == null) || (o.IncidentId == null && (o.DeadLetteredAt != null || o.InDoubtAt != null))).Take(5).ToListAsync();
+                    Assert.Fail($"{pending} message(s) still pending 45 s after the kill (now {DateTimeOffset.UtcNow:O}): "
+                        + string.Join("; ", stuck.Select(o => $"{o.IdempotencyKey} claimed by {o.ClaimedBy} until {o.ClaimedUntil:O}, next {o.NextAttemptAt:O}, attempts {o.Attempts}, dead {o.DeadLetteredAt:O}, error {o.LastError}"))
+                        + $"\nthe survivor's log:\n{survivor.Output}\nthe restarted one's:\n{restarted?.Output}");
+                }
+
                 await Task.Delay(100);
             }
 
-            await Task.Delay(500); // a send not recorded yet (there should be none) would show up now
+            restarted = restarting is null ? null : await restarting;
+            Assert.True(takeover <= TimeSpan.FromSeconds(10), $"The killed instance's rows passed to another after {takeover.TotalSeconds:F1} s");
+            await Task.Delay(1000); // a second copy (there should be none) would show up now
+            await using (var db = _store.NewContext())
+            {
+                return new Run(inFlight, await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind).ToListAsync(), takeover, killedAtUtc,
+                    $"the survivor's:\n{survivor.Output}\nthe restarted one's:\n{restarted?.Output}");
+            }
         }
-
-        await using (var db = _store.NewContext())
+        finally
         {
-            return (cutOff, await db.Outbox.AsNoTracking().Where(o => o.Kind == "test.fan-out").ToListAsync());
+            restarted?.Dispose();
         }
     }
 
-    private async Task<int> PendingAsync()
+    private async Task QueueAsync(Platform platform, string? serviceUrl)
     {
         await using var db = _store.NewContext();
-        return await db.Outbox.CountAsync(o => o.SentAt == null && o.DeadLetteredAt == null);
+        var now = DateTimeOffset.UtcNow;
+        var tenant = platform == Platform.Slack ? "T1" : "tenant-1";
+        var lead = new Person { Email = "lee@example.com", DisplayName = "Lee Lead", Roles = PersonRoles.Employee | PersonRoles.ComplianceLead, CreatedAt = now };
+        db.People.Add(lead);
+        db.ConversationReferences.Add(new ConversationReference { Platform = platform, Scope = ConversationScope.Personal, ConversationId = LeadConversation, TenantId = tenant, ServiceUrl = serviceUrl, PersonId = lead.Id, UpdatedAt = now });
+        for (var i = 0; i < Count; i++)
+        {
+            var conversation = new ConversationReference { Platform = platform, Scope = ConversationScope.Personal, ConversationId = Conversation(platform, i), TenantId = tenant, ServiceUrl = serviceUrl, UpdatedAt = now };
+            db.ConversationReferences.Add(conversation);
+            var text = $"fan-out card {i}";
+            // Teams: half reminders (sent again when in doubt), half review cards (held for a lead).
+            await db.EnqueueAsync($"fan:{i}", i % 2 == 0 ? "chase.reminder" : "review.request", new Card(new CardHeader("Fan-out"), [new TextElement(text)], text), conversation, now);
+        }
+
+        await db.SaveChangesAsync();
     }
 
-    private int FanOutReceived() => SlackStandIn.Posts(_slack).Count(p => p.Channel.StartsWith("C-FAN-", StringComparison.Ordinal));
+    private static string Conversation(Platform platform, int i) =>
+        (platform == Platform.Slack ? "C-FAN-" : "a:fan-") + i.ToString("D3", CultureInfo.InvariantCulture);
 
-    /// <summary>How many posts each fan-out channel received (channels that received none are absent).</summary>
-    private Dictionary<string, int> Received() =>
-        SlackStandIn.Posts(_slack).Where(p => p.Channel.StartsWith("C-FAN-", StringComparison.Ordinal))
-            .GroupBy(p => p.Channel).ToDictionary(g => g.Key, g => g.Count());
+    private static int Index(OutboxMessage row) => int.Parse(row.IdempotencyKey["fan:".Length..], CultureInfo.InvariantCulture);
 
-    private static string Channel(int i) => string.Create(CultureInfo.InvariantCulture, $"C-FAN-{i:D3}");
-
-    private static string Channel(OutboxMessage row) => Channel(int.Parse(row.IdempotencyKey["fan:".Length..], CultureInfo.InvariantCulture));
+    private sealed record Run(HashSet<Guid> InFlight, List<OutboxMessage> Rows, TimeSpan Takeover, DateTimeOffset KilledAt, string Logs);
 }

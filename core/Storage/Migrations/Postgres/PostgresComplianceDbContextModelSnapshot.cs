@@ -680,6 +680,12 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<DateTimeOffset?>("InDoubtAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -701,6 +707,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<Guid?>("RecipientPersonId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("SendStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset?>("SentAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -719,6 +728,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("IncidentId");
 
                     b.HasIndex("SentAt", "DeadLetteredAt", "NextAttemptAt");
 

@@ -674,6 +674,12 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("InDoubtAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("IncidentId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Kind")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -695,6 +701,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<Guid?>("RecipientPersonId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("SendStartedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("SentAt")
                         .HasColumnType("INTEGER");
 
@@ -713,6 +722,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();
+
+                    b.HasIndex("IncidentId");
 
                     b.HasIndex("SentAt", "DeadLetteredAt", "NextAttemptAt");
 
