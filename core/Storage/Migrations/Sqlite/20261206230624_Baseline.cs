@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class Initial : Migration
+    public partial class Baseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -19,10 +19,13 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     Name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
                     ResourceKind = table.Column<int>(type: "INTEGER", nullable: false),
                     ResourceId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    ResourceName = table.Column<string>(type: "TEXT", nullable: true),
+                    ResourceName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     ResourceOwnerId = table.Column<Guid>(type: "TEXT", nullable: true),
                     ReviewerRule = table.Column<int>(type: "INTEGER", nullable: false),
                     FallbackReviewerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    NamedReviewers = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: true),
+                    InactiveDays = table.Column<int>(type: "INTEGER", nullable: false),
+                    LaunchError = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: false),
                     DueDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
@@ -32,6 +35,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     SnapshotAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    SeriesId = table.Column<Guid>(type: "TEXT", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     CompletedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
@@ -39,6 +43,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AccessReviewCampaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Name = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    Role = table.Column<int>(type: "INTEGER", nullable: false),
+                    SecretHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    LastUsedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RevokedAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -68,8 +90,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 name: "AuditTrail",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
+                    Sequence = table.Column<long>(type: "INTEGER", nullable: false),
                     OccurredAt = table.Column<long>(type: "INTEGER", nullable: false),
                     Platform = table.Column<int>(type: "INTEGER", nullable: false),
                     Actor = table.Column<string>(type: "TEXT", nullable: false),
@@ -81,7 +102,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     After = table.Column<string>(type: "TEXT", nullable: true),
                     Reason = table.Column<string>(type: "TEXT", nullable: true),
                     PreviousHash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false)
+                    Hash = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    KeyId = table.Column<string>(type: "TEXT", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -119,7 +141,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     Platform = table.Column<int>(type: "INTEGER", nullable: false),
                     ConversationReferenceId = table.Column<Guid>(type: "TEXT", nullable: true),
                     RecipientPersonId = table.Column<Guid>(type: "TEXT", nullable: true),
-                    Kind = table.Column<string>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                     Payload = table.Column<string>(type: "TEXT", nullable: false),
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
@@ -127,7 +149,15 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     SentMessageId = table.Column<string>(type: "TEXT", nullable: true),
                     DeadLetteredAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", nullable: true),
-                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Audience = table.Column<int>(type: "INTEGER", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<long>(type: "INTEGER", nullable: true),
+                    SendStartedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    InDoubtAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    IncidentId = table.Column<Guid>(type: "TEXT", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -186,28 +216,75 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "CardMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    SubjectType = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SubjectId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    ConversationReferenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Audience = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CardMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CardMessages_ConversationReferences_ConversationReferenceId",
+                        column: x => x.ConversationReferenceId,
+                        principalTable: "ConversationReferences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChannelSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    ConversationReferenceId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Topic = table.Column<int>(type: "INTEGER", nullable: false),
+                    SubscribedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChannelSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ChannelSubscriptions_ConversationReferences_ConversationReferenceId",
+                        column: x => x.ConversationReferenceId,
+                        principalTable: "ConversationReferences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AccessReviewItems",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
                     CampaignId = table.Column<Guid>(type: "TEXT", nullable: false),
                     SubjectId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    SubjectDisplayName = table.Column<string>(type: "TEXT", nullable: false),
-                    SubjectEmail = table.Column<string>(type: "TEXT", nullable: true),
-                    Access = table.Column<string>(type: "TEXT", nullable: false),
+                    SubjectDisplayName = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
+                    SubjectEmail = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
+                    Access = table.Column<string>(type: "TEXT", maxLength: 300, nullable: false),
                     AccountEnabled = table.Column<bool>(type: "INTEGER", nullable: false),
                     IsGuest = table.Column<bool>(type: "INTEGER", nullable: false),
                     HasSponsor = table.Column<bool>(type: "INTEGER", nullable: true),
                     LastSignInAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SignInKnown = table.Column<bool>(type: "INTEGER", nullable: false),
+                    AssignmentId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     Recommendation = table.Column<int>(type: "INTEGER", nullable: false),
-                    RecommendationReason = table.Column<string>(type: "TEXT", nullable: true),
+                    RecommendationReason = table.Column<string>(type: "TEXT", maxLength: 300, nullable: true),
                     ReviewerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    DelegatedFromId = table.Column<Guid>(type: "TEXT", nullable: true),
                     Decision = table.Column<int>(type: "INTEGER", nullable: false),
-                    Justification = table.Column<string>(type: "TEXT", nullable: true),
+                    Justification = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     DecidedById = table.Column<Guid>(type: "TEXT", nullable: true),
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     RemediationStatus = table.Column<int>(type: "INTEGER", nullable: false),
-                    RemediationNote = table.Column<string>(type: "TEXT", nullable: true),
+                    RemediationNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     RemediatedAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false)
                 },
@@ -220,6 +297,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         principalTable: "AccessReviewCampaigns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AccessReviewItems_People_DecidedById",
+                        column: x => x.DecidedById,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_AccessReviewItems_People_ReviewerId",
+                        column: x => x.ReviewerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -260,12 +349,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     PeriodStart = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     PeriodEnd = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
-                    EvidenceUrl = table.Column<string>(type: "TEXT", nullable: true),
-                    EvidenceNote = table.Column<string>(type: "TEXT", nullable: true),
+                    EvidenceUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    EvidenceNote = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    EvidenceEffectiveFrom = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    EvidenceEffectiveTo = table.Column<DateOnly>(type: "TEXT", nullable: true),
                     SubmittedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SubmittedById = table.Column<Guid>(type: "TEXT", nullable: true),
                     DecidedById = table.Column<Guid>(type: "TEXT", nullable: true),
                     DecidedAt = table.Column<long>(type: "INTEGER", nullable: true),
-                    DecisionReason = table.Column<string>(type: "TEXT", nullable: true),
+                    DecisionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    RequestedDueDate = table.Column<DateOnly>(type: "TEXT", nullable: true),
+                    ExtensionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ExtensionRequestedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ProposedOwnerId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReassignReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    ReassignRequestedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    AcceptedSoc2Refs = table.Column<string>(type: "TEXT", nullable: true),
+                    AcceptedIso27001Refs = table.Column<string>(type: "TEXT", nullable: true),
+                    CreatedBy = table.Column<string>(type: "TEXT", maxLength: 320, nullable: true),
                     Version = table.Column<int>(type: "INTEGER", nullable: false),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false)
@@ -291,7 +392,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         principalTable: "People",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_EvidenceTasks_People_ProposedOwnerId",
+                        column: x => x.ProposedOwnerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewCampaigns_SeriesId_PeriodStart",
+                table: "AccessReviewCampaigns",
+                columns: new[] { "SeriesId", "PeriodStart" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewCampaigns_Status_DueDate",
+                table: "AccessReviewCampaigns",
+                columns: new[] { "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccessReviewItems_CampaignId_ReviewerId_Decision",
@@ -305,6 +423,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewItems_DecidedById",
+                table: "AccessReviewItems",
+                column: "DecidedById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewItems_ReviewerId_Decision",
+                table: "AccessReviewItems",
+                columns: new[] { "ReviewerId", "Decision" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditTrail_OccurredAt",
                 table: "AuditTrail",
                 column: "OccurredAt");
@@ -313,6 +441,27 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 name: "IX_AuditTrail_SubjectType_SubjectId",
                 table: "AuditTrail",
                 columns: new[] { "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CardMessages_ConversationReferenceId",
+                table: "CardMessages",
+                column: "ConversationReferenceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CardMessages_SubjectType_SubjectId",
+                table: "CardMessages",
+                columns: new[] { "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChannelSubscriptions_ConversationReferenceId_Topic",
+                table: "ChannelSubscriptions",
+                columns: new[] { "ConversationReferenceId", "Topic" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChannelSubscriptions_Topic",
+                table: "ChannelSubscriptions",
+                column: "Topic");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Controls_Code",
@@ -337,9 +486,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_EvidenceTasks_ControlId",
+                name: "IX_EvidenceTasks_ControlId_PeriodStart_PeriodEnd",
                 table: "EvidenceTasks",
-                column: "ControlId");
+                columns: new[] { "ControlId", "PeriodStart", "PeriodEnd" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceTasks_DelegateId",
@@ -352,6 +502,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 columns: new[] { "OwnerId", "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_EvidenceTasks_ProposedOwnerId",
+                table: "EvidenceTasks",
+                column: "ProposedOwnerId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EvidenceTasks_Status_DueDate",
                 table: "EvidenceTasks",
                 columns: new[] { "Status", "DueDate" });
@@ -361,6 +516,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 table: "Outbox",
                 column: "IdempotencyKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_IncidentId",
+                table: "Outbox",
+                column: "IncidentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_SentAt_DeadLetteredAt_NextAttemptAt",
@@ -406,13 +566,19 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 name: "AccessReviewItems");
 
             migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
                 name: "Audits");
 
             migrationBuilder.DropTable(
                 name: "AuditTrail");
 
             migrationBuilder.DropTable(
-                name: "ConversationReferences");
+                name: "CardMessages");
+
+            migrationBuilder.DropTable(
+                name: "ChannelSubscriptions");
 
             migrationBuilder.DropTable(
                 name: "EvidenceTasks");
@@ -425,6 +591,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "AccessReviewCampaigns");
+
+            migrationBuilder.DropTable(
+                name: "ConversationReferences");
 
             migrationBuilder.DropTable(
                 name: "Controls");

@@ -1,14 +1,13 @@
 ﻿using System;
 using System.Collections.Generic;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
 namespace ChatCompliance.Core.Storage.Migrations.Postgres
 {
     /// <inheritdoc />
-    public partial class Initial : Migration
+    public partial class Baseline : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -21,10 +20,13 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     Name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     ResourceKind = table.Column<int>(type: "integer", nullable: false),
                     ResourceId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    ResourceName = table.Column<string>(type: "text", nullable: true),
+                    ResourceName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     ResourceOwnerId = table.Column<Guid>(type: "uuid", nullable: true),
                     ReviewerRule = table.Column<int>(type: "integer", nullable: false),
                     FallbackReviewerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    NamedReviewers = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: true),
+                    InactiveDays = table.Column<int>(type: "integer", nullable: false),
+                    LaunchError = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     PeriodStart = table.Column<DateOnly>(type: "date", nullable: false),
                     PeriodEnd = table.Column<DateOnly>(type: "date", nullable: false),
                     DueDate = table.Column<DateOnly>(type: "date", nullable: false),
@@ -34,6 +36,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     Status = table.Column<int>(type: "integer", nullable: false),
                     SnapshotAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    SeriesId = table.Column<Guid>(type: "uuid", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     CompletedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
@@ -41,6 +44,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_AccessReviewCampaigns", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiKeys",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Role = table.Column<int>(type: "integer", nullable: false),
+                    SecretHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    CreatedBy = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    LastUsedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RevokedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiKeys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -70,8 +91,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 name: "AuditTrail",
                 columns: table => new
                 {
-                    Sequence = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    Sequence = table.Column<long>(type: "bigint", nullable: false),
                     OccurredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     Platform = table.Column<int>(type: "integer", nullable: false),
                     Actor = table.Column<string>(type: "text", nullable: false),
@@ -83,7 +103,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     After = table.Column<string>(type: "text", nullable: true),
                     Reason = table.Column<string>(type: "text", nullable: true),
                     PreviousHash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
-                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false)
+                    Hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    KeyId = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
@@ -121,7 +142,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     Platform = table.Column<int>(type: "integer", nullable: false),
                     ConversationReferenceId = table.Column<Guid>(type: "uuid", nullable: true),
                     RecipientPersonId = table.Column<Guid>(type: "uuid", nullable: true),
-                    Kind = table.Column<string>(type: "text", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     Payload = table.Column<string>(type: "text", nullable: false),
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
@@ -129,7 +150,15 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     SentMessageId = table.Column<string>(type: "text", nullable: true),
                     DeadLetteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "text", nullable: true),
-                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    SubjectType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    SubjectId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Audience = table.Column<int>(type: "integer", nullable: true),
+                    ClaimedBy = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ClaimedUntil = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SendStartedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    InDoubtAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    IncidentId = table.Column<Guid>(type: "uuid", nullable: true)
                 },
                 constraints: table =>
                 {
@@ -188,28 +217,75 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "CardMessages",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    SubjectType = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    SubjectId = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    ConversationReferenceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    MessageId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Audience = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_CardMessages", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_CardMessages_ConversationReferences_ConversationReferenceId",
+                        column: x => x.ConversationReferenceId,
+                        principalTable: "ConversationReferences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ChannelSubscriptions",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    ConversationReferenceId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Topic = table.Column<int>(type: "integer", nullable: false),
+                    SubscribedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ChannelSubscriptions", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_ChannelSubscriptions_ConversationReferences_ConversationRef~",
+                        column: x => x.ConversationReferenceId,
+                        principalTable: "ConversationReferences",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AccessReviewItems",
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uuid", nullable: false),
                     CampaignId = table.Column<Guid>(type: "uuid", nullable: false),
                     SubjectId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    SubjectDisplayName = table.Column<string>(type: "text", nullable: false),
-                    SubjectEmail = table.Column<string>(type: "text", nullable: true),
-                    Access = table.Column<string>(type: "text", nullable: false),
+                    SubjectDisplayName = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    SubjectEmail = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
+                    Access = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     AccountEnabled = table.Column<bool>(type: "boolean", nullable: false),
                     IsGuest = table.Column<bool>(type: "boolean", nullable: false),
                     HasSponsor = table.Column<bool>(type: "boolean", nullable: true),
                     LastSignInAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SignInKnown = table.Column<bool>(type: "boolean", nullable: false),
+                    AssignmentId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     Recommendation = table.Column<int>(type: "integer", nullable: false),
-                    RecommendationReason = table.Column<string>(type: "text", nullable: true),
+                    RecommendationReason = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: true),
                     ReviewerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    DelegatedFromId = table.Column<Guid>(type: "uuid", nullable: true),
                     Decision = table.Column<int>(type: "integer", nullable: false),
-                    Justification = table.Column<string>(type: "text", nullable: true),
+                    Justification = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     DecidedById = table.Column<Guid>(type: "uuid", nullable: true),
                     DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     RemediationStatus = table.Column<int>(type: "integer", nullable: false),
-                    RemediationNote = table.Column<string>(type: "text", nullable: true),
+                    RemediationNote = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     RemediatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false)
                 },
@@ -222,6 +298,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         principalTable: "AccessReviewCampaigns",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
+                    table.ForeignKey(
+                        name: "FK_AccessReviewItems_People_DecidedById",
+                        column: x => x.DecidedById,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
+                    table.ForeignKey(
+                        name: "FK_AccessReviewItems_People_ReviewerId",
+                        column: x => x.ReviewerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
 
             migrationBuilder.CreateTable(
@@ -262,12 +350,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     PeriodStart = table.Column<DateOnly>(type: "date", nullable: true),
                     PeriodEnd = table.Column<DateOnly>(type: "date", nullable: true),
                     Status = table.Column<int>(type: "integer", nullable: false),
-                    EvidenceUrl = table.Column<string>(type: "text", nullable: true),
-                    EvidenceNote = table.Column<string>(type: "text", nullable: true),
+                    EvidenceUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    EvidenceNote = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    EvidenceEffectiveFrom = table.Column<DateOnly>(type: "date", nullable: true),
+                    EvidenceEffectiveTo = table.Column<DateOnly>(type: "date", nullable: true),
                     SubmittedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    SubmittedById = table.Column<Guid>(type: "uuid", nullable: true),
                     DecidedById = table.Column<Guid>(type: "uuid", nullable: true),
                     DecidedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
-                    DecisionReason = table.Column<string>(type: "text", nullable: true),
+                    DecisionReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    RequestedDueDate = table.Column<DateOnly>(type: "date", nullable: true),
+                    ExtensionReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ExtensionRequestedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    ProposedOwnerId = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReassignReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ReassignRequestedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    AcceptedSoc2Refs = table.Column<List<string>>(type: "text[]", nullable: true),
+                    AcceptedIso27001Refs = table.Column<List<string>>(type: "text[]", nullable: true),
+                    CreatedBy = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: true),
                     Version = table.Column<int>(type: "integer", nullable: false),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
@@ -293,7 +393,24 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         principalTable: "People",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "FK_EvidenceTasks_People_ProposedOwnerId",
+                        column: x => x.ProposedOwnerId,
+                        principalTable: "People",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.SetNull);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewCampaigns_SeriesId_PeriodStart",
+                table: "AccessReviewCampaigns",
+                columns: new[] { "SeriesId", "PeriodStart" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewCampaigns_Status_DueDate",
+                table: "AccessReviewCampaigns",
+                columns: new[] { "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_AccessReviewItems_CampaignId_ReviewerId_Decision",
@@ -307,6 +424,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewItems_DecidedById",
+                table: "AccessReviewItems",
+                column: "DecidedById");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AccessReviewItems_ReviewerId_Decision",
+                table: "AccessReviewItems",
+                columns: new[] { "ReviewerId", "Decision" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditTrail_OccurredAt",
                 table: "AuditTrail",
                 column: "OccurredAt");
@@ -315,6 +442,27 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 name: "IX_AuditTrail_SubjectType_SubjectId",
                 table: "AuditTrail",
                 columns: new[] { "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CardMessages_ConversationReferenceId",
+                table: "CardMessages",
+                column: "ConversationReferenceId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_CardMessages_SubjectType_SubjectId",
+                table: "CardMessages",
+                columns: new[] { "SubjectType", "SubjectId" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChannelSubscriptions_ConversationReferenceId_Topic",
+                table: "ChannelSubscriptions",
+                columns: new[] { "ConversationReferenceId", "Topic" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_ChannelSubscriptions_Topic",
+                table: "ChannelSubscriptions",
+                column: "Topic");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Controls_Code",
@@ -339,9 +487,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
-                name: "IX_EvidenceTasks_ControlId",
+                name: "IX_EvidenceTasks_ControlId_PeriodStart_PeriodEnd",
                 table: "EvidenceTasks",
-                column: "ControlId");
+                columns: new[] { "ControlId", "PeriodStart", "PeriodEnd" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_EvidenceTasks_DelegateId",
@@ -354,6 +503,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 columns: new[] { "OwnerId", "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_EvidenceTasks_ProposedOwnerId",
+                table: "EvidenceTasks",
+                column: "ProposedOwnerId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EvidenceTasks_Status_DueDate",
                 table: "EvidenceTasks",
                 columns: new[] { "Status", "DueDate" });
@@ -363,6 +517,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 table: "Outbox",
                 column: "IdempotencyKey",
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_IncidentId",
+                table: "Outbox",
+                column: "IncidentId");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Outbox_SentAt_DeadLetteredAt_NextAttemptAt",
@@ -408,13 +567,19 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 name: "AccessReviewItems");
 
             migrationBuilder.DropTable(
+                name: "ApiKeys");
+
+            migrationBuilder.DropTable(
                 name: "Audits");
 
             migrationBuilder.DropTable(
                 name: "AuditTrail");
 
             migrationBuilder.DropTable(
-                name: "ConversationReferences");
+                name: "CardMessages");
+
+            migrationBuilder.DropTable(
+                name: "ChannelSubscriptions");
 
             migrationBuilder.DropTable(
                 name: "EvidenceTasks");
@@ -427,6 +592,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "AccessReviewCampaigns");
+
+            migrationBuilder.DropTable(
+                name: "ConversationReferences");
 
             migrationBuilder.DropTable(
                 name: "Controls");
