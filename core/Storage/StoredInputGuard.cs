@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ChatCompliance.Core.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -30,7 +31,7 @@ public sealed class RefusedInputException : Exception
 /// changed date must pass <see cref="DateRule"/>. A failure throws <see cref="RefusedInputException"/> before anything is
 /// written, so PostgreSQL never answers with an error the caller would see as a 500.
 /// </summary>
-internal sealed class StoredInputGuard(TimeProvider time) : SaveChangesInterceptor
+internal sealed partial class StoredInputGuard(TimeProvider time) : SaveChangesInterceptor
 {
     public static readonly StoredInputGuard Instance = new(TimeProvider.System);
 
@@ -86,5 +87,11 @@ internal sealed class StoredInputGuard(TimeProvider time) : SaveChangesIntercept
         TextRule.StorageProblem(text, Name(entry, property))
         ?? (property.Metadata.GetMaxLength() is { } max && text.Length > max ? $"{Name(entry, property)} is longer than {max} characters" : null);
 
-    private static string Name(EntityEntry entry, PropertyEntry property) => $"{entry.Metadata.ClrType.Name}.{property.Metadata.Name}";
+    /// <summary>The field in words a person can act on: EvidenceTask.RequestedDueDate is "the evidence task's requested due date".</summary>
+    private static string Name(EntityEntry entry, PropertyEntry property) => $"the {Words(entry.Metadata.ClrType.Name)}'s {Words(property.Metadata.Name)}";
+
+    private static string Words(string pascal) => WordStart().Replace(pascal, " ").ToLowerInvariant();
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])")]
+    private static partial Regex WordStart();
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Duties;
 using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
@@ -176,7 +177,15 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     /// one without a period that falls due within it. Returns the tasks created. Safe to run repeatedly and on several
     /// instances (a unique index backs it). Each due date follows <see cref="DueDate"/>.
     /// </summary>
-    public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, CancellationToken cancellationToken = default) =>
+        await GenerateForCurrentPeriodAsync(today, null, cancellationToken);
+
+    /// <inheritdoc cref="GenerateForCurrentPeriodAsync(DateOnly, CancellationToken)"/>
+    /// <remarks>
+    /// A control whose task cannot be made (its title too long for a task's, data no path should have made) is skipped
+    /// and added to <paramref name="failures"/>; the other controls get theirs. Without a collection it is thrown.
+    /// </remarks>
+    public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, ICollection<JobRowFailure>? failures, CancellationToken cancellationToken = default)
     {
         var controls = await db.Controls.Include(c => c.Owner)
             .Where(c => c.Frequency != EvidenceFrequency.OnDemand && c.OwnerId != null)
@@ -220,9 +229,25 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 }, cancellationToken);
                 created.Add(outcome);
             }
-            catch (DbUpdateException)
+            catch (Exception e) when (e is not OperationCanceledException && (e is DbUpdateException || failures is not null))
             {
-                db.ChangeTracker.Clear(); // another instance generated the same period first
+                // Forget only what this control's attempt added: the controls and owners loaded above stay tracked for the rest.
+                foreach (var added in db.ChangeTracker.Entries().Where(x => x.State == EntityState.Added).ToList())
+                {
+                    added.State = EntityState.Detached;
+                }
+
+                if (e is DbUpdateException && await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id && t.PeriodStart == start, cancellationToken))
+                {
+                    continue; // another instance generated the same period first
+                }
+
+                if (failures is null)
+                {
+                    throw;
+                }
+
+                failures.Add(new JobRowFailure($"control {control.Code} ({label})", e.Message));
             }
         }
 

@@ -5,6 +5,7 @@ using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
 using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -275,6 +276,42 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var created = await GenerateAsync(new DateOnly(2026, 11, 28));
 
         Assert.Empty(created);
+    }
+
+    [Fact]
+    public async Task A_control_whose_task_cannot_be_made_is_skipped_the_others_are_generated_and_the_leads_are_told()
+    {
+        await AddControlsAsync(
+            Control("AC-01", new string('x', 300), EvidenceFrequency.Quarterly, _owner), // with " (2026 Q4)" too long for a task's title
+            Control("LOG-01", "Log review", EvidenceFrequency.Monthly, _owner));
+        await using (var setup = _store.NewContext())
+        {
+            setup.ConversationReferences.Add(new ConversationReference { Platform = Platform.Teams, Scope = ConversationScope.Personal, ConversationId = "a:lead",
+                TenantId = "t1", UserId = "29:lead", PersonId = _lead.Id, UpdatedAt = _time.GetUtcNow() });
+            await setup.SaveChangesAsync();
+        }
+
+        // The store's input guard, as the application has it (it refuses a title longer than its column on SQLite too).
+        await using var db = (object)_store switch
+        {
+            SqliteTestStore sqlite => (ComplianceDbContext)new SqliteComplianceDbContext(new DbContextOptionsBuilder<SqliteComplianceDbContext>()
+                .UseSqlite(sqlite.ConnectionString).AddInterceptors(StoredInputGuard.Instance).Options),
+            PostgresTestStore postgres => new PostgresComplianceDbContext(new DbContextOptionsBuilder<PostgresComplianceDbContext>()
+                .UseNpgsql(postgres.ConnectionString).AddInterceptors(StoredInputGuard.Instance).Options),
+            _ => throw new InvalidOperationException("an unknown store"),
+        };
+        var created = await new global::ChatCompliance.Jobs.Tasks.TaskGenerationJob(Service(db), new Told(), db, _time, NullLogger<global::ChatCompliance.Jobs.Tasks.TaskGenerationJob>.Instance)
+            .GenerateAsync(CancellationToken.None);
+
+        Assert.Equal(["LOG-01"], created.Select(t => t.Control!.Code));
+        var alert = Assert.Single(await db.Outbox.AsNoTracking().Where(o => o.Kind == "job.failure").ToListAsync());
+        Assert.Contains("control AC-01", alert.Payload, StringComparison.Ordinal);
+        Assert.Contains("task generation", alert.Payload, StringComparison.Ordinal);
+    }
+
+    private sealed class Told : global::ChatCompliance.Jobs.Tasks.ITaskAssignmentNotifier
+    {
+        public Task<bool> NotifyAssignedAsync(EvidenceTask task, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 
     [Fact]
