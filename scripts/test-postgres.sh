@@ -48,6 +48,17 @@ if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then
     if [ "$(id -u)" = 0 ]; then pg_ctlcluster $cluster start >&2; else sudo -n pg_ctlcluster $cluster start >&2; fi
     for _ in $(seq 1 30); do answers 127.0.0.1 5432 && break; sleep 1; done
   fi
+  # The suite runs many app instances at once (each with its pool and Hangfire's connections) beside two bot processes
+  # in the crash tests: PostgreSQL's default of 100 connections is not enough and turns a test run into a flaky one.
+  if [ "$(as_postgres psql -p 5432 -d postgres -qtAc 'SHOW max_connections' 2>/dev/null || echo 0)" -lt 300 ]; then
+    running=$(pg_lsclusters --no-header 2>/dev/null | awk '$3 == 5432 {print $1" "$2}')
+    if [ -n "$running" ]; then
+      log "raising max_connections to 300 and restarting cluster $running"
+      as_postgres psql -p 5432 -d postgres -qtAc "ALTER SYSTEM SET max_connections = 300" >/dev/null
+      if [ "$(id -u)" = 0 ]; then pg_ctlcluster $running restart >&2; else sudo -n pg_ctlcluster $running restart >&2; fi
+      for _ in $(seq 1 30); do answers 127.0.0.1 5432 && break; sleep 1; done
+    fi
+  fi
   ensure_role 5432
   conn 5432; exit 0
 fi
@@ -61,7 +72,7 @@ if ! answers 127.0.0.1 "$port"; then
     log "creating a throwaway cluster in $data"
     "$bin/initdb" -D "$data" -U postgres --auth=trust >/dev/null
   fi
-  "$bin/pg_ctl" -D "$data" -o "-p $port -k /tmp -c listen_addresses=127.0.0.1" -l "$data/server.log" -w start >/dev/null
+  "$bin/pg_ctl" -D "$data" -o "-p $port -k /tmp -c listen_addresses=127.0.0.1 -c max_connections=300" -l "$data/server.log" -w start >/dev/null
 fi
 psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qtAc \
   "DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$role') THEN CREATE ROLE $role LOGIN CREATEDB PASSWORD '$password'; END IF; END \$\$;" >/dev/null
