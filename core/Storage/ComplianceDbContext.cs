@@ -19,6 +19,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<CardMessage> CardMessages => Set<CardMessage>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ChannelSubscription> ChannelSubscriptions => Set<ChannelSubscription>();
+    public DbSet<RateBudget> RateBudgets => Set<RateBudget>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -127,6 +128,12 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.HasIndex(o => o.IdempotencyKey).IsUnique();
             e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
             e.HasIndex(o => o.IncidentId);
+        });
+
+        modelBuilder.Entity<RateBudget>(e =>
+        {
+            e.HasKey(b => b.Key);
+            e.Property(b => b.Key).HasMaxLength(400);
         });
 
         modelBuilder.Entity<ConversationReference>(e =>

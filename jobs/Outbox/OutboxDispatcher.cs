@@ -51,6 +51,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
     /// <summary>The rows this instance is working on now: the heartbeat renews exactly these (a row whose work ended without releasing it runs out).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _working = new();
     private readonly string _instance;
+    private readonly InstanceLiveness _liveness;
     private long _nextRecovery;
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal,
@@ -64,6 +65,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         _pacer = new OutboxPacer(TimeProvider.System);
         _sends = new SemaphoreSlim(_options.MaxConcurrentSends);
         _instance = identity.Name;
+        _liveness = new InstanceLiveness(_instance, logger);
     }
 
     /// <summary>The prefix of every claim this instance makes (its heartbeat renews them all).</summary>
@@ -78,6 +80,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         var inFlight = new List<Task>();
         var handled = 0;
         using var stopHeartbeat = new CancellationTokenSource();
+        await HoldLivenessAsync(cancellationToken);
         var heartbeat = HeartbeatAsync(stopHeartbeat.Token);
         try
         {
@@ -144,6 +147,20 @@ internal sealed partial class OutboxDispatcher : IDisposable
         return handled + inFlight.Count;
     }
 
+    /// <summary>Holds (or takes again) this instance's liveness lock: other instances leave its sends under way alone while it runs.</summary>
+    private async Task HoldLivenessAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            await _liveness.HoldAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogHeartbeatFailed(_logger, e);
+        }
+    }
+
     /// <summary>Renews this instance's claims every third of the lease while it runs: a live instance keeps its rows, a dead one loses them within a lease.</summary>
     private async Task HeartbeatAsync(CancellationToken stop)
     {
@@ -153,6 +170,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             try
             {
                 await Task.Delay(_options.ClaimDuration / 3, TimeProvider.System, stop);
+                await HoldLivenessAsync(stop);
                 await using var scope = _scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
                 var now = _time.GetUtcNow();
@@ -163,7 +181,8 @@ internal sealed partial class OutboxDispatcher : IDisposable
                     continue;
                 }
 
-                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.ClaimedUntil > now && o.SentAt == null && o.DeadLetteredAt == null)
+                // A lease that ran out while this instance was slow is renewed too if the row is still ours: nobody took it.
+                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.SentAt == null && o.DeadLetteredAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -270,13 +289,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
             {
                 // Only a few seconds of work are held: a row whose slot (conversation, then tenant) is further away is put
                 // back for whichever instance has a slot first. Waiting here, the row is merely claimed: a crash loses nothing.
-                foreach (var key in new[] { keys[0], keys[^1] })
+                if (await _pacer.WaitAsync(keys[0], DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken) is { } busy)
                 {
-                    if (await _pacer.WaitAsync(key, DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken) is { } free)
-                    {
-                        await PutBackAsync(db, row, claim, free);
-                        return;
-                    }
+                    await PutBackAsync(db, row, claim, busy);
+                    return;
                 }
 
                 await _sends.WaitAsync(cancellationToken);
@@ -289,6 +305,25 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
             try
             {
+                // The tenant's slot last, holding a send: nothing stands between the slot and the request's start, so sends
+                // that waited for one thing or another cannot start together and exceed the tenant's rate.
+                DateTimeOffset? free;
+                try
+                {
+                    free = await WaitForBudgetAsync(db, keys[^1], cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    await ReleaseAsync(db, row.Id, claim);
+                    return;
+                }
+
+                if (free is { } later)
+                {
+                    await PutBackAsync(db, row, claim, later);
+                    return;
+                }
+
                 await SendAsync(db, scope.ServiceProvider, row, claim, conversation, card, keys);
             }
             finally
@@ -300,6 +335,41 @@ internal sealed partial class OutboxDispatcher : IDisposable
         {
             // The store failed: the claim runs out and the row is claimed again (or, if it was being sent, handled as cut off).
             LogStoreFailed(_logger, row.Id, e);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's (workspace's) slot: on PostgreSQL from the budget every instance shares, else from this instance's
+    /// pacer. Null once the slot has come; otherwise when it would be free (further away than a claim may wait).
+    /// </summary>
+    private async Task<DateTimeOffset?> WaitForBudgetAsync(ComplianceDbContext db, PacingKey key, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return await _pacer.WaitAsync(key, DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken);
+        }
+
+        var interval = key.Limits.Where(l => l.Count == 1).Min(l => l.Window);
+        while (true)
+        {
+            var (wait, free) = await SharedRateBudget.TakeAsync(db, key.Name, interval, _options.ClaimAhead, cancellationToken);
+            if (wait is null)
+            {
+                return DateTimeOffset.UtcNow + free;
+            }
+
+            var slot = Stopwatch.GetTimestamp();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait.Value, TimeProvider.System, cancellationToken);
+            }
+
+            // Woken late (a busy machine): sends that waited together would start together, so one more than a quarter
+            // of the spacing late takes a fresh slot rather than spend a stale one.
+            if (Stopwatch.GetElapsedTime(slot) - wait.Value <= interval / 4)
+            {
+                return null;
+            }
         }
     }
 
@@ -338,6 +408,18 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 foreach (var key in keys)
                 {
                     _pacer.Hold(key, DateTimeOffset.UtcNow + pause);
+                }
+
+                if (db.Database.IsNpgsql())
+                {
+                    try
+                    {
+                        await SharedRateBudget.HoldAsync(db, keys[^1].Name, pause, CancellationToken.None); // every instance waits, not just this one
+                    }
+                    catch (Exception holdFailed) when (holdFailed is not OperationCanceledException)
+                    {
+                        LogStoreFailed(_logger, row.Id, holdFailed);
+                    }
                 }
             }
 
@@ -512,6 +594,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
     {
         _sends.Dispose();
         _recovering.Dispose();
+        _liveness.Dispose();
     }
 
     [LoggerMessage(EventId = 2100, Level = LogLevel.Debug, Message = "Outbox message {Id} ({Kind}) sent on {Platform}")]

@@ -10,8 +10,9 @@ internal sealed record PacingKey(string Name, IReadOnlyList<PacingLimit> Limits)
 /// Exact sliding windows: each key remembers the times of its last sends (as many as its largest limit), and a send
 /// gets the earliest time at which, for every limit, the send that many places back is a whole window old. Sends
 /// to one key are reserved in time order, so a burst queues at exactly the limits instead of drawing 429s, and a
-/// conversation at its limit does not hold up its tenant (keys are waited for one after another). Per instance:
-/// several instances share a tenant's budget only through the platform's 429s, which the dispatcher honours.
+/// conversation at its limit does not hold up its tenant (keys are waited for one after another). Per instance: it
+/// paces conversations (and, on SQLite's single process, the tenant); on PostgreSQL the tenant's budget is shared by
+/// every instance (<see cref="SharedRateBudget"/>).
 /// It runs on the real clock: it paces calls to real servers.
 /// </summary>
 internal sealed class OutboxPacer(TimeProvider clock)

@@ -15,13 +15,16 @@ internal sealed partial class OutboxDispatcher
     /// <summary>How far before the send's start the channel's history is read (clocks differ).</summary>
     private static readonly TimeSpan HistorySlack = TimeSpan.FromMinutes(5);
 
+    /// <summary>Beyond a send's timeout, the time its instance has to record the outcome (its attempts and pauses, and more).</summary>
+    private static readonly TimeSpan StuckGrace = TimeSpan.FromSeconds(30);
+
     /// <summary>Rows reported in one incident card at most; more are reported by the next.</summary>
     private const int MaxPerIncident = 500;
 
     private int _pendingSignature;
     private long _pendingSince;
 
-    /// <summary>At most once a second per instance: cut-off sends whose lease ran out are resolved, then a settled incident is reported.</summary>
+    /// <summary>At most once a second per instance: sends cut off by their instance's death are resolved, then a settled incident is reported.</summary>
     private async Task RecoverAsync(CancellationToken cancellationToken)
     {
         if (Stopwatch.GetTimestamp() < Interlocked.Read(ref _nextRecovery) || !await _recovering.WaitAsync(0, cancellationToken))
@@ -35,10 +38,28 @@ internal sealed partial class OutboxDispatcher
             await using var scope = _scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
             var now = _time.GetUtcNow();
-            var cutOff = await db.Outbox.AsNoTracking()
+            // Only once the lease has run out: a dead instance's last renewal is honoured, so what was on the wire when it
+            // died stays marked as such for a few seconds (operators and the crash tests read it) before it is resolved.
+            var sending = await db.Outbox.AsNoTracking()
                 .Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.ClaimedUntil <= now && o.ClaimedBy!.EndsWith(SendingSuffix))
                 .OrderBy(o => o.Id) // any order will do; a stated one keeps EF Core from warning
                 .Take(_options.BatchSize).ToListAsync(cancellationToken);
+            var alive = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var cutOff = new List<OutboxMessage>();
+            foreach (var row in sending)
+            {
+                var owner = InstanceLiveness.OwnerOf(row.ClaimedBy!);
+                if (!alive.TryGetValue(owner, out var runs))
+                {
+                    alive[owner] = runs = await _liveness.IsAliveAsync(db, owner, cancellationToken);
+                }
+
+                if (!runs || IsStuck(row, now))
+                {
+                    cutOff.Add(row);
+                }
+            }
+
             foreach (var row in cutOff)
             {
                 _working[row.Id] = 0;
@@ -63,6 +84,13 @@ internal sealed partial class OutboxDispatcher
             _recovering.Release();
         }
     }
+
+    /// <summary>
+    /// A send whose instance still runs but which is neither renewed nor recorded long after its request must have ended
+    /// (the instance lost its store, or hangs): handled as cut off. A live instance's send that is merely slow is left alone.
+    /// </summary>
+    private bool IsStuck(OutboxMessage row, DateTimeOffset now) =>
+        (row.SendStartedAt ?? row.CreatedAt) + _options.SendTimeout + StuckGrace <= now;
 
     /// <summary>
     /// A row left "sending" by an instance that died mid-request. Slack: found in the channel's history by its key

@@ -848,6 +848,20 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.ToTable("Questions");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.RateBudget", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<DateTimeOffset>("NextAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RateBudgets");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.AccessReviewItem", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.AccessReviewCampaign", "Campaign")

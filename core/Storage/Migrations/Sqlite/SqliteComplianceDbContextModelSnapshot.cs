@@ -842,6 +842,20 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.ToTable("Questions");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.RateBudget", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("NextAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.ToTable("RateBudgets");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.AccessReviewItem", b =>
                 {
                     b.HasOne("ChatCompliance.Core.Domain.AccessReviewCampaign", "Campaign")
