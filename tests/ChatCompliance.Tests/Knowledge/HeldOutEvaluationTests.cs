@@ -35,9 +35,11 @@ public sealed class HeldOutEvaluationTests(KnowledgeFixture fixture, ITestOutput
     private static readonly HashSet<string> SecondEdition = new(SecondEditionEntryIds, StringComparer.Ordinal);
 
     // Floors are the first measured scores (first edition engine, before the second edition), rounded down, minus 2,
-    // so the set guards against regressions without pretending we are there. Targets: 95% answerable, 100% abstention.
-    private const double AnswerableFloor = 0.00;
-    private const double OutOfScopeFloor = 0.00;
+    // so the set guards against regressions without pretending we are there: answerable 172/268 = 64.2% (the 71
+    // questions on second-edition topics count as misses; 172/197 = 87.3% without them), out of scope 41/44 = 93.2%.
+    // Targets: 95% answerable, 100% abstention. Raise the floors as the second edition and follow-up memory land.
+    private const double AnswerableFloor = 0.62;
+    private const double OutOfScopeFloor = 0.91;
     private const double AnswerableTarget = 0.95;
     private const double OutOfScopeTarget = 1.00;
 
