@@ -39,4 +39,10 @@ public sealed class KnowledgeFixture
 
     /// <summary>The evaluation set under tests/eval/.</summary>
     public static string EvalFolder => Path.Combine(RepositoryRoot, "tests", "eval");
+
+    /// <summary>
+    /// The held-out set under tests/eval/heldout/: never used to tune the engine, so its score is the honest one.
+    /// A subfolder, so the tests that read only tests/eval/*.jsonl do not see it.
+    /// </summary>
+    public static string HeldOutFolder => Path.Combine(EvalFolder, "heldout");
 }
