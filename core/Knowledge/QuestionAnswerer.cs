@@ -297,6 +297,10 @@ public sealed partial class QuestionAnswerer
     private static readonly HashSet<string> RegulationTerms = new(StringComparer.Ordinal)
     {
         "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra", "hitrust", "dora", "nis2",
+
+        // Schemes with their own entries since the knowledge base's second edition: like HITRUST, a bare "what is tisax"
+        // is in scope, though their details are not.
+        "cmmc", "irap", "ismap", "tisax",
     };
 
     /// <summary>Words that only appear in questions about compliance programmes (stemmed): they make a question in scope.</summary>
@@ -305,6 +309,7 @@ public sealed partial class QuestionAnswerer
         "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "isms", "annex", "type1", "type2", "cuec", "csoc",
         "cc", "soa", "stage1", "stage2", "auditor", "attest", "certif", "surveil", "nonconform", "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra",
         "hitrust", "dora", "nis2", "cpa", "aicpa", "ssae", "complianc", "subservic", "recertif", "coso", "criteria", "criterion",
+        "cmmc", "irap", "ismap", "tisax", "iso42001",
     };
 
     /// <summary>
