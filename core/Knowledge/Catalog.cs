@@ -20,9 +20,6 @@ public sealed record CatalogItem(string Ref, string Code, CatalogKind Kind, stri
     public string DisplayId => Kind == CatalogKind.IsoClause ? $"ISO 27001 clause {Code}" : Kind == CatalogKind.AnnexAControl ? $"ISO 27001 {Code}" : $"SOC 2 {Code}";
 }
 
-/// <summary>A SOC 2 criterion and an ISO/IEC 27001 item that address the same thing, and why.</summary>
-public sealed record CrosswalkPair(string Soc2Ref, string IsoRef, string Rationale, string? Source);
-
 /// <summary>The SOC 2 and ISO/IEC 27001:2022 catalogs and the crosswalk between them.</summary>
 public sealed class Catalog
 {
@@ -32,9 +29,11 @@ public sealed class Catalog
     private readonly Dictionary<string, CatalogItem> _items;
     private readonly Dictionary<string, List<CrosswalkPair>> _pairsByRef;
 
-    public Catalog(IEnumerable<CatalogItem> items, IEnumerable<CrosswalkPair> crosswalk, IReadOnlyDictionary<string, Source>? sources = null)
+    public Catalog(IEnumerable<CatalogItem> items, IEnumerable<CrosswalkPair> crosswalk, IReadOnlyDictionary<string, Source>? sources = null,
+        IReadOnlyDictionary<string, CrosswalkSource>? crosswalkSources = null)
     {
         Sources = sources ?? new Dictionary<string, Source>();
+        CrosswalkSources = crosswalkSources ?? new Dictionary<string, CrosswalkSource>();
         Items = [.. items];
         Crosswalk = [.. crosswalk];
         _items = Items.GroupBy(i => i.Ref, StringComparer.OrdinalIgnoreCase).ToDictionary(g => g.Key, g => g.First(), StringComparer.OrdinalIgnoreCase);
@@ -63,6 +62,9 @@ public sealed class Catalog
     /// <summary>The primary source of each framework's catalog, by prefix without the colon (<c>SOC2</c>, <c>ISO27001</c>).</summary>
     public IReadOnlyDictionary<string, Source> Sources { get; }
 
+    /// <summary>The mappings of record the crosswalk's pairs cite, by id (<c>crosswalk_sources.csv</c>).</summary>
+    public IReadOnlyDictionary<string, CrosswalkSource> CrosswalkSources { get; }
+
     /// <summary>The primary source for an item's framework.</summary>
     public Source? SourceOf(string reference) => Sources.GetValueOrDefault(reference[..reference.IndexOf(':', StringComparison.Ordinal)]);
 
@@ -73,7 +75,7 @@ public sealed class Catalog
     /// <summary>The crosswalk pairs that involve <paramref name="reference"/>, on either side.</summary>
     public IReadOnlyList<CrosswalkPair> PairsOf(string reference) => _pairsByRef.TryGetValue(reference, out var list) ? list : [];
 
-    /// <summary>Reads the four CSV files of <c>knowledge/catalogs/</c>.</summary>
+    /// <summary>Reads the CSV files of <c>knowledge/catalogs/</c>.</summary>
     public static Catalog Load(string folder)
     {
         var items = new List<CatalogItem>();
@@ -94,13 +96,22 @@ public sealed class Catalog
         }
 
         var pairs = Read(Path.Combine(folder, "crosswalk.csv"))
-            .Select(r => new CrosswalkPair(Soc2Prefix + r["soc2"], IsoPrefix + r["iso27001"], r["rationale"], string.IsNullOrWhiteSpace(r["source"]) ? null : r["source"]))
+            .Select(r => new CrosswalkPair(Soc2Prefix + r["soc2"], IsoPrefix + r["iso27001"], r["rationale"], r.GetValueOrDefault("source") ?? "",
+                r.GetValueOrDefault("strength") ?? ""))
             .ToList();
         var sourcesFile = Path.Combine(folder, "sources.csv");
         var sources = File.Exists(sourcesFile)
             ? Read(sourcesFile).ToDictionary(r => r["catalog"], r => new Source(r["title"], r["url"]), StringComparer.OrdinalIgnoreCase)
             : [];
-        return new Catalog(items, pairs, sources);
+        // Without the file every pair's source is unknown, which kb check reports pair by pair.
+        var crosswalkSourcesFile = Path.Combine(folder, "crosswalk_sources.csv");
+        var crosswalkSources = File.Exists(crosswalkSourcesFile)
+            ? Read(crosswalkSourcesFile)
+                .Select(r => new CrosswalkSource(r["id"], r["title"], r.GetValueOrDefault("url") ?? "", r.GetValueOrDefault("licence") ?? "", r.GetValueOrDefault("covers") ?? ""))
+                .GroupBy(s => s.Id, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal)
+            : [];
+        return new Catalog(items, pairs, sources, crosswalkSources);
     }
 
     private static List<Dictionary<string, string>> Read(string path)

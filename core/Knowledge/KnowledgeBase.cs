@@ -203,17 +203,60 @@ public sealed partial class KnowledgeBase
             yield return new(file, $"'{item.Ref}' needs a title and a description");
         }
 
+        foreach (var problem in CheckCrosswalk(catalog))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>
+    /// Every pair must say why (a rationale), how closely (a known strength) and who says so (a known source of
+    /// record); a pair only we support may claim no more than <c>related</c>, and no pair may appear twice.
+    /// </summary>
+    private static IEnumerable<KnowledgeProblem> CheckCrosswalk(Catalog catalog)
+    {
+        const string file = "catalogs/crosswalk.csv";
+        foreach (var source in catalog.CrosswalkSources.Values.Where(s => string.IsNullOrWhiteSpace(s.Title) || string.IsNullOrWhiteSpace(s.Covers)
+            || (s.Id != CrosswalkSource.Ours && (string.IsNullOrWhiteSpace(s.Licence) || !Uri.TryCreate(s.Url, UriKind.Absolute, out _)))))
+        {
+            yield return new("catalogs/crosswalk_sources.csv", $"source '{source.Id}' needs a title, an address, a licence and what it covers");
+        }
+
         foreach (var pair in catalog.Crosswalk)
         {
+            var name = $"pair {pair.Soc2Ref} - {pair.IsoRef}";
             if (!catalog.Contains(pair.Soc2Ref) || !catalog.Contains(pair.IsoRef))
             {
-                yield return new("catalogs/crosswalk.csv", $"pair {pair.Soc2Ref} - {pair.IsoRef} names an unknown id");
+                yield return new(file, $"{name} names an unknown id");
             }
 
-            if (string.IsNullOrWhiteSpace(pair.Rationale) && pair.Source is null)
+            if (string.IsNullOrWhiteSpace(pair.Rationale))
             {
-                yield return new("catalogs/crosswalk.csv", $"pair {pair.Soc2Ref} - {pair.IsoRef} needs a source or a rationale");
+                yield return new(file, $"{name} needs a rationale");
             }
+
+            if (string.IsNullOrWhiteSpace(pair.Source))
+            {
+                yield return new(file, $"{name} needs a source (an id of crosswalk_sources.csv, or '{CrosswalkSource.Ours}')");
+            }
+            else if (!catalog.CrosswalkSources.ContainsKey(pair.Source))
+            {
+                yield return new(file, $"{name} cites unknown source '{pair.Source}'");
+            }
+
+            if (!CrosswalkStrength.IsKnown(pair.Strength))
+            {
+                yield return new(file, $"{name} has unknown strength '{pair.Strength}' (use {string.Join(", ", CrosswalkStrength.All)})");
+            }
+            else if (pair.Source == CrosswalkSource.Ours && pair.Strength != CrosswalkStrength.Related)
+            {
+                yield return new(file, $"{name} is ours alone, so it can be no more than '{CrosswalkStrength.Related}'");
+            }
+        }
+
+        foreach (var duplicate in catalog.Crosswalk.GroupBy(p => (p.Soc2Ref.ToUpperInvariant(), p.IsoRef.ToUpperInvariant())).Where(g => g.Count() > 1))
+        {
+            yield return new(file, $"pair {duplicate.First().Soc2Ref} - {duplicate.First().IsoRef} appears {duplicate.Count()} times");
         }
     }
 

@@ -364,14 +364,14 @@ public sealed partial class QuestionAnswerer
 
             text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n\n{item.Description}");
             cited.Add(new CitedReference(item.Ref, item.Code, item.Title));
-            var allMapped = Mapped(item.Ref).ToList();
+            var allMapped = Mapped(item.Ref).OrderBy(m => CrosswalkStrength.Rank(m.Strength)).ToList();
             var mapped = allMapped.Take(MaximumCatalogMappings).ToList();
             if (mapped.Count > 0)
             {
                 var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO 27001" : "SOC 2";
                 var rest = allMapped.Count - mapped.Count;
-                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Code} {m.Title}"))}{(rest > 0 ? $" and {rest} more" : "")}.");
-                cited.AddRange(mapped.Select(m => new CitedReference(m.Ref, m.Code, m.Title)));
+                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Item.Code} {m.Item.Title} — {m.Strength}"))}{(rest > 0 ? $" and {rest} more" : "")}.");
+                cited.AddRange(mapped.Select(m => new CitedReference(m.Item.Ref, m.Item.Code, m.Item.Title)));
                 if (rest > 0)
                 {
                     shortened ??= item.Ref;
@@ -400,7 +400,8 @@ public sealed partial class QuestionAnswerer
     private KnowledgeAnswer AnswerCrosswalk(string reference, bool all = false)
     {
         var item = _kb.Catalog.Find(reference)!;
-        var pairs = _kb.Catalog.PairsOf(reference);
+        // Strongest first, so a shortened answer keeps the closest matches.
+        var pairs = _kb.Catalog.PairsOf(reference).OrderBy(p => CrosswalkStrength.Rank(p.Strength)).ToList();
         var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO/IEC 27001:2022" : "SOC 2";
         var text = new StringBuilder();
         var cited = new List<CitedReference> { new(item.Ref, item.Code, item.Title) };
@@ -415,7 +416,7 @@ public sealed partial class QuestionAnswerer
             foreach (var pair in pairs.Take(shown))
             {
                 var target = _kb.Catalog.Find(pair.Soc2Ref == item.Ref ? pair.IsoRef : pair.Soc2Ref)!;
-                text.Append(CultureInfo.InvariantCulture, $"\n\n• **{target.Code}** {target.Title}: {pair.Rationale}");
+                text.Append(CultureInfo.InvariantCulture, $"\n\n• **{target.Code}** {target.Title} — {pair.Strength}: {pair.Rationale}");
                 cited.Add(new CitedReference(target.Ref, target.Code, target.Title));
             }
 
@@ -429,7 +430,9 @@ public sealed partial class QuestionAnswerer
 
         var sources = new List<Source>();
         sources.AddRange(new[] { _kb.Catalog.Sources.GetValueOrDefault("SOC2"), _kb.Catalog.Sources.GetValueOrDefault("ISO27001") }.OfType<Source>());
-        sources.AddRange(pairs.Where(p => p.Source is not null).Select(p => p.Source!).Distinct().Take(3).Select(url => new Source("Crosswalk source", url)));
+        // The mappings of record behind the pairs shown; our own assessment has no address to link.
+        sources.AddRange(pairs.Take(shown).Select(p => _kb.Catalog.CrosswalkSources.GetValueOrDefault(p.Source))
+            .OfType<CrosswalkSource>().Where(s => s.Url.Length > 0).DistinctBy(s => s.Id).Take(3).Select(s => new Source(s.Title, s.Url)));
         var related = (_entriesByRef.GetValueOrDefault(reference) ?? []).Select(e => new RelatedEntry(e.Id, e.Title)).Take(MaximumRelated).ToList();
         return new KnowledgeAnswer(AnswerKind.Crosswalk, text.ToString(), null, $"{item.Code} ↔ {other}", cited, sources, related, 0.95)
         {
@@ -437,10 +440,11 @@ public sealed partial class QuestionAnswerer
         };
     }
 
-    private IEnumerable<CatalogItem> Mapped(string reference) =>
+    private IEnumerable<(CatalogItem Item, string Strength)> Mapped(string reference) =>
         _kb.Catalog.PairsOf(reference)
-            .Select(p => _kb.Catalog.Find(p.Soc2Ref == reference ? p.IsoRef : p.Soc2Ref))
-            .OfType<CatalogItem>();
+            .Select(p => (Item: _kb.Catalog.Find(p.Soc2Ref == reference ? p.IsoRef : p.Soc2Ref), p.Strength))
+            .Where(m => m.Item is not null)
+            .Select(m => (m.Item!, m.Strength));
 
     private static string Describe(CatalogItem item) => item.Kind switch
     {

@@ -48,6 +48,28 @@ public sealed class AnswerTests(KnowledgeFixture fixture) : IClassFixture<Knowle
     }
 
     [Fact]
+    public void Answer_Crosswalk_ShowsTheStrengthOfEachPairAndTheMappingOfRecord()
+    {
+        var answer = Answerer.Answer("what ISO controls map to CC8.1?");
+
+        Assert.Equal(AnswerKind.Crosswalk, answer.Kind);
+        Assert.Contains("**A.8.32** Change management — equivalent:", answer.Text, StringComparison.Ordinal);
+        Assert.Contains("— related:", answer.Text, StringComparison.Ordinal);
+        // Strongest first: the equivalent pair comes before any merely related one.
+        Assert.True(answer.Text.IndexOf("— equivalent", StringComparison.Ordinal) < answer.Text.IndexOf("— related", StringComparison.Ordinal));
+        Assert.Contains(answer.Sources, s => s.Url.Contains("mapping-soc2-2017-rev-2022-to-iso27001-2022.yaml", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Answer_CatalogItem_ShowsTheStrengthOfItsMappings()
+    {
+        var answer = Answerer.Answer("what is A.5.15?");
+
+        Assert.Equal(AnswerKind.Catalog, answer.Kind);
+        Assert.Matches(@"On the SOC 2 side \(our crosswalk\): CC6\.\d [^,]+ — (equivalent|partial|related)", answer.Text);
+    }
+
+    [Fact]
     public void Answer_ControlWithoutCounterpart_SaysSoPlainly()
     {
         var unmapped = fixture.KnowledgeBase.Catalog.Items.First(i => i.Kind == CatalogKind.AnnexAControl && fixture.KnowledgeBase.Catalog.PairsOf(i.Ref).Count == 0);

@@ -72,6 +72,79 @@ public sealed class KnowledgeBaseCheckTests(KnowledgeFixture fixture) : IClassFi
         Assert.Contains(problems, p => p.Message.Contains("id 'same' is used by 2 entries", StringComparison.Ordinal));
     }
 
+    [Theory]
+    // soc2, iso27001, strength, rationale, source → what kb check must say
+    [InlineData("CC6.1,A.5.15,related,A reason.,", "pair SOC2:CC6.1 - ISO27001:A.5.15 needs a source")]
+    [InlineData("CC6.1,A.5.15,related,,ours", "pair SOC2:CC6.1 - ISO27001:A.5.15 needs a rationale")]
+    [InlineData("CC6.1,A.5.15,strong,A reason.,ours", "pair SOC2:CC6.1 - ISO27001:A.5.15 has unknown strength 'strong'")]
+    [InlineData("CC6.1,A.5.15,,A reason.,ours", "pair SOC2:CC6.1 - ISO27001:A.5.15 has unknown strength ''")]
+    [InlineData("CC6.1,A.5.15,related,A reason.,https://example.com/blog", "pair SOC2:CC6.1 - ISO27001:A.5.15 cites unknown source 'https://example.com/blog'")]
+    [InlineData("CC6.1,A.5.15,equivalent,A reason.,ours", "pair SOC2:CC6.1 - ISO27001:A.5.15 is ours alone, so it can be no more than 'related'")]
+    [InlineData("CC8.1,A.8.32,equivalent,Said twice.,intuitem-soc2-iso27001-2022", "pair SOC2:CC8.1 - ISO27001:A.8.32 appears 2 times")]
+    public void Kb_check_refuses_a_crosswalk_pair_without_a_source_of_record_a_rationale_or_a_known_strength(string row, string expected)
+    {
+        CopyCatalogs();
+        var crosswalk = Path.Combine(_folder, "catalogs", "crosswalk.csv");
+        var lines = File.ReadAllLines(crosswalk).ToList();
+        // Replace the real CC6.1 - A.5.15 row (or add a second CC8.1 - A.8.32) so that only the row under test is wrong.
+        lines.RemoveAll(l => l.StartsWith("CC6.1,A.5.15,", StringComparison.Ordinal));
+        lines.Add(row);
+        File.WriteAllLines(crosswalk, lines);
+
+        var (_, problems) = KnowledgeBase.Load(_folder);
+
+        var problem = Assert.Single(problems);
+        Assert.Equal("catalogs/crosswalk.csv", problem.File);
+        Assert.StartsWith(expected, problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Kb_check_refuses_every_pair_when_the_sources_of_record_are_missing()
+    {
+        CopyCatalogs();
+        File.Delete(Path.Combine(_folder, "catalogs", "crosswalk_sources.csv"));
+
+        var (kb, problems) = KnowledgeBase.Load(_folder);
+
+        Assert.Equal(kb.Catalog.Crosswalk.Count, problems.Count(p => p.Message.Contains("cites unknown source", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Every_crosswalk_pair_has_a_rationale_a_strength_and_a_source_of_record()
+    {
+        var catalog = fixture.KnowledgeBase.Catalog;
+
+        Assert.All(catalog.Crosswalk, p =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(p.Rationale), $"{p.Soc2Ref} - {p.IsoRef}");
+            Assert.Contains(p.Strength, CrosswalkStrength.All);
+            Assert.True(catalog.CrosswalkSources.ContainsKey(p.Source), $"{p.Soc2Ref} - {p.IsoRef} cites '{p.Source}'");
+        });
+        Assert.All(catalog.CrosswalkSources.Values.Where(s => s.Id != CrosswalkSource.Ours), s => Assert.NotEmpty(s.Licence));
+        Assert.Equal(catalog.Crosswalk.Count, catalog.Crosswalk.DistinctBy(p => (p.Soc2Ref, p.IsoRef)).Count());
+    }
+
+    [Theory]
+    [InlineData("CC2.1", "A.5.9")]
+    [InlineData("CC2.1", "A.5.12")]
+    [InlineData("CC3.2", "A.8.8")]
+    [InlineData("CC1.3", "A.5.3")]
+    [InlineData("CC9.1", "8.2")]
+    [InlineData("CC9.1", "A.8.13")]
+    [InlineData("CC7.5", "A.5.24")]
+    [InlineData("CC7.5", "A.5.26")]
+    [InlineData("C1.1", "A.8.24")]
+    [InlineData("CC4.1", "A.8.8")]
+    [InlineData("CC2.2", "A.6.2")]
+    [InlineData("CC2.2", "A.6.3")]
+    public void The_pairs_issue_17_found_missing_are_in_the_crosswalk(string soc2, string iso)
+    {
+        var pair = Assert.Single(fixture.KnowledgeBase.Catalog.PairsOf(Catalog.Soc2Prefix + soc2), p => p.IsoRef == Catalog.IsoPrefix + iso);
+
+        Assert.Contains(pair.Strength, CrosswalkStrength.All);
+        Assert.NotEmpty(pair.Rationale);
+    }
+
     /// <summary>"id | column | …" for each row of a reference list, in file order.</summary>
     private static string[] Reference(string file, params string[] columns)
     {
