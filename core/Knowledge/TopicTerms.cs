@@ -15,6 +15,7 @@ public sealed partial class TopicTerms
 
     private readonly HashSet<string> _topics = new(StringComparer.Ordinal);
     private readonly HashSet<string> _acronyms = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _alsoSaidAs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _asked = new(StringComparer.Ordinal);
 
@@ -40,11 +41,15 @@ public sealed partial class TopicTerms
 
         _limit = Math.Max(1, RareShare * kb.Entries.Count);
         _entriesUsing = entriesUsing;
-        foreach (var term in kb.Glossary.Items.Where(i => !i.AlsoAWord).SelectMany(i => i.AcronymTerms))
+        // The acronym itself, not the words the analyser writes beside it ("sso" adds "single sign on"): those words,
+        // all present, answer for it ("pii" is answered by "personal data").
+        foreach (var item in kb.Glossary.Items.Where(i => !i.AlsoAWord && !i.Acronym.Contains(' ', StringComparison.Ordinal)))
         {
-            if (Rare(term))
+            var term = TextAnalyzer.Stem(item.Acronym.ToLowerInvariant());
+            if (item.AcronymTerms.Contains(term) && Rare(term))
             {
                 _topics.Add(term);
+                _alsoSaidAs[term] = [.. item.AcronymTerms.Where(t => t != term)];
             }
         }
 
@@ -72,8 +77,10 @@ public sealed partial class TopicTerms
     public IReadOnlyList<string> Missing(string entryId, IEnumerable<string> terms, bool withQuestions)
     {
         var text = (withQuestions ? _asked : _written).GetValueOrDefault(entryId);
-        return text is null ? [] : [.. terms.Where(t => IsTopic(t) && !text.Contains(t)).Distinct(StringComparer.Ordinal)];
+        return text is null ? [] : [.. terms.Where(t => IsTopic(t) && !text.Contains(t) && !SaidOtherwise(t, text)).Distinct(StringComparer.Ordinal)];
     }
+
+    private bool SaidOtherwise(string term, HashSet<string> text) => _alsoSaidAs.TryGetValue(term, out var words) && words.Length > 0 && words.All(text.Contains);
 
     /// <summary>Whether the entry's title, answer or phrasings contain the word.</summary>
     public bool Mentions(string entryId, string term) => _asked.TryGetValue(entryId, out var text) && text.Contains(term);
