@@ -142,6 +142,7 @@ public static class QuestionCards
         var source = answer.Kind switch
         {
             AnswerKind.Entry => "From the knowledge base",
+            AnswerKind.Composed => "From two knowledge-base entries",
             AnswerKind.Catalog => "From the control catalog",
             AnswerKind.Crosswalk => "From the SOC 2 and ISO 27001 crosswalk",
             _ => null,

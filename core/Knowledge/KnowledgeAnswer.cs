@@ -11,6 +11,8 @@ public enum AnswerKind
     Crosswalk,
     /// <summary>The engine does not know and says so.</summary>
     Abstained,
+    /// <summary>A comparison composed from two entries' key facts (<see cref="KnowledgeAnswer.EntryId"/> and <see cref="KnowledgeAnswer.AlsoEntryIds"/>).</summary>
+    Composed,
 }
 
 /// <summary>A criterion, clause or control that the answer cites.</summary>
@@ -22,7 +24,7 @@ public sealed record RelatedEntry(string EntryId, string Title);
 /// <summary>An answer with its citations. The text never contains the question.</summary>
 /// <param name="Kind">Where the answer came from.</param>
 /// <param name="Text">Chat-sized Markdown (bold and bullets only).</param>
-/// <param name="EntryId">The entry answered from, when <see cref="Kind"/> is <see cref="AnswerKind.Entry"/>.</param>
+/// <param name="EntryId">The entry answered from, when <see cref="Kind"/> is <see cref="AnswerKind.Entry"/> (the first of two when <see cref="AnswerKind.Composed"/>).</param>
 /// <param name="Title">A heading for the answer.</param>
 /// <param name="References">Cited criteria, clauses and controls.</param>
 /// <param name="Sources">Source addresses.</param>
@@ -45,4 +47,7 @@ public sealed record KnowledgeAnswer(
     /// <see cref="QuestionAnswerer.AnswerInFull"/> gives the whole list.
     /// </summary>
     public string? Shortened { get; init; }
+
+    /// <summary>The other entries a <see cref="AnswerKind.Composed"/> answer draws on, after <see cref="EntryId"/>.</summary>
+    public IReadOnlyList<string> AlsoEntryIds { get; init; } = [];
 }

@@ -22,16 +22,20 @@ public sealed partial class KnowledgeBase
     /// <summary>An answer longer than this is not chat-sized.</summary>
     public const int MaximumAnswerWords = 160;
 
-    public KnowledgeBase(IReadOnlyList<KnowledgeEntry> entries, Catalog catalog)
+    public KnowledgeBase(IReadOnlyList<KnowledgeEntry> entries, Catalog catalog, Glossary? glossary = null)
     {
         Entries = entries;
         Catalog = catalog;
+        Glossary = glossary ?? Glossary.Empty;
         ById = entries.GroupBy(e => e.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<KnowledgeEntry> Entries { get; }
 
     public Catalog Catalog { get; }
+
+    /// <summary>The acronyms and what they stand for (<c>catalogs/acronyms.csv</c>).</summary>
+    public Glossary Glossary { get; }
 
     public IReadOnlyDictionary<string, KnowledgeEntry> ById { get; }
 
@@ -41,6 +45,7 @@ public sealed partial class KnowledgeBase
         var problems = new List<KnowledgeProblem>();
         var catalog = Catalog.Load(Path.Combine(folder, "catalogs"));
         problems.AddRange(CheckCatalog(catalog));
+        var glossary = Glossary.Load(Path.Combine(folder, "catalogs"), problems);
 
         var entries = new List<KnowledgeEntry>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(folder, "entries"), "*.md").Order(StringComparer.Ordinal))
@@ -58,8 +63,9 @@ public sealed partial class KnowledgeBase
             }
         }
 
-        var kb = new KnowledgeBase(entries, catalog);
+        var kb = new KnowledgeBase(entries, catalog, glossary);
         problems.AddRange(kb.CheckLinks());
+        problems.AddRange(kb.CheckPhrasings());
         return (kb, problems);
     }
 
@@ -173,6 +179,34 @@ public sealed partial class KnowledgeBase
             }
         }
     }
+
+    /// <summary>
+    /// Each listed phrasing must be answered by its entry's own text: its key words (content words after stop words,
+    /// stemming and the glossary) appear in the entry's title or answer. A phrasing that asks about something the text
+    /// never mentions sends the question to an entry that does not answer it.
+    /// </summary>
+    public IEnumerable<KnowledgeProblem> CheckPhrasings()
+    {
+        foreach (var entry in Entries)
+        {
+            foreach (var phrasing in entry.Questions)
+            {
+                if (UnansweredWords(entry, phrasing).Count > 0)
+                {
+                    yield return new($"entries/{entry.Id}.md", $"phrasing not answered by its text: {entry.Id}: {phrasing}");
+                }
+            }
+        }
+    }
+
+    /// <summary>The key words of <paramref name="phrasing"/> (stemmed topic words, see <see cref="TopicTerms"/>) that the entry's title and answer do not contain.</summary>
+    public IReadOnlyList<string> UnansweredWords(KnowledgeEntry entry, string phrasing) =>
+        Topics.Missing(entry.Id, TextAnalyzer.Terms(phrasing), withQuestions: false);
+
+    /// <summary>The words that name the knowledge base's topics, and which entry mentions which.</summary>
+    public TopicTerms Topics => _topics ??= new TopicTerms(this);
+
+    private TopicTerms? _topics;
 
     private static IEnumerable<KnowledgeProblem> CheckCatalog(Catalog catalog)
     {

@@ -81,7 +81,7 @@ public sealed partial class QuestionAnswerer
             documents.Add(new IndexDocument(item.Ref, [new("ask", item.Title, TitleWeight), new("answer", item.Description, AnswerWeight)], CatalogPrior));
         }
 
-        _index = new SearchIndex(documents);
+        _index = new SearchIndex(documents, kb.Glossary);
         foreach (var entry in kb.Entries)
         {
             _scopes[entry.Id] = ScopeOf(entry.Title + "\n" + string.Join('\n', entry.Questions));
@@ -165,6 +165,9 @@ public sealed partial class QuestionAnswerer
 
     public KnowledgeBase KnowledgeBase => _kb;
 
+    /// <summary>The index, for tests that look at how a question is analysed.</summary>
+    internal SearchIndex Index => _index;
+
     /// <summary>How many answers are remembered by question text before the memory starts again.</summary>
     public const int DefaultRememberedAnswers = 10_000;
 
@@ -228,7 +231,7 @@ public sealed partial class QuestionAnswerer
             return EntryAbout(detected) ?? AnswerCatalog(detected.References, 0.95);
         }
 
-        var query = _index.Analyse(question);
+        var query = _index.Analyse(WithCapitalAcronyms(question));
         var hits = _index.Search(query, 8, boost: BoostFor(question));
         var suggestions = RelatedFrom(hits, exclude: null);
         if (detected.Unresolved.Count > 0)
@@ -244,24 +247,173 @@ public sealed partial class QuestionAnswerer
 
         if (hits.Count == 0)
         {
-            return Abstain(null, []);
+            return Distinctive(query) is [_, ..] names ? Abstain($"I don't have an entry on {Naming(names)}.", []) : Abstain(null, []);
         }
 
         var best = hits[0];
-        var confidence = Confidence(best, query, question);
+        var confidence = Confidence(best, query);
+        if (Comparison(question, best, confidence) is { } compared)
+        {
+            return compared;
+        }
+
         if (confidence < AbstainBelow)
         {
-            return Abstain(null, suggestions) with { Confidence = confidence };
+            var unknown = Distinctive(query).Where(t => !t.Known).ToList();
+            return (unknown.Count > 0 && _kb.ById.TryGetValue(best.Key, out var closest)
+                ? NotAnswered(closest, unknown, hits, confidence)
+                : Abstain(null, suggestions)) with { Confidence = confidence };
         }
 
         var key = best.Key;
         if (_kb.ById.TryGetValue(key, out var entry))
         {
-            return AnswerEntry(entry, hits, confidence);
+            var missing = Distinctive(query).Where(t => !_kb.Topics.Mentions(entry.Id, t.Term)).ToList();
+            return missing.Count > 0 ? NotAnswered(entry, missing, hits, confidence) : AnswerEntry(entry, hits, confidence, question);
         }
 
         return AnswerCatalog([key], confidence);
     }
+
+    /// <summary>
+    /// Acronyms that are everyday words too (CAR) name the acronym only in capitals: written so, their expansion joins the
+    /// question (the index never expands them, so "car" stays a car).
+    /// </summary>
+    private string WithCapitalAcronyms(string question)
+    {
+        var spelled = _kb.Glossary.AcronymsIn(question).Where(i => i.AlsoAWord).Select(i => i.Expansion).ToList();
+        return spelled.Count == 0 ? question : question + "\n" + string.Join('\n', spelled);
+    }
+
+    /// <summary>
+    /// The words that alone decide what a question is about: standards named by number that few entries mention (see
+    /// <see cref="TopicTerms.IsName"/>), as the analysed question has them. Chat words are no such proof: a paraphrase
+    /// ("badge", "stale") is rarely in the entry that answers it.
+    /// </summary>
+    private List<QueryTerm> Distinctive(IReadOnlyList<QueryTerm> query) =>
+        [.. query.Where(t => !t.IsPair && !t.Expanded && _kb.Topics.IsName(t.Term))];
+
+    /// <summary>
+    /// The best entry does not answer the question when it never mentions one of the question's distinctive words (asked
+    /// about ISO 42001, the best entry is about ISO 27701): say what we lack, name the closest entry and offer the hand-off.
+    /// </summary>
+    private KnowledgeAnswer NotAnswered(KnowledgeEntry entry, IReadOnlyList<QueryTerm> missing, IReadOnlyList<SearchHit> hits, double confidence)
+    {
+        var closest = new RelatedEntry(entry.Id, entry.Title);
+        var related = new[] { closest }.Concat(RelatedFrom(hits, entry.Id)).Take(MaximumRelated).ToList();
+        return Abstain($"I don't have an entry on {Naming(missing)}. Closest: **{entry.Title}**.", related) with { Confidence = Math.Round(confidence, 3) };
+    }
+
+    private string Naming(IEnumerable<QueryTerm> names) => string.Join(" and ", names.Select(t => Display(t.Word ?? t.Term)).Distinct(StringComparer.Ordinal));
+
+    /// <summary>A word as the person would write it: "iso42001" is ISO 42001, an acronym in capitals.</summary>
+    private string Display(string word)
+    {
+        if (StandardNumber().Match(word) is { Success: true } m)
+        {
+            return $"{m.Groups["body"].Value.ToUpperInvariant()} {m.Groups["number"].Value}";
+        }
+
+        return _kb.Glossary.Items.FirstOrDefault(i => i.AcronymTerms.Count == 1 && i.AcronymTerms[0] == TextAnalyzer.Stem(word))?.Acronym ?? $"\"{word}\"";
+    }
+
+    /// <summary>
+    /// "X vs Y", "difference between X and Y", "X or Y": when the best entry for the whole question mentions the head word
+    /// of both sides (a written comparison), it is the answer (null: go on as usual); otherwise, when each side on its own
+    /// finds a different entry with confidence, the answer is composed from both.
+    /// </summary>
+    private KnowledgeAnswer? Comparison(string question, SearchHit best, double confidence)
+    {
+        if (ComparisonPattern().Match(question) is not { Success: true } match)
+        {
+            return null;
+        }
+
+        var sides = new[] { match.Groups["a"].Value, match.Groups["b"].Value }.Select(Side).ToArray();
+        if (sides.Any(s => s is null))
+        {
+            return null;
+        }
+
+        var (first, second) = (sides[0]!.Value, sides[1]!.Value);
+        if (_kb.ById.ContainsKey(best.Key) && confidence >= AbstainBelow
+            && _kb.Topics.Mentions(best.Key, first.Head) && _kb.Topics.Mentions(best.Key, second.Head))
+        {
+            return null;
+        }
+
+        if (first.Entry.Id == second.Entry.Id || first.Confidence < AbstainBelow || second.Confidence < AbstainBelow)
+        {
+            return null;
+        }
+
+        return Compose(first.Entry, second.Entry, Math.Min(first.Confidence, second.Confidence), question);
+    }
+
+    /// <summary>One side of a comparison: its best entry, how sure that is, and its most telling word.</summary>
+    private (KnowledgeEntry Entry, double Confidence, string Head)? Side(string text)
+    {
+        var query = _index.Analyse(WithCapitalAcronyms(text));
+        var head = query.Where(t => !t.IsPair && !t.Expanded && t.Known && !IdWords.Contains(t.Term)).MaxBy(t => t.Idf);
+        if (head is null)
+        {
+            return null;
+        }
+
+        var hits = _index.Search(query, 4, _kb.ById.ContainsKey, BoostFor(text));
+        return hits.Count == 0 ? null : (_kb.ById[hits[0].Key], Confidence(hits[0], query), head.Term);
+    }
+
+    private const int KeyFactWords = 45;
+
+    /// <summary>Both entries' key facts, each under its title, with both entries' citations and sources.</summary>
+    private KnowledgeAnswer Compose(KnowledgeEntry first, KnowledgeEntry second, double confidence, string question)
+    {
+        var text = $"**{first.Title}**\n{KeyFact(first)}\n\n**{second.Title}**\n{KeyFact(second)}";
+        var references = first.References.Concat(second.References).Distinct(StringComparer.OrdinalIgnoreCase).Select(Cite).OfType<CitedReference>().ToList();
+        var sources = first.Sources.Concat(second.Sources).DistinctBy(s => s.Url).ToList();
+        // The whole entries are a button away: the composed answer only has their first facts.
+        var related = new[] { new RelatedEntry(first.Id, first.Title), new RelatedEntry(second.Id, second.Title) };
+        return new KnowledgeAnswer(AnswerKind.Composed, SpellOut(text, question, ""), first.Id, $"{first.Title} · {second.Title}", references, sources, related, Math.Round(confidence, 3))
+        {
+            AlsoEntryIds = [second.Id],
+        };
+    }
+
+    /// <summary>An entry's key fact: its first paragraph, cut after the sentence that passes <see cref="KeyFactWords"/> words.</summary>
+    private static string KeyFact(KnowledgeEntry entry)
+    {
+        var paragraph = entry.Answer.Split("\n\n", 2)[0].Trim();
+        var words = 0;
+        foreach (Match sentence in Sentence().Matches(paragraph))
+        {
+            words += sentence.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+            if (words >= KeyFactWords && sentence.Index + sentence.Length < paragraph.Length)
+            {
+                return paragraph[..(sentence.Index + sentence.Length)].Trim();
+            }
+        }
+
+        return paragraph;
+    }
+
+    /// <summary>
+    /// The acronyms the person wrote, spelled out once before the answer, unless the answer (or its title) already
+    /// writes out what they stand for.
+    /// </summary>
+    private string SpellOut(string text, string question, string title)
+    {
+        var missing = _kb.Glossary.AcronymsIn(question).Where(i => !Glossary.SpellsOut(title + "\n" + text, i)).Take(MaximumSpelledOut).ToList();
+        if (missing.Count == 0)
+        {
+            return text;
+        }
+
+        var spelled = string.Join("; ", missing.Select(i => $"**{i.Acronym}** is {i.Expansion}"));
+        return $"{spelled}.\n\n{text}";
+    }
+
+    private const int MaximumSpelledOut = 3;
 
     /// <summary>The entry that best answers the rest of a question naming an id, among the entries citing that id.</summary>
     private KnowledgeAnswer? EntryAbout(DetectedReferences detected)
@@ -281,7 +433,7 @@ public sealed partial class QuestionAnswerer
             return null;
         }
 
-        var answer = AnswerEntry(_kb.ById[hits[0].Key], hits, 0.9);
+        var answer = AnswerEntry(_kb.ById[hits[0].Key], hits, 0.9, detected.Remainder);
         var named = detected.References.Select(Cite).OfType<CitedReference>();
         return answer with { References = [.. named.Concat(answer.References).DistinctBy(r => r.Ref)] };
     }
@@ -316,9 +468,10 @@ public sealed partial class QuestionAnswerer
     /// How much of the question the best match explains (idf-weighted coverage), raised for questions naming
     /// SOC 2 / ISO 27001 terms and capped for one-word matches with no compliance term. Calibrated on tests/eval.
     /// </summary>
-    private static double Confidence(SearchHit best, IReadOnlyList<QueryTerm> query, string question)
+    private static double Confidence(SearchHit best, IReadOnlyList<QueryTerm> query)
     {
-        var terms = TextAnalyzer.Terms(question);
+        // The analysed terms, typos corrected and acronyms expanded: "attestaion" is as much a compliance word as "attestation".
+        var terms = query.Where(t => !t.IsPair).Select(t => t.Term).ToList();
         var programme = terms.Any(t => AnchorTerms.Contains(t) && !RegulationTerms.Contains(t));
         var regulation = terms.Any(RegulationTerms.Contains);
         double confidence = best.Coverage;
@@ -338,7 +491,7 @@ public sealed partial class QuestionAnswerer
         return Math.Min(1, confidence);
     }
 
-    private KnowledgeAnswer AnswerEntry(KnowledgeEntry entry, IReadOnlyList<SearchHit> hits, double confidence)
+    private KnowledgeAnswer AnswerEntry(KnowledgeEntry entry, IReadOnlyList<SearchHit> hits, double confidence, string question = "")
     {
         var references = entry.References.Select(Cite).OfType<CitedReference>().ToList();
         var related = entry.Related.Where(_kb.ById.ContainsKey).Select(id => new RelatedEntry(id, _kb.ById[id].Title))
@@ -346,7 +499,7 @@ public sealed partial class QuestionAnswerer
             .DistinctBy(r => r.EntryId)
             .Take(MaximumRelated)
             .ToList();
-        return new KnowledgeAnswer(AnswerKind.Entry, entry.Answer, entry.Id, entry.Title, references, entry.Sources, related, Math.Round(confidence, 3));
+        return new KnowledgeAnswer(AnswerKind.Entry, SpellOut(entry.Answer, question, entry.Title), entry.Id, entry.Title, references, entry.Sources, related, Math.Round(confidence, 3));
     }
 
     private KnowledgeAnswer AnswerCatalog(IReadOnlyList<string> refs, double confidence)
@@ -491,6 +644,16 @@ public sealed partial class QuestionAnswerer
 
     [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+even\s+is|\s+exactly\s+is)\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionCue();
+
+    /// <summary>"X vs Y", "X versus Y", "X or Y", "X compared to Y", "(the) difference between X and Y", "compare X and/with/to Y".</summary>
+    [GeneratedRegex(@"^(?:.*?\bdiff(?:erence)?s?\s+between\s+|.*?\bcompare\s+)(?<a>.+?)\s+(?:and|&|vs\.?|versus|with|to)\s+(?<b>[^?]+)|^(?<a>.+?)\s+(?:vs\.?|versus|or|compared\s+(?:to|with))\s+(?<b>[^?]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex ComparisonPattern();
+
+    [GeneratedRegex(@"[^.!?]+(?:[.!?]+(?=\s|$)|$)")]
+    private static partial Regex Sentence();
+
+    [GeneratedRegex(@"^(?<body>iso|iec|nist|soc)(?<number>\d+)$")]
+    private static partial Regex StandardNumber();
 
     [GeneratedRegex(@"\biso\b|27001|27k|annex")]
     private static partial Regex IsoWord();

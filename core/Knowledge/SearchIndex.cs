@@ -29,6 +29,12 @@ public sealed class SearchIndex
     /// <summary>Words shorter than this are not corrected: too many are other real words one letter away (pest, rain).</summary>
     private const int MinimumCorrectable = 6;
 
+    /// <summary>Letters per allowed edit: a typo is about one slip in every four or five letters typed (attestaion, certifcate: 1; surveilence: 2).</summary>
+    private const int LettersPerEdit = 4;
+
+    /// <summary>The most edits a correction may make, however long the word: beyond it, it is another word.</summary>
+    private const int MaximumEdits = 2;
+
     /// <summary>The weight of a word the index only knows after correcting a typo.</summary>
     private const float CorrectedWeight = 0.8f;
 
@@ -46,6 +52,7 @@ public sealed class SearchIndex
     private readonly bool[] _isPhrasing;
     private readonly string[] _keys;
     private readonly float _unknownIdf;
+    private readonly Glossary _glossary;
 
     /// <summary>A term's occurrence: in which document (and so which key), and its BM25F contribution.</summary>
     private readonly record struct Posting(int Document, int Key, bool IsPhrasing, float Contribution);
@@ -71,9 +78,12 @@ public sealed class SearchIndex
 
     private sealed record Analysed(Dictionary<string, float>[] Counts, int[] Lengths, List<string> Words);
 
-    public SearchIndex(IReadOnlyList<IndexDocument> documents)
+    /// <param name="documents">What to index.</param>
+    /// <param name="glossary">Acronyms and their expansions: each finds text written with the other, on both sides.</param>
+    public SearchIndex(IReadOnlyList<IndexDocument> documents, Glossary? glossary = null)
     {
         Documents = documents;
+        _glossary = glossary ?? Glossary.Empty;
         _priors = [.. documents.Select(d => d.Prior)];
         _isPhrasing = [.. documents.Select(d => d.IsPhrasing)];
         var keyIds = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -86,7 +96,7 @@ public sealed class SearchIndex
 
         // Analysis (regex rewrites, stemming) is the expensive part and independent per document.
         var analysed = new Analysed[documents.Count];
-        Parallel.For(0, documents.Count, d => analysed[d] = Analyse(documents[d]));
+        Parallel.For(0, documents.Count, d => analysed[d] = Analyse(documents[d], _glossary));
 
         var totalLength = new Dictionary<string, (double Total, int Count)>(StringComparer.Ordinal);
         for (var d = 0; d < documents.Count; d++)
@@ -143,6 +153,13 @@ public sealed class SearchIndex
             _postings.Add([.. list.Select(p => p with { Contribution = _priors[p.Document] * idf * p.Contribution * (K1 + 1) / (p.Contribution + K1) })]);
         }
 
+        // The glossary's words are vocabulary too, so "hipaa" misspelt finds it even where no entry writes it that way.
+        foreach (var word in _glossary.Words())
+        {
+            _wordToTerm.TryAdd(word, TextAnalyzer.Stem(word));
+            _wordFrequency.TryAdd(word, 1);
+        }
+
         foreach (var word in _wordToTerm.Keys.Where(w => w.Length >= MinimumCorrectable - 1 && !char.IsDigit(w[0])))
         {
             foreach (var variant in DeleteOne(word))
@@ -159,7 +176,7 @@ public sealed class SearchIndex
 
     public IReadOnlyList<IndexDocument> Documents { get; }
 
-    private static Analysed Analyse(IndexDocument document)
+    private static Analysed Analyse(IndexDocument document, Glossary glossary)
     {
         var counts = new Dictionary<string, float>[document.Fields.Count];
         var lengths = new int[document.Fields.Count];
@@ -168,10 +185,12 @@ public sealed class SearchIndex
         {
             counts[f] = new Dictionary<string, float>(StringComparer.Ordinal);
             string? previous = null;
+            var sequence = new List<string>();
             foreach (var word in TextAnalyzer.Words(document.Fields[f].Text))
             {
                 var term = TextAnalyzer.Stem(word);
                 words.Add(word);
+                sequence.Add(term);
                 counts[f][term] = counts[f].GetValueOrDefault(term) + 1;
                 if (previous is not null)
                 {
@@ -182,6 +201,12 @@ public sealed class SearchIndex
                 previous = term;
                 lengths[f]++;
             }
+
+            // "SoA" is also indexed as "statement of applicability" and the other way round (no pairs: they are not adjacent words).
+            foreach (var extra in glossary.Expansions(sequence))
+            {
+                counts[f][extra] = counts[f].GetValueOrDefault(extra) + 1;
+            }
         }
 
         return new Analysed(counts, lengths, words);
@@ -189,17 +214,31 @@ public sealed class SearchIndex
 
     private static string Pair(string first, string second) => string.Concat(first, " ", second);
 
-    /// <summary>The analysed question: each term with its weight, and whether the index knows it; adjacent pairs last.</summary>
+    /// <summary>
+    /// The analysed question: each term with its weight, and whether the index knows it; adjacent pairs last. A word the
+    /// index does not know is corrected to the nearest indexed word within an edit distance that grows with its length
+    /// (a split compound, "sub servce", is tried joined first); acronyms and their expansions are added from the glossary.
+    /// </summary>
     public IReadOnlyList<QueryTerm> Analyse(string question)
     {
         var terms = new Dictionary<string, QueryTerm>(StringComparer.Ordinal);
         var sequence = new List<string>();
-        foreach (var word in TextAnalyzer.Words(question))
+        var words = TextAnalyzer.Words(question).ToList();
+        for (var i = 0; i < words.Count; i++)
         {
+            var word = words[i];
             var term = TextAnalyzer.Stem(word);
             var known = _termIds.ContainsKey(term);
             var weight = 1f;
-            if (!known && Correct(word) is { } corrected)
+            if (i + 1 < words.Count && !_termIds.ContainsKey(TextAnalyzer.Stem(words[i + 1])) && Joined(word, words[i + 1]) is { } joined)
+            {
+                // "sub servce", "cert ificate": the two halves of one (maybe misspelt) word.
+                term = joined.Term;
+                known = true;
+                weight = joined.Exact ? 1f : CorrectedWeight;
+                word += words[++i];
+            }
+            else if (!known && Correct(word) is { } corrected)
             {
                 term = corrected;
                 known = true;
@@ -208,10 +247,18 @@ public sealed class SearchIndex
 
             if (!terms.ContainsKey(term))
             {
-                terms[term] = new QueryTerm(term, weight, known ? _idf[_termIds[term]] : _unknownIdf, known);
+                terms[term] = new QueryTerm(term, weight, known ? _idf[_termIds[term]] : _unknownIdf, known) { Word = word, Corrected = weight < 1f };
             }
 
             sequence.Add(term);
+        }
+
+        // An acronym and its expansion are one idea: what the glossary adds weighs one word in all.
+        var extras = _glossary.Expansions(sequence).Where(t => !terms.ContainsKey(t)).ToList();
+        foreach (var extra in extras)
+        {
+            var id = _termIds.GetValueOrDefault(extra, -1);
+            terms[extra] = new QueryTerm(extra, 1f / extras.Count, id >= 0 ? _idf[id] : _unknownIdf, id >= 0) { Expanded = true };
         }
 
         for (var i = 1; i < sequence.Count; i++)
@@ -225,6 +272,25 @@ public sealed class SearchIndex
 
         return [.. terms.Values];
     }
+
+    /// <summary>Two words typed apart as one indexed word, maybe misspelt (the second is one the index does not know).</summary>
+    private (string Term, bool Exact)? Joined(string first, string second)
+    {
+        var word = first + second;
+        if (_wordToTerm.TryGetValue(word, out var exact) && _termIds.ContainsKey(exact))
+        {
+            return (exact, true);
+        }
+
+        // A short second word ("audit irs") is likelier a word of its own than half of a misspelt one.
+        return second.Length >= MinimumCorrectable - 1 && Correct(word) is { } corrected ? (corrected, false) : null;
+    }
+
+    /// <summary>The inverse document frequency of an indexed term; the highest for a term the index does not know.</summary>
+    public float IdfOf(string term) => _termIds.TryGetValue(term, out var id) ? _idf[id] : _unknownIdf;
+
+    /// <summary>The idf a term has when it occurs in one document in <paramref name="documents"/>.</summary>
+    public float IdfAt(int documents) => (float)Math.Log(1 + (Documents.Count - documents + 0.5) / (documents + 0.5));
 
     /// <summary>The best <paramref name="count"/> keys for the analysed question, best first.</summary>
     /// <param name="query">The analysed question.</param>
@@ -353,17 +419,18 @@ public sealed class SearchIndex
     /// <summary>The most frequent indexed word within reach of a misspelt one, as its term.</summary>
     private string? Correct(string word)
     {
-        if (word.Length < MinimumCorrectable || char.IsDigit(word[0]))
+        // A number is a name (iso42001 is not a misspelt iso27001): never corrected.
+        if (word.Length < MinimumCorrectable || word.Any(char.IsDigit))
         {
             return null;
         }
 
         if (_wordToTerm.TryGetValue(word, out var direct))
         {
-            return direct;
+            return _termIds.ContainsKey(direct) ? direct : null;
         }
 
-        var limit = word.Length >= 8 ? 2 : 1;
+        var limit = Math.Clamp(word.Length / LettersPerEdit, 1, MaximumEdits);
         string? best = null;
         var bestFrequency = 0;
         var candidates = new HashSet<string>(StringComparer.Ordinal);
@@ -395,7 +462,7 @@ public sealed class SearchIndex
             }
         }
 
-        return best is null ? null : _wordToTerm[best];
+        return best is not null && _termIds.ContainsKey(_wordToTerm[best]) ? _wordToTerm[best] : null;
     }
 
     private static IEnumerable<string> DeleteOne(string word)
@@ -443,4 +510,14 @@ public sealed class SearchIndex
 /// <param name="Idf">Inverse document frequency; unknown words get the highest.</param>
 /// <param name="Known">Whether any document contains the term.</param>
 /// <param name="IsPair">Two adjacent words: adds to the score, not to the coverage.</param>
-public sealed record QueryTerm(string Term, float Weight, float Idf, bool Known, bool IsPair = false);
+public sealed record QueryTerm(string Term, float Weight, float Idf, bool Known, bool IsPair = false)
+{
+    /// <summary>The word as asked (before correction), when the term came from one.</summary>
+    public string? Word { get; init; }
+
+    /// <summary>The word was a typo, corrected to <see cref="Term"/>.</summary>
+    public bool Corrected { get; init; }
+
+    /// <summary>Added by the glossary (an acronym's expansion or the other way round), not asked.</summary>
+    public bool Expanded { get; init; }
+}

@@ -14,6 +14,9 @@ public sealed class EvaluationTests(KnowledgeFixture fixture, ITestOutputHelper 
 {
     private sealed record EvalQuestion(string Id, string Question, string[]? Expect, string[]? ExpectRefs)
     {
+        /// <summary>The file it came from, so each set's score can be read apart.</summary>
+        public string File { get; set; } = "";
+
         public bool Answerable => Expect is not null || ExpectRefs is not null;
     }
 
@@ -21,9 +24,7 @@ public sealed class EvaluationTests(KnowledgeFixture fixture, ITestOutputHelper 
 
     private static List<EvalQuestion> Load() =>
         [.. Directory.EnumerateFiles(KnowledgeFixture.EvalFolder, "*.jsonl").Order(StringComparer.Ordinal)
-            .SelectMany(File.ReadLines)
-            .Where(l => !string.IsNullOrWhiteSpace(l))
-            .Select(l => JsonSerializer.Deserialize<EvalQuestion>(l, Json)!)];
+            .SelectMany(f => File.ReadLines(f).Where(l => !string.IsNullOrWhiteSpace(l)).Select(l => JsonSerializer.Deserialize<EvalQuestion>(l, Json)! with { File = Path.GetFileName(f) }))];
 
     [Fact]
     public void The_evaluation_set_is_big_enough_and_names_real_entries_and_references()
@@ -45,11 +46,14 @@ public sealed class EvaluationTests(KnowledgeFixture fixture, ITestOutputHelper 
         var answerable = Load().Where(q => q.Answerable).ToList();
         var misses = new StringBuilder();
         var right = 0;
+        var byFile = new Dictionary<string, (int Right, int All)>(StringComparer.Ordinal);
         foreach (var q in answerable)
         {
             var answer = fixture.Answerer.Answer(q.Question);
             var good = !answer.Abstained
                 && ((q.Expect ?? []).Contains(answer.EntryId) || (q.ExpectRefs ?? []).Any(r => answer.References.Any(c => c.Ref == r)));
+            var (fileRight, fileAll) = byFile.GetValueOrDefault(q.File);
+            byFile[q.File] = (fileRight + (good ? 1 : 0), fileAll + 1);
             if (good)
             {
                 right++;
@@ -63,6 +67,11 @@ public sealed class EvaluationTests(KnowledgeFixture fixture, ITestOutputHelper 
 
         var share = (double)right / answerable.Count;
         output.WriteLine($"answerable: {right}/{answerable.Count} = {share:P1}");
+        foreach (var (file, (fileRight, fileAll)) in byFile.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {file}: {fileRight}/{fileAll} = {(double)fileRight / fileAll:P1}");
+        }
+
         output.WriteLine(misses.ToString());
         Assert.True(share >= 0.90, $"{right}/{answerable.Count} = {share:P1} right; misses:\n{misses}");
     }
@@ -74,7 +83,13 @@ public sealed class EvaluationTests(KnowledgeFixture fixture, ITestOutputHelper 
         var answered = outOfScope.Select(q => (q, a: fixture.Answerer.Answer(q.Question))).Where(x => !x.a.Abstained).ToList();
         var share = 1 - (double)answered.Count / outOfScope.Count;
         var report = string.Join('\n', answered.Select(x => $"{x.q.Id} conf={x.a.Confidence:0.00} got={x.a.EntryId ?? x.a.Title} :: {x.q.Question}"));
-        output.WriteLine($"out of scope abstained: {outOfScope.Count - answered.Count}/{outOfScope.Count} = {share:P1}\n{report}");
+        output.WriteLine($"out of scope abstained: {outOfScope.Count - answered.Count}/{outOfScope.Count} = {share:P1}");
+        foreach (var file in outOfScope.GroupBy(q => q.File).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            output.WriteLine($"  {file.Key}: {file.Count(q => !answered.Any(a => a.q == q))}/{file.Count()} abstained");
+        }
+
+        output.WriteLine(report);
         Assert.True(share >= 0.95, $"{share:P1} abstained; answered:\n{report}");
     }
 }
