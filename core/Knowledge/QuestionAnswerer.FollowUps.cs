@@ -63,9 +63,10 @@ public sealed partial class QuestionAnswerer
         answer.Abstained ? null : new ConversationTopic(subject, answer.EntryId, [.. answer.References.Select(r => r.Ref)]);
 
     /// <summary>
-    /// "and for ISO?": the previous question, and the title of the entry that answered it, with the framework's words
-    /// swapped, are asked again; the first answer that is about the other framework wins (the one not about either
-    /// framework otherwise). Nothing fitting: the swapped question's own answer, which may be an honest "I don't know".
+    /// "and for ISO?": the title of the entry that answered the previous question, then the previous question itself,
+    /// with the framework's words swapped, are asked again; the first answer about the other framework wins (else one
+    /// about both or neither). When no entry is about the topic in the other framework, the crosswalk of the previous
+    /// answer's references is the counterpart, said as such; with none of those either, an honest "I don't know".
     /// </summary>
     private TurnAnswer Counterpart(ConversationTopic previous, Framework target)
     {
@@ -75,17 +76,19 @@ public sealed partial class QuestionAnswerer
             return Resolved(previous.Subject, FollowUpKind.OtherFramework);
         }
 
-        var asked = new List<string> { FollowUps.Swap(previous.Subject, target) };
+        // The curated title first: it says what the topic is in the knowledge base's own words.
+        var asked = new List<string>();
         if (previous.EntryId is { } id && _kb.ById.TryGetValue(id, out var entry))
         {
             asked.Add(FollowUps.Swap(entry.Title, target));
         }
 
+        asked.Add(FollowUps.Swap(previous.Subject, target));
         (string Question, KnowledgeAnswer Answer)? fallback = null;
         foreach (var question in asked.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var answer = Answer(question);
-            if (answer.Abstained || (answer.EntryId is not null && answer.EntryId == previous.EntryId))
+            if (answer.Abstained || answer.Kind != AnswerKind.Entry || answer.EntryId == previous.EntryId)
             {
                 continue;
             }
@@ -107,7 +110,16 @@ public sealed partial class QuestionAnswerer
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
 
-        return Resolved(asked[0], FollowUpKind.OtherFramework);
+        var from = target == Framework.Iso ? Framework.Soc2 : Framework.Iso;
+        if (KnownReferences(previous, from).Count > 0)
+        {
+            var mapping = MappingOf(previous, target).Answer;
+            var note = $"I have no {FollowUps.NameOf(target)} answer on that topic itself. The nearest is our crosswalk of what my last answer cited:\n\n";
+            return new TurnAnswer(mapping with { Text = note + mapping.Text }, previous, FollowUpKind.OtherFramework);
+        }
+
+        var text = $"I don't have a {FollowUps.NameOf(target)} counterpart of that topic in our knowledge base.";
+        return new TurnAnswer(Abstain(text, []), previous, FollowUpKind.OtherFramework);
     }
 
     /// <summary>"which clause is that?": the previous answer's references, those of the framework asked for when it names one.</summary>
