@@ -2,15 +2,15 @@ using System.Text.RegularExpressions;
 
 namespace ChatCompliance.Core.Knowledge;
 
-/// <summary>The framework a follow-up asks about.</summary>
-internal enum Framework
+/// <summary>The framework a follow-up asks about (not <c>Domain.Framework</c>, an audit's framework).</summary>
+internal enum TopicFramework
 {
     Soc2,
     Iso,
 }
 
 /// <summary>What a question is, read as a possible follow-up: its kind and, when it names one, the framework or variant it asks for.</summary>
-internal readonly record struct FollowUp(FollowUpKind Kind, Framework? Target = null, string? Variant = null);
+internal readonly record struct FollowUp(FollowUpKind Kind, TopicFramework? Target = null, string? Variant = null);
 
 /// <summary>
 /// Reads follow-ups ("and for ISO?", "what about type 1?", "which clause is that?", "show the mapping", "how long does
@@ -71,9 +71,9 @@ internal static partial class FollowUps
     }
 
     /// <summary>The question with its framework words swapped for <paramref name="target"/>'s, or the target named when it names none.</summary>
-    public static string Swap(string subject, Framework target)
+    public static string Swap(string subject, TopicFramework target)
     {
-        var swapped = target == Framework.Iso
+        var swapped = target == TopicFramework.Iso
             ? SwapTerms(subject, SocToIso)
             : SwapTerms(subject, IsoToSoc);
         return swapped == subject && !AnyFramework().IsMatch(subject.ToLowerInvariant())
@@ -91,7 +91,7 @@ internal static partial class FollowUps
     /// <summary>"how long does that take?" about SOC 2: "how long does SOC 2 take?".</summary>
     public static string Resolve(string question, string framework) => Pronoun().Replace(question, framework, 1);
 
-    public static string NameOf(Framework framework) => framework == Framework.Iso ? "ISO 27001" : "SOC 2";
+    public static string NameOf(TopicFramework framework) => framework == TopicFramework.Iso ? "ISO 27001" : "SOC 2";
 
     /// <summary>Framework words and their counterpart, longest first: a vocabulary of the two frameworks, not of our entries.</summary>
     private static readonly (Regex From, string To)[] SocToIso =
@@ -138,14 +138,14 @@ internal static partial class FollowUps
     private static string Normalise(string question) =>
         Spaces().Replace(question.ToLowerInvariant().Replace('’', '\'').Trim().TrimEnd('?', '!', '.', ' '), " ").TrimStart(',', ' ');
 
-    private static Framework FrameworkOf(string word) => word.Contains("soc", StringComparison.OrdinalIgnoreCase) || word.Contains("tsc", StringComparison.Ordinal) || word.Contains("trust", StringComparison.Ordinal)
-        ? Framework.Soc2
-        : Framework.Iso;
+    private static TopicFramework FrameworkOf(string word) => word.Contains("soc", StringComparison.OrdinalIgnoreCase) || word.Contains("tsc", StringComparison.Ordinal) || word.Contains("trust", StringComparison.Ordinal)
+        ? TopicFramework.Soc2
+        : TopicFramework.Iso;
 
-    private static Framework? KindOfReference(string word) => word switch
+    private static TopicFramework? KindOfReference(string word) => word switch
     {
-        _ when word.StartsWith("criteri", StringComparison.Ordinal) => Framework.Soc2,
-        _ when word.StartsWith("clause", StringComparison.Ordinal) || word.StartsWith("control", StringComparison.Ordinal) || word.StartsWith("annex", StringComparison.Ordinal) => Framework.Iso,
+        _ when word.StartsWith("criteri", StringComparison.Ordinal) => TopicFramework.Soc2,
+        _ when word.StartsWith("clause", StringComparison.Ordinal) || word.StartsWith("control", StringComparison.Ordinal) || word.StartsWith("annex", StringComparison.Ordinal) => TopicFramework.Iso,
         _ => null,
     };
 

@@ -68,7 +68,7 @@ public sealed partial class QuestionAnswerer
     /// about both or neither). When no entry is about the topic in the other framework, the crosswalk of the previous
     /// answer's references is the counterpart, said as such; with none of those either, an honest "I don't know".
     /// </summary>
-    private TurnAnswer Counterpart(ConversationTopic previous, Framework target)
+    private TurnAnswer Counterpart(ConversationTopic previous, TopicFramework target)
     {
         if (ScopeOfTopic(previous) == ScopeOf(target))
         {
@@ -110,7 +110,7 @@ public sealed partial class QuestionAnswerer
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
 
-        var from = target == Framework.Iso ? Framework.Soc2 : Framework.Iso;
+        var from = target == TopicFramework.Iso ? TopicFramework.Soc2 : TopicFramework.Iso;
         if (KnownReferences(previous, from).Count > 0)
         {
             var mapping = MappingOf(previous, target).Answer;
@@ -123,7 +123,7 @@ public sealed partial class QuestionAnswerer
     }
 
     /// <summary>"which clause is that?": the previous answer's references, those of the framework asked for when it names one.</summary>
-    private TurnAnswer ReferencesOf(ConversationTopic previous, Framework? wanted)
+    private TurnAnswer ReferencesOf(ConversationTopic previous, TopicFramework? wanted)
     {
         var refs = KnownReferences(previous, wanted);
         if (refs.Count == 0)
@@ -137,13 +137,13 @@ public sealed partial class QuestionAnswerer
     }
 
     /// <summary>"show the mapping": the crosswalk of the previous answer's references (of the other side's, when a target is named).</summary>
-    private TurnAnswer MappingOf(ConversationTopic previous, Framework? target)
+    private TurnAnswer MappingOf(ConversationTopic previous, TopicFramework? target)
     {
         // "how does that map to ISO": the mapping of the SOC 2 references onto ISO, so the references to start from are SOC 2's.
-        Framework? from = target switch
+        TopicFramework? from = target switch
         {
-            Framework.Iso => Framework.Soc2,
-            Framework.Soc2 => Framework.Iso,
+            TopicFramework.Iso => TopicFramework.Soc2,
+            TopicFramework.Soc2 => TopicFramework.Iso,
             _ => null,
         };
         var refs = KnownReferences(previous, from);
@@ -172,12 +172,12 @@ public sealed partial class QuestionAnswerer
     private const int MaximumMappedReferences = 3;
 
     /// <summary>The topic's references that are in the catalog, those of <paramref name="wanted"/> first (only those, when there are any).</summary>
-    private List<string> KnownReferences(ConversationTopic previous, Framework? wanted)
+    private List<string> KnownReferences(ConversationTopic previous, TopicFramework? wanted)
     {
         var known = previous.References.Where(r => _kb.Catalog.Find(r) is not null).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (wanted is { } framework)
         {
-            var prefix = framework == Framework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
+            var prefix = framework == TopicFramework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
             var of = known.Where(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)).ToList();
             if (of.Count > 0)
             {
@@ -191,13 +191,13 @@ public sealed partial class QuestionAnswerer
     /// <summary>The name to read "that" as in the topic's framework ("SOC 2", "ISO 27001", or both); null when the topic is about neither.</summary>
     private string? FrameworkOf(ConversationTopic topic) => ScopeOfTopic(topic) switch
     {
-        Scope.Soc2 => FollowUps.NameOf(Framework.Soc2),
-        Scope.Iso => FollowUps.NameOf(Framework.Iso),
-        Scope.Both => $"{FollowUps.NameOf(Framework.Soc2)} and {FollowUps.NameOf(Framework.Iso)}",
+        Scope.Soc2 => FollowUps.NameOf(TopicFramework.Soc2),
+        Scope.Iso => FollowUps.NameOf(TopicFramework.Iso),
+        Scope.Both => $"{FollowUps.NameOf(TopicFramework.Soc2)} and {FollowUps.NameOf(TopicFramework.Iso)}",
         _ => null,
     };
 
-    private static Scope ScopeOf(Framework framework) => framework == Framework.Iso ? Scope.Iso : Scope.Soc2;
+    private static Scope ScopeOf(TopicFramework framework) => framework == TopicFramework.Iso ? Scope.Iso : Scope.Soc2;
 
     /// <summary>What a topic is about: its question's framework words, else its entry's, else its references'.</summary>
     private Scope ScopeOfTopic(ConversationTopic topic) =>

@@ -78,6 +78,23 @@ public sealed class FollowUpConversationTests
     }
 
     [Fact]
+    public async Task The_topic_is_shared_by_two_app_instances_on_PostgreSQL()
+    {
+        await using var harness = await Harness.StartAsync(StoreDescription.PostgreSql, instances: 2);
+        var ada = new TeamsUser("29:ada", "aad-ada", "a:personal-ada", "personal");
+
+        await harness.TeamsSayAsync(ada, First, instance: 0);
+        await using (var db = harness.Db())
+        {
+            await db.WaitForQuestionsAsync(); // a person takes longer than that to type the follow-up
+        }
+
+        var followUp = await harness.TeamsSayAsync(ada, FollowUp, instance: 1);
+
+        Assert.Contains(Titles.Value.Iso, followUp, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task In_a_Teams_channel_another_person_is_not_bent_by_the_first_persons_topic_nor_another_thread()
     {
         await using var harness = await Harness.StartAsync(StoreDescription.Sqlite);
@@ -149,13 +166,13 @@ public sealed class FollowUpConversationTests
         private readonly string _data = Directory.CreateTempSubdirectory("cc-followup-").FullName;
         private TestPostgres? _postgres;
         private WireMockServer _slack = null!;
-        private ComplianceApp _app = null!;
-        private HttpClient _client = null!;
+        private readonly List<ComplianceApp> _apps = [];
+        private readonly List<HttpClient> _clients = [];
         private int _ids;
 
         public BotFrameworkFakes Fakes { get; } = new();
 
-        public static async Task<Harness> StartAsync(string store, string? window = null)
+        public static async Task<Harness> StartAsync(string store, string? window = null, int instances = 1)
         {
             var harness = new Harness();
             var settings = harness.Fakes.Settings();
@@ -179,13 +196,20 @@ public sealed class FollowUpConversationTests
             settings["SLACK_BOT_TOKEN"] = "test-bot-token";
             settings["SLACK_SIGNING_SECRET"] = Secret;
             settings["Slack:ApiBaseUrl"] = $"{LoopbackWireMock.Url(harness._slack)}/api/";
-            harness._app = new ComplianceApp(settings);
-            harness._client = harness._app.CreateClient();
+            // users.info is asked once per new Slack user; on a loaded test machine its first call can outlast the 2 s default.
+            settings["Slack:IdentityTimeout"] = "00:00:30";
+            for (var i = 0; i < instances; i++)
+            {
+                var app = new ComplianceApp(settings);
+                harness._apps.Add(app);
+                harness._clients.Add(app.CreateClient());
+            }
+
             return harness;
         }
 
         /// <summary>Says <paramref name="text"/> in Teams; returns the bot's reply (the body sent to the connector).</summary>
-        public async Task<string> TeamsSayAsync(TeamsUser user, string text)
+        public async Task<string> TeamsSayAsync(TeamsUser user, string text, int instance = 0)
         {
             var before = Fakes.ConnectorCalls().Count;
             var activity = new JsonObject
@@ -205,7 +229,7 @@ public sealed class FollowUpConversationTests
                 Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Fakes.Token());
-            var response = await _client.SendAsync(request);
+            var response = await _clients[instance].SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var calls = Fakes.ConnectorCalls();
             Assert.Equal(before + 1, calls.Count);
@@ -250,7 +274,7 @@ public sealed class FollowUpConversationTests
                 .Select(e => e.RequestMessage.Body!).Where(b => (string?)JsonNode.Parse(b)!["channel"] == channel),
         ];
 
-        public ComplianceDbContext Db() => _app.Services.CreateScope().ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        public ComplianceDbContext Db() => _apps[0].Services.CreateScope().ServiceProvider.GetRequiredService<ComplianceDbContext>();
 
         private async Task<HttpResponseMessage> SlackAsync(string path, string body, string contentType)
         {
@@ -260,13 +284,17 @@ public sealed class FollowUpConversationTests
             var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             request.Headers.Add("X-Slack-Request-Timestamp", ts);
             request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(Secret, ts, bytes));
-            return await _client.SendAsync(request);
+            return await _clients[0].SendAsync(request);
         }
 
         public async ValueTask DisposeAsync()
         {
-            _client.Dispose();
-            await _app.DisposeAsync();
+            _clients.ForEach(c => c.Dispose());
+            foreach (var app in _apps)
+            {
+                await app.DisposeAsync();
+            }
+
             _slack.Stop();
             _slack.Dispose();
             Fakes.Dispose();
