@@ -23,6 +23,11 @@ internal sealed record ChatUser(Platform Platform, string UserId, string? Name, 
 /// <param name="Verb">The card action's verb.</param>
 /// <param name="Data">The card action's data and inputs.</param>
 /// <param name="MessageId">For a card action, the message the card is in (Teams activity id, Slack ts), when known.</param>
+/// <param name="Thread">
+/// The thread within the conversation where the platform has threads the conversation reference does not tell apart
+/// (Slack: the thread the answer goes to in a channel); null for the conversation as a whole (a Teams conversation id
+/// already names its thread, a Slack DM is one thread).
+/// </param>
 internal sealed record ChatEvent(
     ChatEventKind Kind,
     ChatUser User,
@@ -30,7 +35,8 @@ internal sealed record ChatEvent(
     string? Text = null,
     string? Verb = null,
     IReadOnlyDictionary<string, string>? Data = null,
-    string? MessageId = null)
+    string? MessageId = null,
+    string? Thread = null)
 {
     public string? Value(string key) => Data is not null && Data.TryGetValue(key, out var value) ? value : null;
 }

@@ -39,6 +39,8 @@ internal sealed partial class ConversationService(
 
     private OutboxConversation Outbox => field ??= services.GetRequiredService<OutboxConversation>();
 
+    private TopicMemory Topics => field ??= services.GetRequiredService<TopicMemory>();
+
     private const int MaximumAnswerLength = 4000;
 
     /// <summary>The polite refusal of text no store can keep.</summary>
@@ -162,11 +164,19 @@ internal sealed partial class ConversationService(
             return new TextReply("You're asking faster than I can keep up with. Please wait a minute and ask again.");
         }
 
-        var answer = answerer.Answer(text);
+        // Only a question that may be a follow-up looks for the last topic: one that stands on its own needs no database trip.
+        var key = TopicMemory.KeyOf(chat);
+        var previous = QuestionAnswerer.MayFollowUp(text) ? await Topics.RecallAsync(key, cancellationToken) : null;
+        var turn = answerer.Answer(text, previous);
+        var answer = turn.Answer;
 
         var question = QuestionLog.Create(text, answer, chat.User.Platform, askedBy, chat.ConversationReferenceId, time.GetUtcNow());
+        question.FollowUpKey = key;
+        question.Topic = turn.Topic?.Serialize();
         questions.Enqueue(question);
-        return new CardReply(QuestionCards.Answer(answer, question.Id));
+        return turn.FollowUp == FollowUpKind.NoTopic
+            ? new TextReply(answer.Text) // a hint, not an answer: nothing to pass to the compliance team
+            : new CardReply(QuestionCards.Answer(answer, question.Id));
     }
 
     /// <summary>

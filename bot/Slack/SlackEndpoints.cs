@@ -249,7 +249,10 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
             return;
         }
 
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text), cancellationToken);
+        // In a channel the answer goes into the message's thread (a top-level mention starts one): that thread is the
+        // conversation a follow-up belongs to.
+        var thread = isDirect ? null : SlackInbound.Text(slackEvent, "thread_ts") ?? SlackInbound.Text(slackEvent, "ts");
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text, Thread: thread), cancellationToken);
         if (Render(reply) is { } message)
         {
             await Slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);

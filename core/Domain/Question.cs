@@ -34,6 +34,15 @@ public sealed class Question
 
     public double Confidence { get; set; }
 
+    /// <summary>
+    /// Whose conversation turn this was: a hash of the platform, the asker's platform id, the conversation and the thread,
+    /// so a follow-up finds the topic of the same person in the same thread and nobody else's (no platform id is kept).
+    /// </summary>
+    public string? FollowUpKey { get; set; }
+
+    /// <summary>What the answer was about (<c>ConversationTopic</c>, stored form), for a follow-up within a few minutes; null when it abstained.</summary>
+    public string? Topic { get; set; }
+
     public DateTimeOffset? HandedOffAt { get; set; }
 
     public string? Answer { get; set; }

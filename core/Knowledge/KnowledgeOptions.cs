@@ -17,6 +17,12 @@ public sealed class KnowledgeOptions
     [Range(0, 1_000_000)]
     public int RememberedAnswers { get; set; } = QuestionAnswerer.DefaultRememberedAnswers;
 
+    /// <summary>How long the topic of a person's last answer in a thread is remembered for a follow-up ("and for ISO?").</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan FollowUpWindow { get; set; } = DefaultFollowUpWindow;
+
+    public static readonly TimeSpan DefaultFollowUpWindow = TimeSpan.FromMinutes(10);
+
     /// <summary>Finds the knowledge folder: the configured path, else the nearest <c>knowledge/</c> above any of <paramref name="startFolders"/>.</summary>
     public string Resolve(params string[] startFolders)
     {

@@ -146,7 +146,11 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         modelBuilder.Entity<Question>(e =>
         {
             e.Property(q => q.Text).HasMaxLength(4000);
+            e.Property(q => q.FollowUpKey).HasMaxLength(64);
+            e.Property(q => q.Topic).HasMaxLength(Knowledge.ConversationTopic.MaximumStoredLength);
             e.HasIndex(q => new { q.Status, q.AskedAt });
+            // A follow-up looks up the latest turn of one person in one thread.
+            e.HasIndex(q => new { q.FollowUpKey, q.AskedAt });
         });
 
         modelBuilder.Entity<ChannelSubscription>(e =>

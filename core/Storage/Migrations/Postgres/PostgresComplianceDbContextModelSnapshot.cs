@@ -830,6 +830,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<string>("EntryId")
                         .HasColumnType("text");
 
+                    b.Property<string>("FollowUpKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<DateTimeOffset?>("HandedOffAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -841,7 +845,13 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
+                    b.Property<string>("Topic")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("FollowUpKey", "AskedAt");
 
                     b.HasIndex("Status", "AskedAt");
 

@@ -824,6 +824,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<string>("EntryId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("FollowUpKey")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("HandedOffAt")
                         .HasColumnType("INTEGER");
 
@@ -835,7 +839,13 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Topic")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
+
+                    b.HasIndex("FollowUpKey", "AskedAt");
 
                     b.HasIndex("Status", "AskedAt");
 

@@ -1,0 +1,195 @@
+using System.Text.RegularExpressions;
+
+namespace ChatCompliance.Core.Knowledge;
+
+/// <summary>The framework a follow-up asks about (not <c>Domain.Framework</c>, an audit's framework).</summary>
+internal enum TopicFramework
+{
+    Soc2,
+    Iso,
+}
+
+/// <summary>What a question is, read as a possible follow-up: its kind and, when it names one, the framework or variant it asks for.</summary>
+internal readonly record struct FollowUp(FollowUpKind Kind, TopicFramework? Target = null, string? Variant = null);
+
+/// <summary>
+/// Reads follow-ups ("and for ISO?", "what about type 1?", "which clause is that?", "show the mapping", "how long does
+/// that take?") and rewrites the remembered topic's question for them. Only text work lives here: which entry answers
+/// is always left to the engine, so a follow-up is found the way any question is (no table of entry pairs).
+/// A question that says what it is about is never a follow-up: the patterns below are whole short phrases, or
+/// questions whose only subject is "that"/"it".
+/// </summary>
+internal static partial class FollowUps
+{
+    /// <summary>Longer than this, a question with "it" or "that" in it is taken to stand on its own.</summary>
+    private const int MaximumPronounWords = 9;
+
+    /// <summary>Longer than this, a question is never a follow-up (and is not worth matching patterns against).</summary>
+    private const int MaximumFollowUpLength = 200;
+
+    public static FollowUp Classify(string question)
+    {
+        if (question.Length > MaximumFollowUpLength)
+        {
+            return new(FollowUpKind.None);
+        }
+
+        var text = Normalise(question);
+        if (text.Length == 0)
+        {
+            return new(FollowUpKind.None);
+        }
+
+        if (OtherFrameworkPhrase().Match(text) is { Success: true } other)
+        {
+            return new(FollowUpKind.OtherFramework, FrameworkOf(other.Groups["fw"].Value));
+        }
+
+        if (VariantPhrase().Match(text) is { Success: true } variant)
+        {
+            return new(FollowUpKind.Variant, Variant: CanonicalVariant(variant.Groups["v"].Value));
+        }
+
+        if (ReferencesPhrase().IsMatch(text))
+        {
+            return new(FollowUpKind.References, ReferenceWord().Match(text) is { Success: true } word ? KindOfReference(word.Value) : null);
+        }
+
+        if (MappingPhrase().IsMatch(text))
+        {
+            var to = MappingTarget().Match(text);
+            return new(FollowUpKind.Mapping, to.Success ? FrameworkOf(to.Groups["fw"].Value) : null);
+        }
+
+        if (Pronoun().IsMatch(text) && !AnyFramework().IsMatch(text) && !CatalogId().IsMatch(text)
+            && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaximumPronounWords)
+        {
+            return new(FollowUpKind.SameFramework);
+        }
+
+        return new(FollowUpKind.None);
+    }
+
+    /// <summary>The question with its framework words swapped for <paramref name="target"/>'s, or the target named when it names none.</summary>
+    public static string Swap(string subject, TopicFramework target)
+    {
+        var swapped = target == TopicFramework.Iso
+            ? SwapTerms(subject, SocToIso)
+            : SwapTerms(subject, IsoToSoc);
+        return swapped == subject && !AnyFramework().IsMatch(subject.ToLowerInvariant())
+            ? $"{subject.TrimEnd('?', ' ', '.', '!')} for {NameOf(target)}"
+            : swapped;
+    }
+
+    /// <summary>The question with its variant (Type 1/2, Stage 1/2) replaced by <paramref name="variant"/>, or with it added.</summary>
+    public static string WithVariant(string subject, string variant)
+    {
+        var replaced = VariantWords().Replace(subject, variant, 1);
+        return replaced != subject ? replaced : $"{subject.TrimEnd('?', ' ', '.', '!')} {variant}";
+    }
+
+    /// <summary>"how long does that take?" about SOC 2: "how long does SOC 2 take?".</summary>
+    public static string Resolve(string question, string framework) => Pronoun().Replace(question, framework, 1);
+
+    public static string NameOf(TopicFramework framework) => framework == TopicFramework.Iso ? "ISO 27001" : "SOC 2";
+
+    /// <summary>Framework words and their counterpart, longest first: a vocabulary of the two frameworks, not of our entries.</summary>
+    private static readonly (Regex From, string To)[] SocToIso =
+    [
+        (new(@"\btrust services? criteria\b|\btsc\b", RegexOptions.IgnoreCase), "Annex A controls"),
+        (new(@"\bsoc\s*-?\s*(?:2|ii|two)\b|\bsoc2\b", RegexOptions.IgnoreCase), "ISO 27001"),
+        (new(@"\b(?:cpa|audit) firms?\b", RegexOptions.IgnoreCase), "certification body"),
+        (new(@"\battestation\b", RegexOptions.IgnoreCase), "certification"),
+        (new(@"\breport\b", RegexOptions.IgnoreCase), "certificate"),
+        (new(@"\btype\s*(?:1|i|one)\b", RegexOptions.IgnoreCase), "stage 1"),
+        (new(@"\btype\s*(?:2|ii|two)\b", RegexOptions.IgnoreCase), "stage 2"),
+        (new(@"\bcriteri(?:on|a)\b", RegexOptions.IgnoreCase), "control"),
+    ];
+
+    private static readonly (Regex From, string To)[] IsoToSoc =
+    [
+        (new(@"\bannex\s*a\s*controls?\b|\bannex\s*a\b", RegexOptions.IgnoreCase), "trust services criteria"),
+        (new(@"\biso(?:/iec)?\s*(?:27001|27k)(?::?\s*2022)?\b|\biso27001\b|\b27001\b|\biso\b", RegexOptions.IgnoreCase), "SOC 2"),
+        (new(@"\b(?:accredited\s+)?certification bod(?:y|ies)\b|\bregistrars?\b", RegexOptions.IgnoreCase), "CPA firm"),
+        (new(@"\bcertificates?\b", RegexOptions.IgnoreCase), "report"),
+        (new(@"\bcertification\b|\bcertified\b", RegexOptions.IgnoreCase), "audit"),
+        (new(@"\bstage\s*(?:1|i|one)\b", RegexOptions.IgnoreCase), "type 1"),
+        (new(@"\bstage\s*(?:2|ii|two)\b", RegexOptions.IgnoreCase), "type 2"),
+        (new(@"\bclauses?\b", RegexOptions.IgnoreCase), "criterion"),
+    ];
+
+    private static string SwapTerms(string text, (Regex From, string To)[] terms)
+    {
+        // One pass per term over the original positions only: a word swapped in is never swapped again.
+        var marked = text;
+        var placeholders = new List<string>();
+        foreach (var (from, to) in terms)
+        {
+            marked = from.Replace(marked, _ =>
+            {
+                placeholders.Add(to);
+                return $"\u0001{placeholders.Count - 1}\u0002";
+            });
+        }
+
+        return Placeholder().Replace(marked, m => placeholders[int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
+    private static string Normalise(string question) =>
+        Spaces().Replace(question.ToLowerInvariant().Replace('’', '\'').Trim().TrimEnd('?', '!', '.', ' '), " ").TrimStart(',', ' ');
+
+    private static TopicFramework FrameworkOf(string word) => word.Contains("soc", StringComparison.OrdinalIgnoreCase) || word.Contains("tsc", StringComparison.Ordinal) || word.Contains("trust", StringComparison.Ordinal)
+        ? TopicFramework.Soc2
+        : TopicFramework.Iso;
+
+    private static TopicFramework? KindOfReference(string word) => word switch
+    {
+        _ when word.StartsWith("criteri", StringComparison.Ordinal) => TopicFramework.Soc2,
+        _ when word.StartsWith("clause", StringComparison.Ordinal) || word.StartsWith("control", StringComparison.Ordinal) || word.StartsWith("annex", StringComparison.Ordinal) => TopicFramework.Iso,
+        _ => null,
+    };
+
+    private static string CanonicalVariant(string variant)
+    {
+        var number = variant.EndsWith("ii", StringComparison.Ordinal) || variant.EndsWith('2') || variant.EndsWith("two", StringComparison.Ordinal) ? "2" : "1";
+        return variant.StartsWith("stage", StringComparison.Ordinal) ? $"stage {number}" : $"type {number}";
+    }
+
+    private const string FrameworkWord = @"iso(?:/iec)?(?:\s*-?\s*(?:27001|27k))?(?::?\s*2022)?|27001|27k|iso27001|soc\s*-?\s*(?:2|ii|two)|soc2|tsc|trust services(?: criteria)?";
+
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|now)[, ]+)?(?:(?:what|how)\s+about\s+|what\s+if\s+it'?s\s+|same\s+(?:for|with)\s+|(?:and\s+)?(?:for|in|with|on|under)\s+)?(?:the\s+|an?\s+)?(?<fw>" + FrameworkWord + @")(?:\s+(?:then|too|instead|side|one|version|equivalent|counterpart|case|please))?$")]
+    private static partial Regex OtherFrameworkPhrase();
+
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|now)[, ]+)?(?:(?:what|how)\s+about\s+|(?:and\s+)?(?:for|with|in)\s+)?(?:(?:a|an|the)\s+)?(?:soc\s*-?\s*2\s+|iso\s*(?:27001)?\s+)?(?<v>type\s*-?\s*(?:1|2|i|ii|one|two)|stage\s*-?\s*(?:1|2|one|two))(?:\s+(?:report|audit|then|too|instead|one|please))?$")]
+    private static partial Regex VariantPhrase();
+
+    [GeneratedRegex(@"^(?:(?:and|so|ok)[, ]+)?(?:(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?|references?|refs?|ids?)\s+(?:is|are|was|were|does|do|covers?|says?)\s+(?:that|this|it|those|these|they)(?:\s+(?:from|in|under|about))?|(?:what'?s|what\s+is|what\s+are|show(?:\s+me)?|give\s+me)\s+the\s+(?:references?|refs?|clauses?|criteri(?:on|a)|controls?|citations?)(?:\s+for\s+(?:that|this|it))?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?)\s+(?:covers?|says?|requires?)\s+(?:that|this|it)|references?|refs?|citations?|which clause|which criterion|which control)$")]
+    private static partial Regex ReferencesPhrase();
+
+    [GeneratedRegex(@"criteri(?:on|a)|clauses?|controls?|annex")]
+    private static partial Regex ReferenceWord();
+
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|now|can you)[, ]+)?(?:show(?:\s+me)?\s+|give\s+me\s+|what'?s\s+|what\s+is\s+)?(?:the\s+)?(?:mappings?|crosswalk)(?:\s+(?:for|of)\s+(?:that|this|it))?(?:\s+(?:to|for|with)\s+(?:the\s+)?(?:" + FrameworkWord + @"))?(?:\s+please)?$|^(?:(?:and|so)[, ]+)?(?:how|what|where)\s+(?:does|do|would)\s+(?:that|this|it|those|these|they)\s+(?:map|maps|line\s+up|correspond|translate)(?:\s+(?:to|onto|with|in)\s+(?:the\s+)?(?:" + FrameworkWord + @"))?(?:\s+side)?$|^(?:map|crosswalk)\s+(?:that|this|it)(?:\s+to\s+(?:" + FrameworkWord + @"))?$")]
+    private static partial Regex MappingPhrase();
+
+    [GeneratedRegex(@"\b(?:to|onto|with|in|for)\s+(?:the\s+)?(?<fw>" + FrameworkWord + @")")]
+    private static partial Regex MappingTarget();
+
+    [GeneratedRegex(@"\b(?:that|this|it|those|these|they|them)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex Pronoun();
+
+    [GeneratedRegex(@"\biso\b|27001|27k|\bsoc\s*-?\s*(?:1|2|3|i|ii|two)\b|\bsoc[123]\b|\btsc\b|trust services|\bannex\b|\baicpa\b|\bisms\b")]
+    private static partial Regex AnyFramework();
+
+    [GeneratedRegex(@"\b(?:cc|a|c|pi|p)\s*\d+\.\d+|\ba\.\d+\.\d+|\bclause\s+\d+")]
+    private static partial Regex CatalogId();
+
+    [GeneratedRegex(@"\b(?:type|stage)\s*-?\s*(?:1|2|i|ii|one|two)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex VariantWords();
+
+    [GeneratedRegex(@"\u0001(\d+)\u0002")]
+    private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+}

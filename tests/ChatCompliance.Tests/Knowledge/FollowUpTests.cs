@@ -1,0 +1,187 @@
+using ChatCompliance.Core.Knowledge;
+
+namespace ChatCompliance.Tests.Knowledge;
+
+/// <summary>The engine given the previous turn's topic: each kind of follow-up, questions that stand alone, and no topic.</summary>
+public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<KnowledgeFixture>
+{
+    private QuestionAnswerer Answerer => fixture.Answerer;
+
+    /// <summary>Asks the questions in turn, each with the topic the one before returned; returns every turn.</summary>
+    private List<TurnAnswer> Converse(params string[] questions)
+    {
+        var turns = new List<TurnAnswer>();
+        ConversationTopic? topic = null;
+        foreach (var question in questions)
+        {
+            var turn = Answerer.Answer(question, topic);
+            turns.Add(turn);
+            topic = turn.Topic;
+        }
+
+        return turns;
+    }
+
+    [Theory]
+    [InlineData("how long does a soc 2 audit take", "soc2-how-long-does-it-take", "and for ISO?", "iso27001-certification-timeline")]
+    [InlineData("how long does a soc 2 audit take", "soc2-how-long-does-it-take", "what about iso 27001", "iso27001-certification-timeline")]
+    [InlineData("who does the soc 2 audit", "soc2-who-performs-the-audit", "and for ISO?", "iso27001-certification-bodies-and-accreditation")]
+    [InlineData("how long does iso 27001 certification take", "iso27001-certification-timeline", "and soc 2?", "soc2-how-long-does-it-take")]
+    [InlineData("who can certify us for iso 27001", "iso27001-certification-bodies-and-accreditation", "what about soc2", "soc2-who-performs-the-audit")]
+    [InlineData("how much does soc 2 cost", "soc2-cost-drivers", "and for iso 27001?", "iso27001-cost-drivers")]
+    public void Other_framework_answers_the_same_topic_for_the_other_framework(string first, string firstEntry, string followUp, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(firstEntry, turns[0].Answer.EntryId);
+        Assert.Equal(FollowUpKind.None, turns[0].FollowUp);
+        Assert.Equal(FollowUpKind.OtherFramework, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Fact]
+    public void Other_framework_generalises_a_SOC_2_topic_never_comes_back_as_another_SOC_2_entry()
+    {
+        // Every SOC 2 entry, asked by its title, then "and for ISO?": an ISO or neutral entry, the crosswalk, or an honest
+        // "I don't know", never a SOC 2 answer dressed as the ISO one.
+        var wrong = new List<string>();
+        foreach (var entry in fixture.KnowledgeBase.Entries.Where(e => e.Id.StartsWith("soc2-", StringComparison.Ordinal)))
+        {
+            var turns = Converse(entry.Title, "and for ISO?");
+            var answer = turns[1].Answer;
+            if (answer.EntryId is { } id && id.StartsWith("soc2-", StringComparison.Ordinal))
+            {
+                wrong.Add($"{entry.Id} -> {id}");
+            }
+        }
+
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public void Variant_changes_the_type_and_keeps_the_topic()
+    {
+        var turns = Converse("how long is the soc 2 type 2 observation period", "what about type 1?", "and type 2?");
+
+        Assert.Equal(FollowUpKind.Variant, turns[1].FollowUp);
+        Assert.Contains("type 1", turns[1].Topic!.Subject, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("type 2", turns[1].Topic!.Subject, StringComparison.OrdinalIgnoreCase);
+        Assert.False(turns[1].Answer.Abstained);
+        Assert.Equal(FollowUpKind.Variant, turns[2].FollowUp);
+        Assert.Contains("type 2", turns[2].Topic!.Subject, StringComparison.OrdinalIgnoreCase);
+        Assert.False(turns[2].Answer.Abstained);
+    }
+
+    [Theory]
+    [InlineData("how long does a soc 2 audit take", "which criterion is that?", "SOC2:")]
+    [InlineData("how long does iso 27001 certification take", "which clause is that?", "ISO27001:")]
+    [InlineData("how long does iso 27001 certification take", "what's the reference", "ISO27001:")]
+    public void References_are_the_previous_answers_references(string first, string followUp, string prefix)
+    {
+        var turns = Converse(first, followUp);
+        var cited = turns[0].Answer.References.Select(r => r.Ref).Where(r => r.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+
+        Assert.Equal(FollowUpKind.References, turns[1].FollowUp);
+        Assert.Equal(AnswerKind.Catalog, turns[1].Answer.Kind);
+        Assert.NotEmpty(cited);
+        Assert.All(cited, r => Assert.Contains(r, turns[1].Answer.References.Select(c => c.Ref)));
+        // The topic stays the first question's: "and for ISO?" after "which clause is that?" is still about it.
+        Assert.Equal(turns[0].Topic, turns[1].Topic);
+    }
+
+    [Theory]
+    [InlineData("show the mapping")]
+    [InlineData("how does that map to iso")]
+    [InlineData("crosswalk?")]
+    public void Mapping_is_the_crosswalk_of_the_previous_answers_references(string followUp)
+    {
+        var turns = Converse("who does the soc 2 audit", followUp);
+
+        Assert.Equal(FollowUpKind.Mapping, turns[1].FollowUp);
+        Assert.Equal(AnswerKind.Crosswalk, turns[1].Answer.Kind);
+        Assert.Contains("SOC2:CC4.1", turns[1].Answer.References.Select(r => r.Ref));
+        Assert.Contains(turns[1].Answer.References, r => r.Ref.StartsWith("ISO27001:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("is soc 2 a certification", "who does that audit?", "soc2-who-performs-the-audit")]
+    [InlineData("is soc 2 a certification", "how long does that take?", "soc2-how-long-does-it-take")]
+    [InlineData("is soc 2 a certification", "how much does it cost?", "soc2-cost-drivers")]
+    [InlineData("what is iso 27001", "how long does that take?", "iso27001-certification-timeline")]
+    [InlineData("what is iso 27001", "how much does it cost?", "iso27001-cost-drivers")]
+    public void That_and_it_are_read_as_the_previous_topics_framework(string first, string followUp, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(FollowUpKind.SameFramework, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Theory]
+    [InlineData("how long does iso 27001 certification take", "iso27001-certification-timeline")]
+    [InlineData("is soc2 a certification", "soc2-is-not-a-certification")]
+    [InlineData("what is CC6.1", null)]
+    public void A_question_that_stands_on_its_own_is_not_bent_by_the_topic(string question, string? entry)
+    {
+        var alone = Answerer.Answer(question);
+        var turns = Converse("how much does soc 2 cost", question);
+
+        Assert.Equal(FollowUpKind.None, turns[1].FollowUp);
+        Assert.Same(alone, turns[1].Answer);
+        Assert.Equal(entry, turns[1].Answer.EntryId);
+    }
+
+    [Theory]
+    [InlineData("and for ISO?")]
+    [InlineData("what about type 1?")]
+    [InlineData("which clause is that?")]
+    [InlineData("show the mapping")]
+    public void A_follow_up_with_nothing_remembered_asks_what_we_are_talking_about(string followUp)
+    {
+        var turn = Answerer.Answer(followUp, null);
+
+        Assert.Equal(FollowUpKind.NoTopic, turn.FollowUp);
+        Assert.Contains("What are we talking about?", turn.Answer.Text, StringComparison.Ordinal);
+        Assert.Null(turn.Topic);
+    }
+
+    [Fact]
+    public void That_with_nothing_remembered_gets_the_normal_answer()
+    {
+        var turn = Answerer.Answer("how long does that take?", null);
+
+        Assert.Equal(FollowUpKind.None, turn.FollowUp);
+        Assert.Same(Answerer.Answer("how long does that take?"), turn.Answer);
+    }
+
+    [Fact]
+    public void An_abstained_answer_leaves_nothing_to_remember()
+    {
+        var turn = Answerer.Answer("what's the weather in Lisbon tomorrow", null);
+
+        Assert.True(turn.Answer.Abstained);
+        Assert.Null(turn.Topic);
+    }
+
+    [Fact]
+    public void Hostile_topics_and_follow_ups_never_throw_and_never_bend_a_long_question()
+    {
+        var topic = new ConversationTopic(new string('x', 5000), "no-such-entry", ["SOC2:ZZ9.9", "<script>", new string('A', 300)]);
+        var stored = topic.Serialize();
+
+        Assert.True(stored.Length <= ConversationTopic.MaximumStoredLength);
+        Assert.NotNull(ConversationTopic.Parse(stored));
+        Assert.Null(ConversationTopic.Parse("{not json"));
+        Assert.Null(ConversationTopic.Parse("""{"subject":""}"""));
+        Assert.Null(ConversationTopic.Parse(new string('[', 3000)));
+        Assert.Null(ConversationTopic.Parse(null));
+        foreach (var followUp in new[] { "and for ISO?", "what about type 2?", "which clause is that?", "show the mapping", "how long does that take?" })
+        {
+            Assert.NotNull(Answerer.Answer(followUp, topic).Answer.Text);
+        }
+
+        var longQuestion = "and for ISO? " + new string('y', 10_000);
+        Assert.Equal(FollowUpKind.None, Answerer.Answer(longQuestion, topic).FollowUp);
+        Assert.False(QuestionAnswerer.MayFollowUp(longQuestion));
+    }
+}
