@@ -31,6 +31,9 @@ public static partial class KnowledgeExtensions
             var options = services.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
             return new QuestionAnswerer(services.GetRequiredService<KnowledgeBase>(), options.AbstainBelow, options.RememberedAnswers);
         });
+        // The curation loop: the files plus the approved drafts (the conversation answers from this), and the drafts' decisions.
+        builder.Services.AddSingleton<Curation.CuratedKnowledge>();
+        builder.Services.AddScoped<Curation.KnowledgeDrafts>();
         return builder;
     }
 
