@@ -1,0 +1,64 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace ChatCompliance.Core.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class CurationKnowledgeDrafts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "KnowledgeDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 3000, nullable: false),
+                    Phrasings = table.Column<string>(type: "TEXT", maxLength: 3000, nullable: false),
+                    References = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    SourceTitle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SourceUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    AuthorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    QuestionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReviewedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RejectionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnowledgeDrafts", x => x.Id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_EntryId",
+                table: "KnowledgeDrafts",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_QuestionId",
+                table: "KnowledgeDrafts",
+                column: "QuestionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_Status",
+                table: "KnowledgeDrafts",
+                column: "Status");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "KnowledgeDrafts");
+        }
+    }
+}
