@@ -31,8 +31,14 @@ public static partial class KnowledgeExtensions
             var options = services.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
             return new QuestionAnswerer(services.GetRequiredService<KnowledgeBase>(), options.AbstainBelow, options.RememberedAnswers);
         });
-        // The curation loop: the files plus the approved drafts (the conversation answers from this), and the drafts' decisions.
+        // The files plus the approved drafts: what the conversation answers from.
         builder.Services.AddSingleton<Curation.CuratedKnowledge>();
+        return builder;
+    }
+
+    /// <summary>The curation loop's decisions on drafts; needs <c>AddKnowledgeBase</c>, <c>AddStorage</c> and <c>AddAuditTrail</c>.</summary>
+    public static IHostApplicationBuilder AddCuration(this IHostApplicationBuilder builder)
+    {
         builder.Services.AddScoped<Curation.KnowledgeDrafts>();
         return builder;
     }
