@@ -104,7 +104,7 @@ public abstract class DraftApiTests(AdminApiFixture fixture, EntraFakes entra) :
         employee.Roles = PersonRoles.Employee;
         await fixture.DbAsync(async db => { db.People.Add(employee); return await db.SaveChangesAsync(); });
         Assert.Equal(HttpStatusCode.Forbidden, (await As(employee).PostAsJsonAsync(url + "/approve", new { })).StatusCode);
-        var key = await fixture.ClientAsync(ApiKeyRole.Lead);
+        var key = await fixture.ClientAsync(ApiKeyRole.ComplianceLead);
         var noPerson = await AssertProblemAsync(await key.PostAsJsonAsync(url + "/approve", new { }), HttpStatusCode.Forbidden);
         Assert.Contains("needs a person", noPerson.GetProperty("detail").GetString(), StringComparison.Ordinal);
 
