@@ -311,8 +311,8 @@ internal sealed partial class ConversationService(
         await db.SaveChangesAsync(cancellationToken);
         outbox.Nudge();
 
-        // The lead may turn the answer into a knowledge-base draft in one click (the curation loop).
-        return new CardReply(DraftCards.AnswerSent(question.Id));
+        // The lead's question card becomes the confirmation, from which the answer turns into a knowledge-base draft in one click.
+        return new CardReply(DraftCards.AnswerSent(question.Id), ReplacesCard: true);
     }
 
     private async Task<Guid?> PersonIdAsync(ChatUser user, CancellationToken cancellationToken)

@@ -113,12 +113,13 @@ public abstract class CurationChatTests(ITestStore store) : IAsyncLifetime
         var questionId = await QuestionIdAsync();
 
         Assert.Equal(HttpStatusCode.OK, await _chat.SlackClickAsync(SlackLou, SlackAction("qa.answer", ("question", questionId.ToString())), ("answer", TeamAnswer)));
-        var sent = (await ChatHarness.WaitForAsync(() => Posted(SlackLou, "Save as draft"), 1))[^1];
+        var sent = (await ChatHarness.WaitForAsync(() => Updated(SlackLou, "Save as draft"), 1))[^1];
         Assert.Equal(HttpStatusCode.OK, await _chat.SlackClickAsync(SlackLou, SlackButton(sent, "Save as draft")));
         await ChatHarness.WaitForAsync(() => Updated(SlackLou, "Saved as draft"), 1);
 
         // Lena edits it (phrasings one a line) before approving it.
-        var list = await _chat.SlackSayAsync(SlackLena, "kb drafts");
+        await _chat.SlackSayAsync(SlackLena, "kb drafts");
+        var list = (await ChatHarness.WaitForAsync(() => Posted(SlackLena, "waiting for review"), 1))[^1]; // the hand-off card may arrive in between
         Assert.Equal(HttpStatusCode.OK, await _chat.SlackClickAsync(SlackLena, SlackButton(list, "Edit")));
         var form = (await ChatHarness.WaitForAsync(() => Updated(SlackLena, "Edit draft"), 1))[^1];
         Assert.Contains(form["blocks"]!.AsArray(), b => (string?)b?["element"]?["initial_value"] == TeamAnswer);
