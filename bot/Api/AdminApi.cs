@@ -4,6 +4,7 @@ using ChatCompliance.Bot.Api.Auth;
 using ChatCompliance.Bot.Api.Controls;
 using ChatCompliance.Bot.Api.Evidence;
 using ChatCompliance.Bot.Api.Jobs;
+using ChatCompliance.Bot.Api.Knowledge;
 using ChatCompliance.Bot.Api.People;
 using ChatCompliance.Bot.Api.Reviews;
 using ChatCompliance.Bot.Api.Tasks;
@@ -103,6 +104,7 @@ internal static partial class AdminApi
         api.MapReviewDecisionsApi();
         api.MapEvidenceExportApi();
         api.MapApiKeysApi();
+        api.MapDraftsApi();
         return endpoints;
     }
 

@@ -12,6 +12,7 @@ using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Questions;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Tasks;
+using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Bot.Cli;
 
@@ -52,7 +53,10 @@ internal static partial class CommandLine
         var folder = new Argument<string?>("folder") { Description = "The knowledge/ folder (default: the nearest one)", Arity = ArgumentArity.ZeroOrOne };
         var check = new Command("check", "Validate the knowledge base; exits 1 on any problem") { folder };
         check.SetAction((result, _) => FailPolitelyAsync(() => Task.FromResult(Check(result.GetValue(folder)))));
-        var kb = new Command("kb", "Knowledge-base tools") { check };
+        var exportFolder = new Argument<string?>("folder") { Description = "The knowledge/ folder to write entries/<id>.md into (default: the nearest one)", Arity = ArgumentArity.ZeroOrOne };
+        var exportDrafts = new Command("export-drafts", "Write the approved knowledge-base drafts as entry files; says what kb check still needs of each") { exportFolder };
+        exportDrafts.SetAction((result, cancellationToken) => FailPolitelyAsync(() => ExportDraftsAsync(result.GetValue(exportFolder), cancellationToken)));
+        var kb = new Command("kb", "Knowledge-base tools") { check, exportDrafts };
 
         // Required-ness is checked by the verb itself, so a missing option is exit code 2 with one line, like a bad one.
         var appId = new Option<string?>("--app-id") { Description = "The bot's Microsoft App ID (a GUID): the app's id and its bot's botId" };
@@ -164,6 +168,33 @@ internal static partial class CommandLine
 
         Console.WriteLine($"{folder}: {kb.Entries.Count} entries, {kb.Catalog.Items.Count} catalog items, {kb.Catalog.Crosswalk.Count} crosswalk pairs, {problems.Count} problem(s)");
         return problems.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// <c>kb export-drafts</c>: every approved draft becomes <c>entries/&lt;id&gt;.md</c> (an existing file is left alone).
+    /// A draft is written as it is; what <c>kb check</c> still needs before the file can be committed (four phrasings, a
+    /// catalog reference, the primary source's address) is listed on standard error, and the exit code is 1 while any is missing.
+    /// </summary>
+    private static async Task<int> ExportDraftsAsync(string? path, CancellationToken cancellationToken)
+    {
+        var folder = new KnowledgeOptions { Path = path }.Resolve(Directory.GetCurrentDirectory(), AppContext.BaseDirectory);
+        using var host = await StoreHostAsync(controls: false, cancellationToken);
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var approved = await db.KnowledgeDrafts.AsNoTracking().Where(d => d.Status == DraftStatus.Approved).ToListAsync(cancellationToken);
+        var exported = Core.Curation.DraftExport.Write(approved.OrderBy(d => d.EntryId, StringComparer.Ordinal), folder);
+        foreach (var draft in exported)
+        {
+            Console.WriteLine($"{(draft.Written ? "wrote" : "kept (already there)")} {draft.File}");
+            foreach (var missing in draft.Missing)
+            {
+                await Console.Error.WriteLineAsync($"todo: entries/{draft.EntryId}.md: {missing}");
+            }
+        }
+
+        var incomplete = exported.Count(d => d.Missing.Count > 0);
+        Console.WriteLine($"{folder}: {exported.Count} approved draft(s), {exported.Count(d => d.Written)} written, {incomplete} still need something before kb check accepts them");
+        return incomplete == 0 ? 0 : 1;
     }
 
     private static async Task<int> PackAsync(string? appId, string? host, string output, CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<SubscriptionConversation>();
         builder.Services.AddScoped<AuditConversation>();
         builder.Services.AddScoped<JobConversation>();
+        builder.Services.AddScoped<DraftConversation>();
         builder.Services.AddScoped<Jobs.Tasks.ITaskAssignmentNotifier>(services => services.GetRequiredService<TaskConversation>());
         builder.Services.AddScoped<OutboxConversation>();
         builder.Services.AddScoped<ProactiveMessenger>();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Curation;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
 using ChatCompliance.Core.Outbox;
@@ -17,7 +18,7 @@ namespace ChatCompliance.Bot.Conversation;
 /// </summary>
 internal sealed partial class ConversationService(
     ComplianceDbContext db,
-    QuestionAnswerer answerer,
+    CuratedKnowledge knowledge,
     QuestionWriter questions,
     KnownConversations known,
     OutboxSignal outbox,
@@ -40,6 +41,7 @@ internal sealed partial class ConversationService(
     private OutboxConversation Outbox => field ??= services.GetRequiredService<OutboxConversation>();
 
     private TopicMemory Topics => field ??= services.GetRequiredService<TopicMemory>();
+    private DraftConversation Drafts => field ??= services.GetRequiredService<DraftConversation>();
 
     private const int MaximumAnswerLength = 4000;
 
@@ -143,6 +145,11 @@ internal sealed partial class ConversationService(
             return await Subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
         }
 
+        if (DraftConversation.IsCommand(command))
+        {
+            return await Drafts.ListAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+        }
+
         if (command is QuestionCards.MoreCommand or "show all" or "show more")
         {
             return await MoreAsync(chat, cancellationToken);
@@ -164,6 +171,8 @@ internal sealed partial class ConversationService(
             return new TextReply("You're asking faster than I can keep up with. Please wait a minute and ask again.");
         }
 
+        // The knowledge version stamp is read on every question: a draft approved on any instance answers from the next question on.
+        var answerer = await knowledge.RefreshAsync(db, cancellationToken);
         // Only a question that may be a follow-up looks for the last topic: one that stands on its own needs no database trip.
         var key = TopicMemory.KeyOf(chat);
         var previous = QuestionAnswerer.MayFollowUp(text) ? await Topics.RecallAsync(key, cancellationToken) : null;
@@ -200,6 +209,7 @@ internal sealed partial class ConversationService(
             return new TextReply("There's nothing to show more of yet: ask me a question first.");
         }
 
+        var answerer = await knowledge.RefreshAsync(db, cancellationToken);
         return answerer.AnswerInFull(answerer.Answer(last).Shortened) is { } full
             ? new CardReply(QuestionCards.Answer(full))
             : new TextReply("My last answer here already showed everything. Ask another question, or type **help** to see what I can do.");
@@ -211,10 +221,10 @@ internal sealed partial class ConversationService(
         {
             case CardVerbs.Help:
                 return new CardReply(QuestionCards.Help());
-            case CardVerbs.QaRelated when chat.Value(CardDataKeys.Entry) is { } entryId && answerer.KnowledgeBase.ById.TryGetValue(entryId, out var entry):
+            case CardVerbs.QaRelated when chat.Value(CardDataKeys.Entry) is { } entryId && knowledge.Current.KnowledgeBase.ById.TryGetValue(entryId, out var entry):
                 return await AnswerAsync(chat, entry.Title, cancellationToken);
             case CardVerbs.QaMore:
-                return answerer.AnswerInFull(chat.Value(CardDataKeys.Reference)) is { } full
+                return knowledge.Current.AnswerInFull(chat.Value(CardDataKeys.Reference)) is { } full
                     ? new CardReply(QuestionCards.Answer(full))
                     : new TextReply("Sorry, I can't find that list any more. Ask the question again to see it.");
             case CardVerbs.QaHandOff when Guid.TryParse(chat.Value(CardDataKeys.Question), out var questionId):
@@ -223,6 +233,8 @@ internal sealed partial class ConversationService(
                 return await AnswerHandedOffAsync(chat, answeredId, chat.Value(CardDataKeys.Answer), cancellationToken);
             case { } verb when verb.StartsWith("task.", StringComparison.Ordinal):
                 return await Tasks.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
+            case { } verb when verb.StartsWith("kb.", StringComparison.Ordinal):
+                return await Drafts.OnActionAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             case CardVerbs.OutboxResend:
                 return await Outbox.ResendAsync(chat, await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
             case { } verb when verb.StartsWith("review.", StringComparison.Ordinal):
@@ -308,7 +320,8 @@ internal sealed partial class ConversationService(
         await db.SaveChangesAsync(cancellationToken);
         outbox.Nudge();
 
-        return new TextReply("Thanks: your answer was sent to the person who asked.");
+        // The lead's question card becomes the confirmation, from which the answer turns into a knowledge-base draft in one click.
+        return new CardReply(DraftCards.AnswerSent(question.Id), ReplacesCard: true);
     }
 
     private async Task<Guid?> PersonIdAsync(ChatUser user, CancellationToken cancellationToken)

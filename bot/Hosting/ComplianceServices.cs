@@ -30,6 +30,9 @@ internal static class ComplianceServices
         // The curated knowledge base and the engine that answers from it.
         builder.AddKnowledgeBase();
 
+        // The curation loop: team answers saved as drafts, reviewed by leads, answered from once approved.
+        builder.AddCuration();
+
         // Evidence tasks: register, transitions, audit trail.
         builder.AddEvidenceTasks();
 

@@ -50,6 +50,9 @@ public static class AuditSubjects
     /// <summary>An external audit on the calendar (<see cref="Domain.Audit"/>).</summary>
     public const string CalendarAudit = "Audit";
 
+    /// <summary>A <see cref="Domain.KnowledgeDraft"/>: a proposed knowledge-base entry.</summary>
+    public const string KnowledgeDraft = nameof(Domain.KnowledgeDraft);
+
     /// <summary>A section of settings; its id is the section's name.</summary>
     public const string Settings = "Settings";
 

@@ -99,5 +99,23 @@ public static class ChangeSnapshots
         subscribedById = s.SubscribedById,
     }, Json);
 
+    public static string Of(KnowledgeDraft d) => JsonSerializer.Serialize(new
+    {
+        entryId = d.EntryId,
+        title = d.Title,
+        body = d.Body,
+        phrasings = d.Phrasings,
+        references = d.References,
+        sourceTitle = d.SourceTitle,
+        sourceUrl = d.SourceUrl,
+        owner = d.Owner,
+        authorId = d.AuthorId,
+        questionId = d.QuestionId,
+        status = d.Status.ToString(),
+        reviewedById = d.ReviewedById,
+        rejectionReason = d.RejectionReason,
+        version = d.Version,
+    }, Json);
+
     public static string OfSettings<T>(T settings) => JsonSerializer.Serialize(settings, Json);
 }

@@ -78,6 +78,27 @@ public static class CardVerbs
     /// <summary>Resource owner: another page of access to remove.</summary>
     public const string ReviewRemediationPage = "review.remediation_page";
 
+    /// <summary>Lead: make a knowledge-base draft from the answer just sent; data <see cref="CardDataKeys.Question"/>.</summary>
+    public const string KbDraftSave = "kb.draft_save";
+
+    /// <summary>Lead: the pending drafts (<c>kb drafts</c>).</summary>
+    public const string KbDrafts = "kb.drafts";
+
+    /// <summary>Lead: approve a draft; data <see cref="CardDataKeys.Draft"/>, <see cref="CardDataKeys.Version"/>.</summary>
+    public const string KbDraftApprove = "kb.draft_approve";
+
+    /// <summary>Lead: reject a draft; data <see cref="CardDataKeys.Draft"/>, <see cref="CardDataKeys.Version"/>.</summary>
+    public const string KbDraftReject = "kb.draft_reject";
+
+    /// <summary>Lead: show a draft's edit form; data <see cref="CardDataKeys.Draft"/>.</summary>
+    public const string KbDraftEdit = "kb.draft_edit";
+
+    /// <summary>
+    /// Lead: save the edit form; data <see cref="CardDataKeys.Draft"/>, <see cref="CardDataKeys.Version"/>, inputs
+    /// <see cref="CardDataKeys.Title"/>, <see cref="CardDataKeys.Body"/>, <see cref="CardDataKeys.Phrasings"/>.
+    /// </summary>
+    public const string KbDraftUpdate = "kb.draft_update";
+
     /// <summary>Lead: send again the messages an undelivered-messages alert held; data <see cref="CardDataKeys.Incident"/>.</summary>
     public const string OutboxResend = "outbox.resend";
 }
@@ -137,6 +158,18 @@ public static class CardDataKeys
 
     /// <summary><c>accept</c> (all recommendations) or <c>keep</c> (all remaining).</summary>
     public const string Bulk = "bulk";
+
+    /// <summary>A knowledge-base draft id (a GUID).</summary>
+    public const string Draft = "draft";
+
+    /// <summary>A draft's title (input).</summary>
+    public const string Title = "title";
+
+    /// <summary>A draft's answer (input).</summary>
+    public const string Body = "body";
+
+    /// <summary>A draft's phrasings, one a line (input).</summary>
+    public const string Phrasings = "phrasings";
 
     /// <summary>A delivery incident id (a GUID): the messages one undelivered-messages alert reported.</summary>
     public const string Incident = "incident";

@@ -45,6 +45,15 @@ public static class DigestCards
                 $"• {CardText.Escape(a.Name)}: {Day(a.StartsOn)} (in {a.StartsOn.DayNumber - figures.Today.DayNumber} days)"))));
         }
 
+        if (figures.WorthAnEntry.Count > 0)
+        {
+            body.Add(new TextElement($"**Worth an entry** (handed to the team twice or more in {WeeklyDigest.WorthAnEntryDays} days)"));
+            body.Add(new TextElement(string.Join('\n', figures.WorthAnEntry.Select(w => w.NearEntry is null
+                ? $"• \"{CardText.Escape(Short(w.Question))}\": asked {w.Times} times"
+                : $"• {w.Times} questions near \"{CardText.Escape(Short(w.NearEntry))}\", e.g. \"{CardText.Escape(Short(w.Question))}\""))));
+            body.Add(new TextElement("Answer one, then **Save as draft** to add it to the knowledge base.", TextStyle.Subtle));
+        }
+
         if (links is { Count: > 0 })
         {
             body.Add(new LinksElement(links));
@@ -75,6 +84,8 @@ public static class DigestCards
         var monday = today.AddDays(-(((int)today.DayOfWeek + 6) % 7));
         return "Week of " + monday.ToString("ddd d MMM yyyy", CultureInfo.InvariantCulture);
     }
+
+    private static string Short(string text) => text.Length <= 120 ? text : text[..119] + "…";
 
     private static string Percent(int part, int total) => total == 0 ? "0%" : (part * 100 / total).ToString(CultureInfo.InvariantCulture) + "%";
 

@@ -7,10 +7,12 @@ namespace ChatCompliance.Core.Cards;
 /// <param name="Multiline">Several lines rather than one.</param>
 /// <param name="Required">The action cannot be sent while the field is empty.</param>
 /// <param name="MaxLength">The most characters accepted (Slack accepts at most 3,000).</param>
+/// <param name="Value">The text the field starts with (an edit form shows what is there now); plain text.</param>
 public sealed record TextInput(
     string Id,
     string Label,
     string? Placeholder = null,
     bool Multiline = false,
     bool Required = false,
-    int? MaxLength = null) : CardInput(Id, Label, Required);
+    int? MaxLength = null,
+    string? Value = null) : CardInput(Id, Label, Required);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Curation;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
@@ -27,15 +28,31 @@ public sealed record DigestFigures(
     IReadOnlyList<ReviewProgressLine> Reviews,
     IReadOnlyList<UpcomingAudit> Audits,
     int UnansweredLastWeek,
-    int HandedOffWaiting);
+    int HandedOffWaiting)
+{
+    /// <summary>Questions handed off twice or more lately: worth a knowledge-base entry.</summary>
+    public IReadOnlyList<WorthAnEntry> WorthAnEntry { get; init; } = [];
+}
+
+/// <summary>
+/// A question people keep handing to the compliance team: the same question (normalised) <paramref name="Times"/> times,
+/// or, when <paramref name="NearEntry"/> is set, that many different questions whose best guess was that entry.
+/// </summary>
+public sealed record WorthAnEntry(string Question, int Times, string? NearEntry = null);
 
 /// <summary>
 /// The weekly digest for subscribed compliance-lead channels: overdue and due-soon evidence by owner, access-review
 /// progress, upcoming audits and the questions the bot could not answer. Built from aggregate queries (never by
 /// loading the tasks), and queued once per channel and ISO week.
 /// </summary>
-public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time)
+public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time, CuratedKnowledge? knowledge = null)
 {
+    /// <summary>How far back hand-offs count towards "worth an entry".</summary>
+    public const int WorthAnEntryDays = 30;
+
+    /// <summary>"Worth an entry" lines shown.</summary>
+    public const int WorthAnEntryShown = 5;
+
     /// <summary>Owners named per bucket; the rest are counted.</summary>
     public const int OwnersShown = 8;
 
@@ -65,7 +82,49 @@ public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time)
         var handedOff = await db.Questions.CountAsync(q => q.Status == QuestionStatus.HandedOff, cancellationToken);
 
         return new DigestFigures(today, overdueTotal, overdue, dueSoonTotal, dueSoon, waiting,
-            [.. reviews.OrderBy(r => r.DueDate).Select(r => new ReviewProgressLine(r.Name, r.DueDate, r.Decided, r.Total))], audits, unanswered, handedOff);
+            [.. reviews.OrderBy(r => r.DueDate).Select(r => new ReviewProgressLine(r.Name, r.DueDate, r.Decided, r.Total))], audits, unanswered, handedOff)
+        {
+            WorthAnEntry = await WorthAnEntryAsync(cancellationToken),
+        };
+    }
+
+    /// <summary>
+    /// Questions handed off twice or more in the last <see cref="WorthAnEntryDays"/> days: the same question once
+    /// normalised (case, punctuation, accents), or different questions whose best guess was the same entry. Questions
+    /// already saved as a draft (pending or approved) are left out: a lead is on them.
+    /// </summary>
+    private async Task<IReadOnlyList<WorthAnEntry>> WorthAnEntryAsync(CancellationToken cancellationToken)
+    {
+        var since = time.GetUtcNow().AddDays(-WorthAnEntryDays);
+        var handed = await db.Questions.AsNoTracking().Where(q => q.HandedOffAt != null && q.HandedOffAt >= since)
+            .OrderByDescending(q => q.HandedOffAt).Take(1000).Select(q => new { q.Id, q.Text }).ToListAsync(cancellationToken);
+        if (handed.Count < 2)
+        {
+            return [];
+        }
+
+        var drafted = await db.KnowledgeDrafts.AsNoTracking().Where(d => d.Status != DraftStatus.Rejected).Select(d => new { d.QuestionId, d.Phrasings }).ToListAsync(cancellationToken);
+        var draftedIds = drafted.Where(d => d.QuestionId != null).Select(d => d.QuestionId!.Value).ToHashSet();
+        var draftedTexts = drafted.SelectMany(d => DraftRules.Lines(d.Phrasings)).Select(DraftRules.Normalise).ToHashSet(StringComparer.Ordinal);
+        var open = handed.Select(q => (q.Text, Key: DraftRules.Normalise(q.Text)))
+            .Where((q, i) => q.Key.Length > 0 && !draftedIds.Contains(handed[i].Id) && !draftedTexts.Contains(q.Key)).ToList();
+
+        var lines = new List<WorthAnEntry>();
+        var same = open.GroupBy(q => q.Key, StringComparer.Ordinal).Where(g => g.Count() >= 2).ToList();
+        lines.AddRange(same.Select(g => new WorthAnEntry(g.First().Text, g.Count())));
+        if (knowledge is not null)
+        {
+            var counted = same.Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+            var answerer = await knowledge.RefreshAsync(db, cancellationToken);
+            lines.AddRange(open.Where(q => !counted.Contains(q.Key))
+                .Select(q => (q.Text, Guess: answerer.Answer(q.Text) is { Abstained: true, Related: [var first, ..] } ? first.Title : null))
+                .Where(q => q.Guess is not null)
+                .GroupBy(q => q.Guess!, StringComparer.Ordinal)
+                .Where(g => g.Count() >= 2)
+                .Select(g => new WorthAnEntry(g.First().Text, g.Count(), g.Key)));
+        }
+
+        return [.. lines.OrderByDescending(l => l.Times).ThenBy(l => l.Question, StringComparer.Ordinal).Take(WorthAnEntryShown)];
     }
 
     /// <summary>Queues the digest for every subscribed channel, once per ISO week; returns how many were queued.</summary>

@@ -19,4 +19,10 @@ public sealed class SeparationOfDutiesOptions
 
     /// <summary>A reviewer cannot decide their own access in an access review.</summary>
     public bool ReviewerCannotDecideOwnAccess { get; set; } = true;
+
+    /// <summary>
+    /// A lead who wrote a team answer cannot approve the knowledge-base draft made from it while another active compliance
+    /// lead exists (a team of one lead approves alone; the audit trail shows it).
+    /// </summary>
+    public bool AuthorCannotApproveOwnDraft { get; set; } = true;
 }

@@ -112,6 +112,15 @@ public sealed partial class KnowledgeBase
         foreach (var source in sources)
         {
             Require(string.IsNullOrWhiteSpace(source.Title), "a source has no title");
+            if (string.IsNullOrWhiteSpace(source.Url))
+            {
+                // An exported draft keeps the team's answer as its source (kb export-drafts): say what to add, not only what is wrong.
+                Require(true, source.Title?.Trim().StartsWith(Curation.DraftRules.TeamAnswerSource, StringComparison.OrdinalIgnoreCase) == true
+                    ? $"source '{source.Title.Trim()}' is the compliance team's own answer: add the primary source it rests on (a title and its http(s) address from AICPA, ISO, IAF, a regulator or an audit firm)"
+                    : $"source '{source.Title?.Trim()}' has no address (url)");
+                continue;
+            }
+
             Require(!Uri.TryCreate(source.Url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp),
                 $"source address '{source.Url}' is not an http(s) address");
         }

@@ -31,6 +31,15 @@ public static partial class KnowledgeExtensions
             var options = services.GetRequiredService<IOptions<KnowledgeOptions>>().Value;
             return new QuestionAnswerer(services.GetRequiredService<KnowledgeBase>(), options.AbstainBelow, options.RememberedAnswers);
         });
+        // The files plus the approved drafts: what the conversation answers from.
+        builder.Services.AddSingleton<Curation.CuratedKnowledge>();
+        return builder;
+    }
+
+    /// <summary>The curation loop's decisions on drafts; needs <c>AddKnowledgeBase</c>, <c>AddStorage</c> and <c>AddAuditTrail</c>.</summary>
+    public static IHostApplicationBuilder AddCuration(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddScoped<Curation.KnowledgeDrafts>();
         return builder;
     }
 

@@ -20,6 +20,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ChannelSubscription> ChannelSubscriptions => Set<ChannelSubscription>();
     public DbSet<RateBudget> RateBudgets => Set<RateBudget>();
+    public DbSet<KnowledgeDraft> KnowledgeDrafts => Set<KnowledgeDraft>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -158,6 +159,24 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.HasOne(s => s.Conversation).WithMany().HasForeignKey(s => s.ConversationReferenceId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(s => new { s.ConversationReferenceId, s.Topic }).IsUnique();
             e.HasIndex(s => s.Topic);
+        });
+
+        modelBuilder.Entity<KnowledgeDraft>(e =>
+        {
+            e.Property(d => d.EntryId).HasMaxLength(Curation.DraftRules.MaximumIdLength);
+            e.Property(d => d.Title).HasMaxLength(Curation.DraftRules.MaximumTitleLength);
+            e.Property(d => d.Body).HasMaxLength(Curation.DraftRules.MaximumBodyLength);
+            e.Property(d => d.Phrasings).HasMaxLength(Curation.DraftRules.MaximumPhrasingsLength);
+            e.Property(d => d.References).HasMaxLength(1000);
+            e.Property(d => d.SourceTitle).HasMaxLength(Curation.DraftRules.MaximumTitleLength);
+            e.Property(d => d.SourceUrl).HasMaxLength(2000);
+            e.Property(d => d.Owner).HasMaxLength(320);
+            e.Property(d => d.RejectionReason).HasMaxLength(2000);
+            e.Property(d => d.Version).IsConcurrencyToken();
+            // Every instance counts the approved drafts before answering (the knowledge version stamp): an index, not a scan.
+            e.HasIndex(d => d.Status);
+            e.HasIndex(d => d.QuestionId);
+            e.HasIndex(d => d.EntryId);
         });
 
         modelBuilder.Entity<ApiKey>(e =>

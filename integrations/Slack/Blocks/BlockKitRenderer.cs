@@ -182,7 +182,8 @@ public static class BlockKitRenderer
             ["action_id"] = input.Id,
             ["multiline"] = input.Multiline,
         }.With("max_length", input.MaxLength is { } max ? Math.Clamp(max, 1, MaxTextInputLength) : null)
-         .With("placeholder", string.IsNullOrWhiteSpace(input.Placeholder) ? null : PlainText(SlackMrkdwn.CutPlain(input.Placeholder, MaxPlaceholder))))],
+         .With("placeholder", string.IsNullOrWhiteSpace(input.Placeholder) ? null : PlainText(SlackMrkdwn.CutPlain(input.Placeholder, MaxPlaceholder)))
+         .With("initial_value", string.IsNullOrEmpty(input.Value) ? null : SlackMrkdwn.CutPlain(input.Value, Math.Clamp(input.MaxLength ?? MaxTextInputLength, 1, MaxTextInputLength))))],
         DateInput input => [Input(input, new JsonObject { ["type"] = "datepicker", ["action_id"] = input.Id }
             .With("initial_date", input.Value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)))],
         ChoiceInput input => [Input(input, new JsonObject

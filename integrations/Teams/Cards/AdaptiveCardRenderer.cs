@@ -91,7 +91,8 @@ public static class AdaptiveCardRenderer
         TextInput input => Input("Input.Text", input)
             .With("placeholder", input.Placeholder)
             .With("isMultiline", input.Multiline ? true : null)
-            .With("maxLength", input.MaxLength),
+            .With("maxLength", input.MaxLength)
+            .With("value", input.Value),
         DateInput input => Input("Input.Date", input)
             .With("value", input.Value?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         ChoiceInput input => Input("Input.ChoiceSet", input)

@@ -830,10 +830,6 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<string>("EntryId")
                         .HasColumnType("text");
 
-                    b.Property<string>("FollowUpKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
                     b.Property<DateTimeOffset?>("HandedOffAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -845,31 +841,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(4000)
                         .HasColumnType("character varying(4000)");
 
-                    b.Property<string>("Topic")
-                        .HasMaxLength(2000)
-                        .HasColumnType("character varying(2000)");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("FollowUpKey", "AskedAt");
 
                     b.HasIndex("Status", "AskedAt");
 
                     b.ToTable("Questions");
-                });
-
-            modelBuilder.Entity("ChatCompliance.Core.Domain.RateBudget", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(400)
-                        .HasColumnType("character varying(400)");
-
-                    b.Property<DateTimeOffset>("NextAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("RateBudgets");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.AccessReviewItem", b =>

@@ -824,10 +824,6 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<string>("EntryId")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("FollowUpKey")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
                     b.Property<long?>("HandedOffAt")
                         .HasColumnType("INTEGER");
 
@@ -839,31 +835,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Topic")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT");
-
                     b.HasKey("Id");
-
-                    b.HasIndex("FollowUpKey", "AskedAt");
 
                     b.HasIndex("Status", "AskedAt");
 
                     b.ToTable("Questions");
-                });
-
-            modelBuilder.Entity("ChatCompliance.Core.Domain.RateBudget", b =>
-                {
-                    b.Property<string>("Key")
-                        .HasMaxLength(400)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("NextAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Key");
-
-                    b.ToTable("RateBudgets");
                 });
 
             modelBuilder.Entity("ChatCompliance.Core.Domain.AccessReviewItem", b =>
