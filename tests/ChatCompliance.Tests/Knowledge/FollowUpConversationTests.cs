@@ -143,7 +143,7 @@ public sealed class FollowUpConversationTests
 
         Assert.Contains("Is SOC 2 a certification?", alone, StringComparison.Ordinal);
         Assert.Contains("Who performs a SOC 2 audit", who, StringComparison.Ordinal);
-        Assert.Contains("Who issues ISO 27001 certificates?", iso, StringComparison.Ordinal);
+        Assert.Contains("Who audits for ISO 27001 and issues the certificates?", iso, StringComparison.Ordinal);
     }
 
     [Fact]

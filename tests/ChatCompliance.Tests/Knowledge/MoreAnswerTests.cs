@@ -138,8 +138,8 @@ public sealed class MoreAnswerTests
         Assert.Contains($"maps to {total} ", reply, StringComparison.Ordinal);
         Assert.DoesNotContain("more.", reply, StringComparison.Ordinal);
         Assert.DoesNotContain("qa.more", reply, StringComparison.Ordinal);
-        // Each mapped item carries its strength ("A.8.20 Network security — related"); the JSON may escape the dash.
-        Assert.Matches(@"A\.8\.20\W+Network security (—|\\u2014) related", reply);
+        // Each mapped item carries its strength ("A.8.20 Networks security — related"); the JSON may escape the dash.
+        Assert.Matches(@"A\.8\.20\W+Networks security (—|\\u2014) related", reply); // ISO's own title: "Networks security"
     }
 
     private static JsonObject Message(Harness harness, string text)
