@@ -165,9 +165,6 @@ public sealed partial class QuestionAnswerer
 
     public KnowledgeBase KnowledgeBase => _kb;
 
-    /// <summary>The index, for tests that look at how a question is analysed.</summary>
-    internal SearchIndex Index => _index;
-
     /// <summary>How many answers are remembered by question text before the memory starts again.</summary>
     public const int DefaultRememberedAnswers = 10_000;
 
