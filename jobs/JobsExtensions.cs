@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Core.Announcements;
@@ -118,7 +119,7 @@ public static class JobsExtensions
         return endpoints;
     }
 
-    /// <summary>The outbox dispatcher (its loop and options); the sender is the host's (<see cref="IOutboxSender"/>).</summary>
+    /// <summary>The outbox dispatcher (its loop and options); it sends through the registered chat channels (<see cref="ChatChannels"/>).</summary>
     private static void AddOutbox(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<OutboxOptions>()
@@ -127,6 +128,7 @@ public static class JobsExtensions
             .Validate(o => o.ClaimAhead < o.ClaimDuration, "Outbox:ClaimAhead must be shorter than Outbox:ClaimDuration.")
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddScoped<ChatChannels>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddTransient<OutboxDispatchJob>();
         builder.Services.AddHostedService<OutboxDispatchService>();

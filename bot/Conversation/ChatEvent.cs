@@ -13,7 +13,16 @@ internal enum ChatEventKind
 }
 
 /// <summary>Who acted, as the platform identifies them.</summary>
-internal sealed record ChatUser(Platform Platform, string UserId, string? Name, string? DirectoryId, string? TenantId);
+/// <param name="Platform">Where they acted.</param>
+/// <param name="UserId">The platform's id for them (Teams user id, Slack user id).</param>
+/// <param name="Name">Their display name, as the platform sent it (never trusted for identity).</param>
+/// <param name="DirectoryId">Their Entra object id (Teams), from the verified token's activity.</param>
+/// <param name="TenantId">Their Teams tenant or Slack workspace.</param>
+/// <param name="VerifiedPersonId">
+/// The person, for a platform whose adapter resolves people itself after verifying the sender (a platform added as one
+/// adapter); null on Teams and Slack, where the directory decides (Entra object id; the linked Slack user).
+/// </param>
+internal sealed record ChatUser(Platform Platform, string UserId, string? Name, string? DirectoryId, string? TenantId, Guid? VerifiedPersonId = null);
 
 /// <summary>One inbound event after the adapter verified and translated it.</summary>
 /// <param name="Kind">Message, card action, install or uninstall.</param>

@@ -27,9 +27,6 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<DraftConversation>();
         builder.Services.AddScoped<Jobs.Tasks.ITaskAssignmentNotifier>(services => services.GetRequiredService<TaskConversation>());
         builder.Services.AddScoped<OutboxConversation>();
-        builder.Services.AddScoped<ProactiveMessenger>();
-        builder.Services.AddScoped<IProactiveMessenger>(services => services.GetRequiredService<ProactiveMessenger>());
-        builder.Services.AddScoped<Jobs.Outbox.IOutboxSender>(services => services.GetRequiredService<ProactiveMessenger>());
         builder.Services.AddScoped<Slack.SlackAdapter>();
         return builder;
     }

@@ -341,6 +341,8 @@ internal sealed partial class ConversationService(
         Platform.Teams when user.DirectoryId is { Length: > 0 } objectId => await db.People.FirstOrDefaultAsync(
             p => p.EntraObjectId == objectId && (p.TeamsUserId == null || p.TeamsUserId == user.UserId), cancellationToken),
         Platform.Slack => await db.People.FirstOrDefaultAsync(p => p.SlackUserId == user.UserId, cancellationToken),
+        Platform.Teams => null,
+        _ when user.VerifiedPersonId is { } id => await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken),
         _ => null,
     };
 
@@ -355,11 +357,4 @@ internal sealed partial class ConversationService(
 
     [GeneratedRegex(@"^(?:my )?tasks (?:page )?([0-9]{1,6})$")]
     private static partial Regex TasksPage();
-}
-
-/// <summary>Sends a card into a stored conversation, on whichever platform it lives (sends of new cards go through the outbox).</summary>
-internal interface IProactiveMessenger : IOutboxSender
-{
-    /// <summary>Replaces a posted message with the card.</summary>
-    Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default);
 }

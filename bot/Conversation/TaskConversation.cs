@@ -19,10 +19,8 @@ internal sealed partial class TaskConversation(
     ComplianceDbContext db,
     EvidenceTaskService tasks,
     AuditTrail audit,
-    IProactiveMessenger messenger,
     OutboxSignal outbox,
-    TimeProvider time,
-    ILogger<TaskConversation> logger) : Jobs.Tasks.ITaskAssignmentNotifier
+    TimeProvider time) : Jobs.Tasks.ITaskAssignmentNotifier
 {
     /// <summary>The reply to a task or review button whose data lacks the version every card carries.</summary>
     internal const string StaleButton = "That button is missing its version, so I can't tell whether the card is current. Type **my tasks** or **my reviews** for fresh cards.";
@@ -145,11 +143,10 @@ internal sealed partial class TaskConversation(
 
         var command = new ChangeDueDate(newDue, match.Groups["reason"].Success ? match.Groups["reason"].Value.Trim() : null, match.Groups["overdue"].Success);
         var outcome = await tasks.ActAsync(candidates[0].Id, candidates[0].Version, new TaskActor(actor, chat.User.Platform, chat.User.UserId), command,
-            (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
+            (changed, ct) => QueueNextAsync(changed, command, null, ct), cancellationToken);
         if (outcome.Succeeded)
         {
             outbox.Nudge();
-            await UpdateCopiesAsync(outcome.Task!, chat.ConversationReferenceId, null, cancellationToken);
         }
 
         return new TextReply(outcome.Kind == TaskOutcomeKind.NeedsConfirmation
@@ -194,14 +191,14 @@ internal sealed partial class TaskConversation(
             return new TextReply(Problem(chat) ?? "Sorry, I don't recognise that button any more.");
         }
 
-        // Whoever must act next gets a card queued in the change's own transaction; posted copies are updated after it.
-        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
+        // Whoever must act next gets a card, and every other posted copy its update, queued in the change's own transaction.
+        var clicked = chat.MessageId is { } messageId ? new PostedCard(chat.ConversationReferenceId, messageId) : (PostedCard?)null;
+        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, (changed, ct) => QueueNextAsync(changed, command, clicked, ct), cancellationToken);
         switch (outcome.Kind)
         {
             case TaskOutcomeKind.Done:
                 var task = outcome.Task!;
                 outbox.Nudge();
-                await UpdateCopiesAsync(task, chat.ConversationReferenceId, chat.MessageId, cancellationToken);
                 var card = command.ForLeads ? TaskCards.Lead(task, Today) : TaskCards.Owner(task, Today);
                 return new CardReply(WithNotice(card, outcome.Message), ReplacesCard: true);
             case TaskOutcomeKind.Changed or TaskOutcomeKind.NotApplicable when outcome.Task is { } current:
@@ -218,11 +215,10 @@ internal sealed partial class TaskConversation(
     /// </summary>
     public async Task<TaskOutcome> DecideAsync(Guid taskId, int version, TaskActor actor, TaskCommand command, CancellationToken cancellationToken)
     {
-        var outcome = await tasks.ActAsync(taskId, version, actor, command, (changed, ct) => QueueNextAsync(changed, command, ct), cancellationToken);
+        var outcome = await tasks.ActAsync(taskId, version, actor, command, (changed, ct) => QueueNextAsync(changed, command, null, ct), cancellationToken);
         if (outcome.Kind == TaskOutcomeKind.Done)
         {
             outbox.Nudge();
-            await UpdateCopiesAsync(outcome.Task!, Guid.Empty, null, cancellationToken);
         }
 
         return outcome;
@@ -298,31 +294,11 @@ internal sealed partial class TaskConversation(
         _ => null,
     };
 
-    /// <summary>Updates every posted copy of the task's card, but the one clicked (the reply replaces that).</summary>
-    private async Task UpdateCopiesAsync(EvidenceTask task, Guid clickedConversation, string? clickedMessage, CancellationToken cancellationToken)
-    {
-        var subject = AuditSubjects.Id(task.Id);
-        var copies = await db.CardMessages.Include(m => m.Conversation).AsNoTracking()
-            .Where(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject)
-            .ToListAsync(cancellationToken);
-        // A message id is unique only within its conversation (Teams activity id, Slack ts): the clicked copy is both.
-        foreach (var copy in copies.Where(c => !(c.ConversationReferenceId == clickedConversation && c.MessageId == clickedMessage) && c.Conversation is not null))
-        {
-            var card = copy.Audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
-            try
-            {
-                await messenger.UpdateAsync(copy.Conversation!, copy.MessageId, card, cancellationToken);
-            }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or Integrations.Slack.SlackApiException)
-            {
-                LogUpdateFailed(logger, task.Id, copy.MessageId, e);
-            }
-        }
-    }
-
     /// <summary>Queues a card for whoever must act next: the leads after a submission or request, the owner when it comes back to them.</summary>
-    private async Task QueueNextAsync(EvidenceTask task, TaskCommand command, CancellationToken cancellationToken)
+    private async Task QueueNextAsync(EvidenceTask task, TaskCommand command, PostedCard? clicked, CancellationToken cancellationToken)
     {
+        await CardCopies.QueueUpdatesAsync(db, AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), $"v{task.Version}",
+            audience => audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today), time.GetUtcNow(), clicked, cancellationToken);
         var leadsDecide = command is SubmitEvidence or MarkDone or RequestExtension || command is Reassign && task.ProposedOwnerId is not null;
         if (leadsDecide)
         {
@@ -391,7 +367,4 @@ internal sealed partial class TaskConversation(
 
     [GeneratedRegex(@"^due\s+(?<control>\S+)\s+(?:(?<from>\S+)\s+to\s+)?(?<due>\S+)(?:\s+(?<overdue>overdue))?(?:\s+because\s+(?<reason>.+?))?\s*$", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex DueCommand();
-
-    [LoggerMessage(EventId = 1500, Level = LogLevel.Warning, Message = "Updating a copy of task {TaskId}'s card (message {MessageId}) failed")]
-    private static partial void LogUpdateFailed(ILogger logger, Guid taskId, string messageId, Exception exception);
 }

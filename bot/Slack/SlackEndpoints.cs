@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Slack;
 using ChatCompliance.Integrations.Slack.Blocks;
@@ -292,9 +293,11 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
                 var replacement = BlockKitRenderer.Render(replacedEphemeral.Card);
                 await Responses.ReplaceOriginalAsync(responseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
                 break;
-            case CardReply { ReplacesCard: true } replaced when ts is not null:
-                var updated = BlockKitRenderer.Render(replaced.Card);
-                await Slack.UpdateMessageAsync(channel, ts, updated.Text, updated.Blocks, cancellationToken);
+            case CardReply { ReplacesCard: true } replaced when ts is not null && await db.ConversationReferences.FindAsync([reference], cancellationToken) is { } clicked:
+                // Through the outbox like every other update: retried on a 429, sent again after a crash, paced with the rest.
+                await CardCopies.QueueReplacementAsync(db, $"slack:reply:{Guid.NewGuid():N}", "reply.update", replaced.Card, clicked, ts, time.GetUtcNow(), cancellationToken);
+                await db.SaveChangesAsync(cancellationToken);
+                services.GetRequiredService<Jobs.Outbox.OutboxSignal>().Nudge();
                 break;
             case TextReply text:
                 var ephemeralText = BlockKitRenderer.RenderText(text.Text);

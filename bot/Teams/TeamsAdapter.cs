@@ -223,12 +223,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         _ => null,
     };
 
-    internal static Activity ToActivity(Card card) => new()
-    {
-        Type = ActivityTypes.Message,
-        Summary = card.FallbackText,
-        Attachments = [AdaptiveCardRenderer.ToAttachment(card)],
-    };
+    internal static Activity ToActivity(Card card) => AdaptiveCardRenderer.ToMessage(card);
 
     private static ChatUser User(Activity activity) => new(
         Platform.Teams, activity.From!.Id!, activity.From.Name, activity.From.AadObjectId, activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id);

@@ -28,6 +28,12 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>
+    /// The posted message this row replaces (a card update: the Teams activity id or Slack ts in the row's conversation);
+    /// null for a new message. Sending a replacement twice shows the same card, so a cut-off one is always sent again.
+    /// </summary>
+    public string? ReplacesMessageId { get; set; }
+
     /// <summary>The platform's id of the sent message, so a later update can replace it.</summary>
     public string? SentMessageId { get; set; }
 

@@ -14,9 +14,13 @@ public sealed record CardSubject(string SubjectType, string SubjectId, CardAudie
 /// </summary>
 public static class OutboxQueue
 {
-    /// <summary>Queues <paramref name="card"/> for one conversation; false when the key was queued before (nothing is added).</summary>
+    /// <summary>
+    /// Queues <paramref name="card"/> for one conversation (as a new message, or replacing the posted message
+    /// <paramref name="replacesMessageId"/>); false when the key was queued before (nothing is added).
+    /// </summary>
     public static async Task<bool> EnqueueAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
-        ConversationReference conversation, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
+        ConversationReference conversation, DateTimeOffset now, CardSubject? subject = null, string? replacesMessageId = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
         if (QueuedInContext(db, idempotencyKey)
@@ -37,6 +41,7 @@ public static class OutboxQueue
             SubjectType = subject?.SubjectType,
             SubjectId = subject?.SubjectId,
             Audience = subject?.Audience,
+            ReplacesMessageId = replacesMessageId,
         });
         return true;
     }
@@ -70,7 +75,7 @@ public static class OutboxQueue
             .ToListAsync(cancellationToken);
         foreach (var conversation in conversations)
         {
-            await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken);
+            await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken: cancellationToken);
         }
 
         return conversations.Count;

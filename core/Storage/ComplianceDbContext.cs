@@ -126,6 +126,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.Property(o => o.SubjectType).HasMaxLength(64);
             e.Property(o => o.SubjectId).HasMaxLength(64);
             e.Property(o => o.ClaimedBy).HasMaxLength(200);
+            e.Property(o => o.ReplacesMessageId).HasMaxLength(200);
             e.HasIndex(o => o.IdempotencyKey).IsUnique();
             e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
             e.HasIndex(o => o.IncidentId);

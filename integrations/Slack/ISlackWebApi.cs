@@ -27,6 +27,9 @@ public interface ISlackWebApi
     /// <summary><c>chat.update</c>: replaces a message's text and blocks.</summary>
     Task<SlackMessage> UpdateMessageAsync(string channel, string ts, string text, JsonArray? blocks = null, CancellationToken cancellationToken = default);
 
+    /// <summary><c>chat.delete</c>: removes a message the bot posted.</summary>
+    Task DeleteMessageAsync(string channel, string ts, CancellationToken cancellationToken = default);
+
     /// <summary><c>chat.postEphemeral</c>: shows a message to one user in a channel.</summary>
     Task<SlackEphemeral> PostEphemeralAsync(string channel, string user, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default);
 

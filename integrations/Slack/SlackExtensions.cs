@@ -11,6 +11,7 @@ using Polly;
 using Polly.RateLimiting;
 using Polly.Timeout;
 
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Integrations.Http;
 
 namespace ChatCompliance.Integrations.Slack;
@@ -51,6 +52,7 @@ public static class SlackExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton<SlackRateLimiter>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IChatChannel, SlackChannel>());
         services.TryAddTransient<SlackTokenHandler>();
 
         // Interaction response URLs: a plain client, no bot token.
@@ -79,7 +81,7 @@ public static class SlackExtensions
 
         OutboundPipeline.Configure(
             pipeline,
-            new OutboundRetry(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.AttemptTimeout),
+            options.Retry,
             response => response.StatusCode == HttpStatusCode.TooManyRequests
                 || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
             _ => false,

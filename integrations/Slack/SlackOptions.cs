@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChatCompliance.Integrations.Http;
 
 namespace ChatCompliance.Integrations.Slack;
 
@@ -6,7 +7,7 @@ namespace ChatCompliance.Integrations.Slack;
 /// The Slack app's credentials and how its Web API client retries and paces calls. <see cref="BotToken"/> and
 /// <see cref="SigningSecret"/> fall back to Bolt's environment variables <c>SLACK_BOT_TOKEN</c> and <c>SLACK_SIGNING_SECRET</c>.
 /// </summary>
-public sealed class SlackOptions
+public sealed class SlackOptions : OutboundCallOptions
 {
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Slack";
@@ -16,6 +17,13 @@ public sealed class SlackOptions
 
     /// <summary>Bolt's name for the signing secret, read from the configuration root when the section has none.</summary>
     public const string SigningSecretVariable = "SLACK_SIGNING_SECRET";
+
+    /// <summary>Slack's defaults: backoff from half a second up to 30 s.</summary>
+    public SlackOptions()
+    {
+        RetryBaseDelay = TimeSpan.FromMilliseconds(500);
+        RetryMaxDelay = TimeSpan.FromSeconds(30);
+    }
 
     /// <summary>The bot user OAuth token (<c>xoxb-…</c>); never logged.</summary>
     public string? BotToken { get; set; }
@@ -42,26 +50,6 @@ public sealed class SlackOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan PostMessageInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>Retries after the first attempt (3 makes 4 attempts in all).</summary>
-    [Range(0, 10)]
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>The first backoff delay for server errors; later ones grow exponentially, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    /// <summary>The longest computed backoff delay; a <c>Retry-After</c> from Slack is honoured as given.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>One attempt: the HTTP exchange, not the wait for a rate-limit permit.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>A whole call: queueing for the rate limits, every attempt and the waits between them.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
     /// <summary>
     /// How long a request from a Slack user not yet linked to a person waits for <c>users.info</c> (permit and call)
     /// before the bot says it could not confirm who they are; inside Slack's 3-second acknowledgement.
@@ -69,7 +57,4 @@ public sealed class SlackOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:00:02.500")]
     public TimeSpan IdentityTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Calls that may wait for a permit per method (or channel) before further ones are refused.</summary>
-    [Range(1, int.MaxValue)]
-    public int RateLimitQueueLimit { get; set; } = 100_000;
 }

@@ -105,6 +105,14 @@ public sealed class SlackWebApiClient : ISlackWebApi
     }
 
     /// <inheritdoc />
+    public async Task DeleteMessageAsync(string channel, string ts, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
+        ArgumentException.ThrowIfNullOrWhiteSpace(ts);
+        await PostJsonAsync("chat.delete", new JsonObject { ["channel"] = channel, ["ts"] = ts }, channel: null, cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<SlackEphemeral> PostEphemeralAsync(string channel, string user, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);

@@ -1,4 +1,5 @@
 using System.Net;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Integrations.Http;
 using ChatCompliance.Integrations.Teams.Connector;
 using Microsoft.Extensions.Configuration;
@@ -54,6 +55,7 @@ public static class TeamsExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<BotTokenProvider>();
+        services.TryAddEnumerable(ServiceDescriptor.Scoped<IChatChannel, TeamsChannel>());
         services.TryAddSingleton<BotConnectorRateLimiter>();
         services.TryAddTransient<BotTokenHandler>();
 
@@ -79,7 +81,7 @@ public static class TeamsExtensions
 
         OutboundPipeline.Configure(
             pipeline,
-            new OutboundRetry(options.MaxRetryAttempts, options.RetryBaseDelay, options.RetryMaxDelay, options.AttemptTimeout),
+            options.Retry,
             response => BotConnectorException.IsTransientStatus(response.StatusCode),
             e => e is BotConnectorException { IsTransient: true },
             (request, outcome, attempt, delay) => Log.Retrying(logger, request?.Method, request?.RequestUri, outcome, attempt, delay),

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
@@ -284,6 +285,14 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 return;
             }
 
+            if (row.ReplacesMessageId is { } replaces && await db.Outbox.AnyAsync(o => o.ConversationReferenceId == row.ConversationReferenceId
+                    && o.ReplacesMessageId == replaces && o.CreatedAt > row.CreatedAt && o.DeadLetteredAt == null, cancellationToken))
+            {
+                // A later card replaces the same message: sending this one could only show an older state.
+                await RecordSentAsync(db, row, conversation, null, "Not sent: a later update of the same message replaced it.");
+                return;
+            }
+
             var keys = PacingKeys(conversation);
             try
             {
@@ -397,7 +406,16 @@ internal sealed partial class OutboxDispatcher : IDisposable
             using (DispatchedCall.Begin())
             {
                 // Not the stopping token: a send under way finishes, so its outcome is known and recorded.
-                messageId = await services.GetRequiredService<IOutboxSender>().SendAsync(conversation, card, row.IdempotencyKey, timeout.Token);
+                var sender = services.GetRequiredService<ChatChannels>().For(conversation.Platform);
+                if (row.ReplacesMessageId is { } replaced)
+                {
+                    await sender.UpdateAsync(conversation, replaced, card, timeout.Token);
+                    messageId = replaced;
+                }
+                else
+                {
+                    messageId = await sender.SendAsync(conversation, card, row.IdempotencyKey, timeout.Token);
+                }
             }
         }
         catch (Exception e)
@@ -476,7 +494,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         {
             LogSentTwice(_logger, row.Id, row.IdempotencyKey);
         }
-        else if (row is { SubjectType: { } type, SubjectId: { } subject, Audience: { } audience } && messageId is not null)
+        else if (row is { SubjectType: { } type, SubjectId: { } subject, Audience: { } audience, ReplacesMessageId: null } && messageId is not null)
         {
             db.CardMessages.Add(new CardMessage
             {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.People;
@@ -109,6 +110,16 @@ internal sealed partial class OutboxDispatcher
         }
 
         LogCutOff(_logger, row.Id, row.ClaimedBy!);
+        var started = row.SendStartedAt is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC" : "an unknown time";
+        if (row.ReplacesMessageId is not null)
+        {
+            // Replacing a message twice shows the same card: whether or not the first request arrived, send it again.
+            LogResolved(_logger, row.Id, "a card update: sent again");
+            await RequeueAsync(db, row.Id, mine, inDoubt: false,
+                $"The update started at {started} was cut off by a crash; updating a card twice shows the same card, so it is sent again.");
+            return;
+        }
+
         var conversation = row.ConversationReferenceId is { } id
             ? await db.ConversationReferences.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, cancellationToken)
             : null;
@@ -120,7 +131,7 @@ internal sealed partial class OutboxDispatcher
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 timeout.CancelAfter(_options.SendTimeout);
-                lookup = await services.GetRequiredService<IOutboxSender>()
+                lookup = await services.GetRequiredService<ChatChannels>().For(conversation.Platform)
                     .FindSentAsync(conversation, row.IdempotencyKey, (row.SendStartedAt ?? row.CreatedAt) - HistorySlack, timeout.Token);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -136,7 +147,6 @@ internal sealed partial class OutboxDispatcher
             }
         }
 
-        var started = row.SendStartedAt is { } at ? $"{at:yyyy-MM-dd HH:mm:ss} UTC" : "an unknown time";
         if (lookup is { Knowable: true, MessageId: { } messageId })
         {
             LogResolved(_logger, row.Id, "found in the channel's history: recorded as sent");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChatCompliance.Integrations.Http;
 
 namespace ChatCompliance.Integrations.Teams.Connector;
 
@@ -6,30 +7,17 @@ namespace ChatCompliance.Integrations.Teams.Connector;
 /// How the Bot Connector client retries, times out and paces its calls. The rate limits default to
 /// Teams' published per-bot limits; lower them, never raise them.
 /// </summary>
-public sealed class BotConnectorOptions
+public sealed class BotConnectorOptions : OutboundCallOptions
 {
     /// <summary>Section under <see cref="TeamsOptions.SectionName"/>.</summary>
     public const string SectionName = TeamsOptions.SectionName + ":Connector";
 
-    /// <summary>Retries after the first attempt (3 makes 4 attempts in all).</summary>
-    [Range(0, 10)]
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>The first backoff delay; later ones grow exponentially, with jitter.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
-
-    /// <summary>The longest computed backoff delay; a <c>Retry-After</c> from Teams is honoured as given.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
-    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>One attempt: the token and the HTTP exchange, not the wait for a rate-limit permit.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>A whole call: queueing for the rate limits, every attempt and the waits between them.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromMinutes(5);
+    /// <summary>Teams' defaults: backoff from 200 ms up to 10 s.</summary>
+    public BotConnectorOptions()
+    {
+        RetryBaseDelay = TimeSpan.FromMilliseconds(200);
+        RetryMaxDelay = TimeSpan.FromSeconds(10);
+    }
 
     /// <summary>Sends per conversation in any 1 second (Teams: 7).</summary>
     [Range(1, 1000)]
@@ -47,7 +35,4 @@ public sealed class BotConnectorOptions
     [Range(1, 10000)]
     public int TenantPerSecond { get; set; } = 50;
 
-    /// <summary>Calls that may wait for a permit per conversation or tenant before further ones are refused.</summary>
-    [Range(1, int.MaxValue)]
-    public int RateLimitQueueLimit { get; set; } = 100_000;
 }

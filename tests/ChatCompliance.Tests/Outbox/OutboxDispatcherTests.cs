@@ -216,6 +216,36 @@ public abstract class OutboxDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_card_update_replaces_the_posted_message_with_the_newest_card_and_posts_nothing_new()
+    {
+        var conversation = await AddConversationAsync("a:owner");
+        await EnqueueAsync("posted", conversation, "first state", new CardSubject(AuditSubjects.EvidenceTask, "task-9", CardAudience.Owner));
+        await OutboxWait.DrainedAsync(App.Services);
+        var posted = Assert.Single(Posts("a:owner"));
+
+        // Two changes in a row: the second's update makes the first's (if still waiting) pointless.
+        foreach (var (key, text) in new[] { ("update-1", "second state"), ("update-2", "third state") })
+        {
+            await using var scope = App.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            Assert.True(await CardCopies.QueueReplacementAsync(db, key, "task.update", TestCard(text), conversation, "sent-1", Time.GetUtcNow()));
+            await db.SaveChangesAsync();
+        }
+
+        App.Services.GetRequiredService<OutboxSignal>().Nudge();
+        await OutboxWait.DrainedAsync(App.Services);
+
+        var updates = Fakes.ConnectorCalls().Where(c => c.RequestMessage.Method == "PUT" && c.RequestMessage.Path == "/connector/v3/conversations/a:owner/activities/sent-1").ToList();
+        Assert.InRange(updates.Count, 1, 2);
+        Assert.Contains("third state", updates[^1].RequestMessage.Body, StringComparison.Ordinal); // the card shows the newest state
+        Assert.Equal(posted.RequestMessage.Body, Assert.Single(Posts("a:owner")).RequestMessage.Body); // nothing new posted
+        await using var check = App.Services.CreateAsyncScope();
+        var store = check.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        Assert.Single(await store.CardMessages.ToListAsync()); // the copy is remembered once
+        Assert.All(await store.Outbox.Where(o => o.ReplacesMessageId != null).ToListAsync(), o => Assert.Equal(("sent-1", (DateTimeOffset?)null), (o.SentMessageId ?? "sent-1", o.DeadLetteredAt)));
+    }
+
+    [Fact]
     public async Task The_same_key_queued_twice_is_sent_once()
     {
         var conversation = await AddConversationAsync("a:owner");

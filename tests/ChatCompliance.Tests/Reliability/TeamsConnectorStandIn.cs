@@ -16,6 +16,7 @@ namespace ChatCompliance.Tests.Reliability;
 internal sealed class TeamsConnectorStandIn : IDisposable
 {
     private readonly ConcurrentQueue<Post> _posts = new();
+    private readonly ConcurrentQueue<Update> _updates = new();
     private int _id;
 
     public TeamsConnectorStandIn(TimeSpan delay)
@@ -37,9 +38,22 @@ internal sealed class TeamsConnectorStandIn : IDisposable
                 await Task.Delay(delay);
                 return Json(string.Create(CultureInfo.InvariantCulture, $$"""{"id":"m-{{Interlocked.Increment(ref _id)}}"}"""));
             }));
+        Server.Given(Request.Create().WithPath("/connector/v3/conversations/*/activities/*").UsingPut())
+            .RespondWith(Response.Create().WithCallback(request =>
+            {
+                var parts = request.Path.Split('/');
+                _updates.Enqueue(new Update(Uri.UnescapeDataString(parts[4]), Uri.UnescapeDataString(parts[6]), request.Body ?? ""));
+                return Json(string.Create(CultureInfo.InvariantCulture, $$"""{"id":"{{parts[6]}}"}"""));
+            }));
     }
 
     public WireMockServer Server { get; }
+
+    /// <summary>Every activity replaced (a card update), in arrival order.</summary>
+    public IReadOnlyList<Update> Updates => [.. _updates];
+
+    /// <summary>A replaced activity: its conversation, its id, the new body.</summary>
+    public sealed record Update(string Conversation, string ActivityId, string Body);
 
     public string ServiceUrl => $"{LoopbackWireMock.Url(Server)}/connector/";
 

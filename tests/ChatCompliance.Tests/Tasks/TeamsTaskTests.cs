@@ -188,7 +188,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
 
         Assert.Contains("Evidence accepted.", Words(accepted["value"]!), StringComparison.Ordinal);
         Assert.Empty(Buttons(accepted["value"]!, "Accept"));
-        var ownersCopy = Assert.Single(Updates(Owner));
+        var ownersCopy = Assert.Single(await UpdatesAsync(Owner));
         Assert.Equal($"/connector/v3/conversations/{Owner.Conversation}/activities/{ownerMessage}", ownersCopy.Path);
         Assert.Equal("Accepted", Fact(ownersCopy.Card, "Status"));
         Assert.Empty(Buttons(ownersCopy.Card, "Submit evidence"));
@@ -229,7 +229,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
 
         var task = await TaskAsync();
         Assert.Equal((EvidenceTaskStatus.Open, "This is the Q3 export"), (task.Status, task.DecisionReason));
-        var updated = Assert.Single(Updates(Owner)).Card;
+        var updated = Assert.Single(await UpdatesAsync(Owner)).Card;
         Assert.Contains("Returned by the compliance team: This is the Q3 export", Words(updated), StringComparison.Ordinal);
         Assert.NotEmpty(Buttons(updated, "Submit evidence"));
         var (fresh, _) = (await PostedAsync(Owner))[^1];
@@ -256,7 +256,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
 
         var task = await TaskAsync();
         Assert.Equal((later, (DateOnly?)null), (task.DueDate, task.RequestedDueDate));
-        Assert.Contains($"{later:yyyy-MM-dd}", Words(Assert.Single(Updates(Owner)).Card), StringComparison.Ordinal);
+        Assert.Contains($"{later:yyyy-MM-dd}", Words(Assert.Single(await UpdatesAsync(Owner)).Card), StringComparison.Ordinal);
         Assert.Equal("task.extension_approved", (await TrailAsync())[^1].Action);
     }
 
@@ -283,7 +283,7 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         Assert.Equal([Other.Email, "unknown teams user 29:stranger", Lead.Email], refusals.Select(e => e.Actor));
         Assert.All(refusals, e => Assert.Equal(Platform.Teams, e.Platform));
         Assert.Empty(await PostedAsync(Lead));
-        Assert.Empty(Updates(Owner));
+        Assert.Empty(await UpdatesAsync(Owner));
         await AssertChainIntactAsync();
     }
 
@@ -572,7 +572,13 @@ public sealed class TeamsTaskTests : IAsyncLifetime
             .Select(c => (CardOf(c.RequestMessage.Body!), JsonNode.Parse(c.ResponseMessage.BodyData!.BodyAsString!)!["id"]!.GetValue<string>())),
     ];
 
-    /// <summary>Cards the bot replaced in the user's chat.</summary>
+    /// <summary>Cards the bot replaced in the user's chat, once the outbox has sent what it held (updates leave through it).</summary>
+    private async Task<List<(string Path, JsonObject Card)>> UpdatesAsync(TeamsUser user)
+    {
+        await OutboxWait.DrainedAsync(_app.Services);
+        return Updates(user);
+    }
+
     private List<(string Path, JsonObject Card)> Updates(TeamsUser user) =>
     [
         .. _fakes.ConnectorCalls()

@@ -789,6 +789,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.Property<Guid?>("RecipientPersonId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ReplacesMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset?>("SendStartedAt")
                         .HasColumnType("timestamp with time zone");
 

@@ -783,6 +783,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.Property<Guid?>("RecipientPersonId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReplacesMessageId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SendStartedAt")
                         .HasColumnType("INTEGER");
 

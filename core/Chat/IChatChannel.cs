@@ -1,16 +1,29 @@
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 
-namespace ChatCompliance.Jobs.Outbox;
+namespace ChatCompliance.Core.Chat;
 
-/// <summary>Posts a card into a stored conversation on its platform (implemented by the bot's proactive messenger).</summary>
-public interface IOutboxSender
+/// <summary>
+/// One chat platform's way out: post a neutral card into a stored conversation (rendered the platform's way), replace
+/// or delete a posted one, and say whether a message carrying an outbox key arrived. Teams and Slack implement it in
+/// <c>integrations/</c>; the outbox dispatcher sends every message through the channel of its conversation's platform.
+/// </summary>
+public interface IChatChannel
 {
+    /// <summary>The platform whose conversations this channel reaches.</summary>
+    Platform Platform { get; }
+
     /// <summary>
     /// Posts the card, carrying <paramref name="outboxKey"/> where the platform keeps it with the message (Slack's
     /// message metadata); returns the new message's id (Teams activity id, Slack ts) when the platform gives one.
     /// </summary>
     Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the posted message <paramref name="messageId"/> in the conversation with the card.</summary>
+    Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the posted message <paramref name="messageId"/> from the conversation.</summary>
+    Task DeleteAsync(ConversationReference conversation, string messageId, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Whether a message carrying <paramref name="outboxKey"/> was posted into the conversation since <paramref name="since"/>:
