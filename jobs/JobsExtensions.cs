@@ -5,6 +5,7 @@ using ChatCompliance.Core.Announcements;
 using ChatCompliance.Core.Digests;
 using ChatCompliance.Jobs.Announcements;
 using ChatCompliance.Jobs.Audit;
+using ChatCompliance.Jobs.CatchUp;
 using ChatCompliance.Jobs.Chaser;
 using ChatCompliance.Jobs.Heartbeat;
 using ChatCompliance.Jobs.Reviews;
@@ -104,6 +105,24 @@ public static class JobsExtensions
 
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RecurringJobRegistration));
         return RecurringJobRegistration.RegisterAsync(services.GetRequiredService<IRecurringJobManager>(), registrations, logger, RegistrationWait, stopping);
+    }
+
+    /// <summary>
+    /// Makes up, once, the reminders, escalations, announcements and digest that no instance sent while none ran
+    /// (<see cref="MissedRuns"/>): each of these jobs runs at start if its schedule came round in its period.
+    /// </summary>
+    public static Task<IReadOnlyList<string>> CatchUpMissedRunsAsync(this IServiceProvider services, CancellationToken stopping = default)
+    {
+        var options = services.GetRequiredService<IOptions<JobsOptions>>().Value;
+        var company = services.GetRequiredService<CompanyClock>().TimeZone;
+        var chaseCron = services.GetRequiredService<IOptions<ChaserOptions>>().Value.ChaseCron;
+        CatchUpJob[] jobs =
+        [
+            new(EvidenceChaserJob.RecurringJobId, chaseCron, TimeZoneInfo.Utc, CatchUpPeriod.Day, (s, c) => s.GetRequiredService<EvidenceChaserJob>().RunAsync(c)),
+            new(AuditAnnouncementJob.RecurringJobId, options.AnnouncementCron, company, CatchUpPeriod.Day, (s, c) => s.GetRequiredService<AuditAnnouncementJob>().RunAsync(c)),
+            new(WeeklyDigestJob.RecurringJobId, options.DigestCron, company, CatchUpPeriod.Week, (s, c) => s.GetRequiredService<WeeklyDigestJob>().RunAsync(c)),
+        ];
+        return MissedRuns.CatchUpAsync(services, jobs, stopping);
     }
 
     /// <summary>

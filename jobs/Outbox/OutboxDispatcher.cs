@@ -36,6 +36,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     private static readonly TimeSpan RecoveryInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Times one row may find its conversation's shared slot taken by another instance before it is put back.</summary>
+    private const int SharedConversationAttempts = 3;
+
     /// <summary>Tries at recording a send's outcome, and the pause before the next (times the attempt): well within a lease.</summary>
     private const int RecordAttempts = 4;
     private static readonly TimeSpan RecordRetryDelay = TimeSpan.FromMilliseconds(500);
@@ -294,13 +297,17 @@ internal sealed partial class OutboxDispatcher : IDisposable
             }
 
             var keys = PacingKeys(conversation);
+            var shared = db.Database.IsNpgsql();
             try
             {
                 // Only a few seconds of work are held: a row whose slot (conversation, then tenant) is further away is put
                 // back for whichever instance has a slot first. Waiting here, the row is merely claimed: a crash loses nothing.
-                if (await _pacer.WaitAsync(keys[0], DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken) is { } busy)
+                var busy = shared
+                    ? await WaitForSharedConversationAsync(db, keys[0], cancellationToken)
+                    : await _pacer.WaitAsync(keys[0], DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken);
+                if (busy is { } later)
                 {
-                    await PutBackAsync(db, row, claim, busy);
+                    await PutBackAsync(db, row, claim, later);
                     return;
                 }
 
@@ -348,6 +355,42 @@ internal sealed partial class OutboxDispatcher : IDisposable
     }
 
     /// <summary>
+    /// The sustained spacing that keeps every one of the key's windows (Teams' conversation: 60 in 30 s, one every half
+    /// second; a tenant: 50 a second; a Slack channel: one a second). The shared budgets space sends evenly at it.
+    /// </summary>
+    private static TimeSpan SharedInterval(PacingKey key) => key.Limits.Max(l => l.Window / l.Count);
+
+    /// <summary>
+    /// Takes the conversation's shared slot once it is free (waiting for it when that is within
+    /// <see cref="OutboxOptions.ClaimAhead"/>): sends into one conversation take their slots at least its spacing apart,
+    /// from any instance. Returns null once taken; otherwise when it would be free, for the row to be put back.
+    /// </summary>
+    private async Task<DateTimeOffset?> WaitForSharedConversationAsync(ComplianceDbContext db, PacingKey key, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; attempt <= SharedConversationAttempts; attempt++)
+        {
+            var free = await SharedRateBudget.FreeInAsync(db, key.Name, cancellationToken);
+            if (free > _options.ClaimAhead)
+            {
+                return DateTimeOffset.UtcNow + free;
+            }
+
+            if (free > TimeSpan.Zero)
+            {
+                await Task.Delay(free, TimeProvider.System, cancellationToken);
+            }
+
+            // Only if free now: another instance may have taken it while this one waited; then look again.
+            if ((await SharedRateBudget.TakeAsync(db, key.Name, SharedInterval(key), TimeSpan.Zero, cancellationToken)).Wait is not null)
+            {
+                return null;
+            }
+        }
+
+        return DateTimeOffset.UtcNow + SharedInterval(key);
+    }
+
+    /// <summary>
     /// The tenant's (workspace's) slot: on PostgreSQL from the budget every instance shares, else from this instance's
     /// pacer. Null once the slot has come; otherwise when it would be free (further away than a claim may wait).
     /// </summary>
@@ -358,7 +401,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             return await _pacer.WaitAsync(key, DateTimeOffset.UtcNow + _options.ClaimAhead, cancellationToken);
         }
 
-        var interval = key.Limits.Where(l => l.Count == 1).Min(l => l.Window);
+        var interval = SharedInterval(key);
         while (true)
         {
             var (wait, free) = await SharedRateBudget.TakeAsync(db, key.Name, interval, _options.ClaimAhead, cancellationToken);
@@ -432,7 +475,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 {
                     try
                     {
-                        await SharedRateBudget.HoldAsync(db, keys[^1].Name, pause, CancellationToken.None); // every instance waits, not just this one
+                        foreach (var key in keys)
+                        {
+                            await SharedRateBudget.HoldAsync(db, key.Name, pause, CancellationToken.None); // every instance waits, not just this one
+                        }
                     }
                     catch (Exception holdFailed) when (holdFailed is not OperationCanceledException)
                     {
@@ -590,8 +636,8 @@ internal sealed partial class OutboxDispatcher : IDisposable
         return conversation.Platform == Platform.Slack
             ?
             [
-                new($"slack|channel|{conversation.ConversationId}", [Limit(1, _options.SlackChannelInterval)]),
-                new($"slack|workspace|{conversation.TenantId}",
+                new($"slack|chat.postMessage|channel|{conversation.ConversationId}", [Limit(1, _options.SlackChannelInterval)]),
+                new($"slack|chat.postMessage|workspace|{conversation.TenantId}",
                     [Limit(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1)), Even(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1))]),
             ]
             :

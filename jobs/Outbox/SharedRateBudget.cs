@@ -4,10 +4,11 @@ using Microsoft.EntityFrameworkCore;
 namespace ChatCompliance.Jobs.Outbox;
 
 /// <summary>
-/// A tenant's (Teams) or workspace's (Slack) send rate shared by every instance through PostgreSQL: one row per key
-/// holds the earliest start of the next send, on the database's clock, and each send takes the next slot in one
-/// atomic statement (a generic cell rate: sends spaced evenly at the limit). N instances together keep to the rate one
-/// instance would; a 429 seen by one holds them all. SQLite has one process, which the in-memory pacer serves.
+/// A send rate shared by every instance through PostgreSQL: a Teams conversation's or tenant's, a Slack channel's or
+/// workspace's (per Web API method: <c>slack|chat.postMessage|channel|C…</c>). One row per key holds the earliest start
+/// of the next send, on the database's clock, and each send takes the next slot in one atomic statement (a generic cell
+/// rate: sends spaced evenly at the limit). N instances together keep to the rate one instance would; a 429 seen by one
+/// holds them all. SQLite has one process, which the in-memory pacer serves.
 /// </summary>
 internal static class SharedRateBudget
 {
@@ -28,11 +29,14 @@ internal static class SharedRateBudget
             return (Seconds(wait), TimeSpan.Zero);
         }
 
-        var free = await ScalarAsync(db, """
-            SELECT EXTRACT(EPOCH FROM ("NextAt" - clock_timestamp()))::float8 FROM "RateBudgets" WHERE "Key" = @key
-            """, cancellationToken, ("key", key));
-        return (null, Seconds(free ?? 0));
+        return (null, await FreeInAsync(db, key, cancellationToken));
     }
+
+    /// <summary>How long until <paramref name="key"/>'s next slot is free (zero when it is now), taking nothing.</summary>
+    public static async Task<TimeSpan> FreeInAsync(ComplianceDbContext db, string key, CancellationToken cancellationToken) =>
+        Seconds(await ScalarAsync(db, """
+            SELECT EXTRACT(EPOCH FROM ("NextAt" - clock_timestamp()))::float8 FROM "RateBudgets" WHERE "Key" = @key
+            """, cancellationToken, ("key", key)) ?? 0);
 
     /// <summary>No send to <paramref name="key"/> starts before <paramref name="pause"/> from now, on any instance (the platform said 429).</summary>
     public static async Task HoldAsync(ComplianceDbContext db, string key, TimeSpan pause, CancellationToken cancellationToken) =>
