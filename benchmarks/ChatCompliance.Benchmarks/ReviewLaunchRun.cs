@@ -26,10 +26,10 @@ internal static class ReviewLaunchRun
 {
     private static readonly TaskActor Actor = new(null, Platform.Api, "benchmark");
 
-    public static async Task RunAsync(int accounts, int reviewers, string provider)
+    public static async Task RunAsync(int accounts, int reviewers, string provider, TimeSpan latency)
     {
         var now = DateTimeOffset.UtcNow;
-        await using var graph = await FakeGraph.StartAsync(accounts, reviewers, now);
+        await using var graph = await FakeGraph.StartAsync(accounts, reviewers, now, latency);
         var data = Directory.CreateTempSubdirectory("cc-review-").FullName;
         var postgres = provider == "postgres" ? await BenchmarkPostgres.CreateDatabaseAsync() : null;
         try
@@ -65,7 +65,7 @@ internal static class ReviewLaunchRun
             var store = services.GetRequiredService<StoreDescription>();
             var concurrency = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value.MaxConcurrency;
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; store {store.Provider}; " +
-                $"{accounts} accounts, {reviewers} reviewers (managers); Graph per-user concurrency {concurrency}");
+                $"{accounts} accounts, {reviewers} reviewers (managers); Graph batches in flight {concurrency}, latency {latency.TotalMilliseconds:0} ms per Graph call");
 
             await StoreMigrator.MigrateAsync(services);
             await SeedReviewersAsync(services, reviewers, now);
@@ -74,9 +74,10 @@ internal static class ReviewLaunchRun
             var directory = services.GetRequiredService<IAccessDirectory>();
             var (cold, coldCpu, _, _, _) = await PopulateAsync(directory, graph, accounts);
             Report("(a) populate, first read (cold: JIT, connections, token)", cold, coldCpu, accounts, "accounts", "");
+            var batched = graph.BatchedRequests;
             var (populate, populateCpu, populateRequests, resource, population) = await PopulateAsync(directory, graph, accounts);
             Report("(a) populate (Graph: group, owners, members, sign-ins, sponsors, managers)", populate, populateCpu, accounts, "accounts",
-                $"{populateRequests} Graph requests, {populateRequests / populate.TotalSeconds:0} requests/s");
+                $"{populateRequests} Graph calls carrying {graph.BatchedRequests - batched} requests in $batch, {populateRequests / populate.TotalSeconds:0} calls/s");
 
             using var timeline = new EfTimeline();
 
