@@ -100,6 +100,10 @@ internal static class ReviewLaunchRun
             cached.Breakdown.ForEach(Console.WriteLine);
             await VerifyAsync(services, cachedDraft, accounts, reviewers);
 
+            // (d) The items' write alone, as the launch does it (BulkInsertAsync in its transaction), rolled back after.
+            var (written, bulk) = await TimedBulkInsertAsync(services, cachedDraft);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(d) bulk insert of {written} review items alone ({store.Provider}): {bulk.TotalSeconds:0.000} s"));
+
             var self = Process.GetCurrentProcess();
             self.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -217,6 +221,22 @@ internal static class ReviewLaunchRun
             Line("SaveChanges: items, audit entry, outbox rows, people, campaign", saveStarted, saveCompleted, commands.Where(c => c.Started >= saveStarted && c.Started < saveCompleted)),
             Line("commit", saveCompleted, ended, commands.Where(c => c.Started >= saveCompleted)),
         ];
+    }
+
+    private static async Task<(int Count, TimeSpan Elapsed)> TimedBulkInsertAsync(IServiceProvider services, Guid campaignId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var items = await db.AccessReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId).ToListAsync();
+        items.ForEach(i => i.Id = Guid.NewGuid());
+        var draft = await AddDraftAsync(services, "bulk insert alone", DateTimeOffset.UtcNow);
+        items.ForEach(i => i.CampaignId = draft);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var started = Stopwatch.GetTimestamp();
+        await db.BulkInsertAsync(items, CancellationToken.None);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await transaction.RollbackAsync();
+        return (items.Count, elapsed);
     }
 
     private static async Task VerifyAsync(IServiceProvider services, Guid campaignId, int accounts, int reviewers)

@@ -17,8 +17,9 @@ namespace ChatCompliance.Integrations.Graph;
 
 /// <summary>
 /// The access directory on Microsoft Graph (application permissions, client credentials). Pages are followed
-/// through <c>@odata.nextLink</c> with the SDK's <see cref="PageIterator{TEntity, TCollectionPage}"/>; only the
-/// needed fields are selected. Per-user facts (sign-in, sponsors, manager) are read with bounded concurrency.
+/// through <c>@odata.nextLink</c>; only the needed fields are selected. A population's members are read as plain JSON
+/// (<see cref="GraphJsonClient"/>), and the per-user facts (sign-in, manager through <c>$expand</c>, guests' sponsors)
+/// 20 requests to a <c>$batch</c>, <see cref="GraphOptions.MaxConcurrency"/> batches at once.
 /// App role assignments to a group are expanded into the group's transitive users, each with the Access text
 /// "app role X through group G" and no assignment id (removing one of them means removing them from that group);
 /// assignments to service principals are skipped (they are not people).
