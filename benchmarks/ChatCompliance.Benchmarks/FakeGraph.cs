@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,9 @@ namespace ChatCompliance.Benchmarks;
 /// Microsoft Graph and the Entra token endpoint for one large group, served by Kestrel on 127.0.0.1 (a dynamic port):
 /// the group, its owner, transitive members paged at 999 with <c>@odata.nextLink</c>, direct members (nine in ten;
 /// the rest come through a nested group), each user's sign-in activity, guests' sponsors and each user's manager,
-/// one of <see cref="Managers"/> manager accounts outside the group. Answers are generated per request.
+/// one of <see cref="Managers"/> manager accounts outside the group (inline with <c>$expand=manager</c>), and JSON
+/// <c>$batch</c> calls of those user reads. Answers are generated per request; every HTTP request (a batch counts once)
+/// waits <see cref="Latency"/> first.
 /// </summary>
 internal sealed class FakeGraph : IAsyncDisposable
 {
@@ -25,9 +28,11 @@ internal sealed class FakeGraph : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly DateTimeOffset _now;
     private long _requests;
+    private long _batched;
 
-    private FakeGraph(int users, int managers, DateTimeOffset now)
+    private FakeGraph(int users, int managers, DateTimeOffset now, TimeSpan latency)
     {
+        Latency = latency;
         Users = users;
         Managers = managers;
         _now = now;
@@ -39,10 +44,15 @@ internal sealed class FakeGraph : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         _app = builder.Build();
-        _app.Use((context, next) =>
+        _app.Use(async (context, next) =>
         {
             Interlocked.Increment(ref _requests);
-            return next(context);
+            if (Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(Latency);
+            }
+
+            await next(context);
         });
         _app.MapPost("/{tenant}/oauth2/v2.0/token", () => Json("""{"token_type":"Bearer","expires_in":3600,"access_token":"bench-token"}"""));
         _app.MapGet("/v1.0/groups/{id}", (string id) => id == GroupId ? Json($$"""{"id":"{{GroupId}}","displayName":"{{GroupName}}"}""") : NotFound());
@@ -53,14 +63,12 @@ internal sealed class FakeGraph : IAsyncDisposable
             id == GroupId ? Json(Page(request, "transitiveMembers/graph.user", UserJson, _ => true)) : NotFound());
         _app.MapGet("/v1.0/groups/{id}/members", (string id, HttpRequest request) =>
             id == GroupId ? Json(Page(request, "members", i => $$"""{"@odata.type":"#microsoft.graph.user","id":"{{UserId(i)}}"}""", i => i % 10 != 9)) : NotFound());
-        _app.MapGet("/v1.0/users/{id}", (string id) => Index(id) is { } i ? Json(SignInJson(i)) : NotFound());
-        _app.MapGet("/v1.0/users/{id}/sponsors", (string id) => Index(id) is { } i
-            ? Json(i % 40 == 0 ? """{"value":[{"@odata.type":"#microsoft.graph.user","id":"sponsor-1"}]}""" : """{"value":[]}""")
-            : NotFound());
-        _app.MapGet("/v1.0/users/{id}/manager", (string id) => Index(id) is { } i
-            ? Json($$"""{"@odata.type":"#microsoft.graph.user","id":"manager-{{i % Managers}}","mail":"{{ManagerEmail(i % Managers)}}","userPrincipalName":"{{ManagerEmail(i % Managers)}}"}""")
-            : NotFound());
+        _app.MapGet("/v1.0/users/{**path}", (string path, HttpRequest request) => Reply(UserAnswer(path, request.QueryString.Value ?? "")));
+        _app.MapPost("/v1.0/$batch", async (HttpRequest request) => Json(await BatchAsync(request)));
     }
+
+    /// <summary>How long each HTTP request waits before it is answered (Graph's own latency, as seen from a datacentre).</summary>
+    public TimeSpan Latency { get; }
 
     public int Users { get; }
 
@@ -75,9 +83,12 @@ internal sealed class FakeGraph : IAsyncDisposable
     /// <summary>Requests answered so far, the token endpoint's included.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
-    public static async Task<FakeGraph> StartAsync(int users, int managers, DateTimeOffset now)
+    /// <summary>Requests answered inside <c>$batch</c> calls (each call counts once in <see cref="Requests"/>).</summary>
+    public long BatchedRequests => Interlocked.Read(ref _batched);
+
+    public static async Task<FakeGraph> StartAsync(int users, int managers, DateTimeOffset now, TimeSpan latency = default)
     {
-        var graph = new FakeGraph(users, managers, now);
+        var graph = new FakeGraph(users, managers, now, latency);
         await graph._app.StartAsync();
         return graph;
     }
@@ -130,9 +141,52 @@ internal sealed class FakeGraph : IAsyncDisposable
         return json.Append('}').ToString();
     }
 
+    /// <summary><c>users/{id}</c>, <c>users/{id}/sponsors</c> and <c>users/{id}/manager</c>, as status and JSON.</summary>
+    private (int Status, string Json) UserAnswer(string path, string query)
+    {
+        var parts = path.Split('/');
+        if (Index(parts[0]) is not { } i)
+        {
+            return (404, NotFoundJson);
+        }
+
+        var manager = $$"""{"@odata.type":"#microsoft.graph.user","id":"manager-{{i % Managers}}","mail":"{{ManagerEmail(i % Managers)}}","userPrincipalName":"{{ManagerEmail(i % Managers)}}"}""";
+        return parts switch
+        {
+            [_] when query.Contains("expand=manager", StringComparison.Ordinal) => (200, SignInJson(i)[..^1] + ",\"manager\":" + manager + "}"),
+            [_] => (200, SignInJson(i)),
+            [_, "sponsors"] => (200, i % 40 == 0 ? """{"value":[{"@odata.type":"#microsoft.graph.user","id":"sponsor-1"}]}""" : """{"value":[]}"""),
+            [_, "manager"] => (200, manager),
+            _ => (404, NotFoundJson),
+        };
+    }
+
+    /// <summary>A JSON <c>$batch</c> of user reads: each request answered as <see cref="UserAnswer"/> answers it alone.</summary>
+    private async Task<string> BatchAsync(HttpRequest request)
+    {
+        using var body = await JsonDocument.ParseAsync(request.Body);
+        var json = new StringBuilder("{\"responses\":[");
+        var first = true;
+        foreach (var inner in body.RootElement.GetProperty("requests").EnumerateArray())
+        {
+            Interlocked.Increment(ref _batched);
+            var url = inner.GetProperty("url").GetString()!;
+            var (path, query) = url.IndexOf('?', StringComparison.Ordinal) is var q and >= 0 ? (url[..q], url[q..]) : (url, "");
+            var (status, answer) = path.StartsWith("/users/", StringComparison.Ordinal) ? UserAnswer(path["/users/".Length..], query) : (404, NotFoundJson);
+            json.Append(first ? "" : ",").Append(CultureInfo.InvariantCulture, $$"""{"id":{{JsonSerializer.Serialize(inner.GetProperty("id").GetString())}},"status":{{status}},"headers":{"Content-Type":"application/json"},"body":{{answer}}}""");
+            first = false;
+        }
+
+        return json.Append("]}").ToString();
+    }
+
+    private static IResult Reply((int Status, string Json) answer) => Results.Text(answer.Json, "application/json", statusCode: answer.Status);
+
+    private const string NotFoundJson = """{"error":{"code":"Request_ResourceNotFound","message":"not here"}}""";
+
     private static IResult Json(string json) => Results.Text(json, "application/json");
 
-    private static IResult NotFound() => Results.Text("""{"error":{"code":"Request_ResourceNotFound","message":"not here"}}""", "application/json", statusCode: 404);
+    private static IResult NotFound() => Results.Text(NotFoundJson, "application/json", statusCode: 404);
 
     private static int FreePort()
     {

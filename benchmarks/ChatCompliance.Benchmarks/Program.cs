@@ -4,7 +4,7 @@ using ChatCompliance.Benchmarks;
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- latency [rounds]
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- rankers
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- teams-load|slack-load [connections] [seconds]   (after: dotnet build -c Release bot)
-// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- review-launch [accounts=10000] [reviewers=200] [sqlite|postgres]
+// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- review-launch [accounts=10000] [reviewers=200] [sqlite|postgres] [graph latency ms=100]
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- outbox-load [count]   (after: dotnet build -c Release bot; 10,000 by default)
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- digest [tasks=100000] [postgres|sqlite]
 
@@ -41,7 +41,8 @@ if (args.Length > 0 && args[0] == "review-launch")
     await ReviewLaunchRun.RunAsync(
         args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10_000,
         args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 200,
-        args.Length > 3 ? args[3] : "sqlite");
+        args.Length > 3 ? args[3] : "sqlite",
+        TimeSpan.FromMilliseconds(args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 100));
     return;
 }
 

@@ -26,10 +26,10 @@ internal static class ReviewLaunchRun
 {
     private static readonly TaskActor Actor = new(null, Platform.Api, "benchmark");
 
-    public static async Task RunAsync(int accounts, int reviewers, string provider)
+    public static async Task RunAsync(int accounts, int reviewers, string provider, TimeSpan latency)
     {
         var now = DateTimeOffset.UtcNow;
-        await using var graph = await FakeGraph.StartAsync(accounts, reviewers, now);
+        await using var graph = await FakeGraph.StartAsync(accounts, reviewers, now, latency);
         var data = Directory.CreateTempSubdirectory("cc-review-").FullName;
         var postgres = provider == "postgres" ? await BenchmarkPostgres.CreateDatabaseAsync() : null;
         try
@@ -65,7 +65,7 @@ internal static class ReviewLaunchRun
             var store = services.GetRequiredService<StoreDescription>();
             var concurrency = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<GraphOptions>>().Value.MaxConcurrency;
             Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; store {store.Provider}; " +
-                $"{accounts} accounts, {reviewers} reviewers (managers); Graph per-user concurrency {concurrency}");
+                $"{accounts} accounts, {reviewers} reviewers (managers); Graph batches in flight {concurrency}, latency {latency.TotalMilliseconds:0} ms per Graph call");
 
             await StoreMigrator.MigrateAsync(services);
             await SeedReviewersAsync(services, reviewers, now);
@@ -74,9 +74,10 @@ internal static class ReviewLaunchRun
             var directory = services.GetRequiredService<IAccessDirectory>();
             var (cold, coldCpu, _, _, _) = await PopulateAsync(directory, graph, accounts);
             Report("(a) populate, first read (cold: JIT, connections, token)", cold, coldCpu, accounts, "accounts", "");
+            var batched = graph.BatchedRequests;
             var (populate, populateCpu, populateRequests, resource, population) = await PopulateAsync(directory, graph, accounts);
             Report("(a) populate (Graph: group, owners, members, sign-ins, sponsors, managers)", populate, populateCpu, accounts, "accounts",
-                $"{populateRequests} Graph requests, {populateRequests / populate.TotalSeconds:0} requests/s");
+                $"{populateRequests} Graph calls carrying {graph.BatchedRequests - batched} requests in $batch, {populateRequests / populate.TotalSeconds:0} calls/s");
 
             using var timeline = new EfTimeline();
 
@@ -98,6 +99,10 @@ internal static class ReviewLaunchRun
             Report("(c) launch over a population read before (snapshot + queue)", cached.Elapsed, cached.Cpu, accounts, "accounts", "");
             cached.Breakdown.ForEach(Console.WriteLine);
             await VerifyAsync(services, cachedDraft, accounts, reviewers);
+
+            // (d) The items' write alone, as the launch does it (BulkInsertAsync in its transaction), rolled back after.
+            var (written, bulk) = await TimedBulkInsertAsync(services, cachedDraft);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"(d) bulk insert of {written} review items alone ({store.Provider}): {bulk.TotalSeconds:0.000} s"));
 
             var self = Process.GetCurrentProcess();
             self.Refresh();
@@ -216,6 +221,22 @@ internal static class ReviewLaunchRun
             Line("SaveChanges: items, audit entry, outbox rows, people, campaign", saveStarted, saveCompleted, commands.Where(c => c.Started >= saveStarted && c.Started < saveCompleted)),
             Line("commit", saveCompleted, ended, commands.Where(c => c.Started >= saveCompleted)),
         ];
+    }
+
+    private static async Task<(int Count, TimeSpan Elapsed)> TimedBulkInsertAsync(IServiceProvider services, Guid campaignId)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var items = await db.AccessReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId).ToListAsync();
+        items.ForEach(i => i.Id = Guid.NewGuid());
+        var draft = await AddDraftAsync(services, "bulk insert alone", DateTimeOffset.UtcNow);
+        items.ForEach(i => i.CampaignId = draft);
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        var started = Stopwatch.GetTimestamp();
+        await db.BulkInsertAsync(items, CancellationToken.None);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await transaction.RollbackAsync();
+        return (items.Count, elapsed);
     }
 
     private static async Task VerifyAsync(IServiceProvider services, Guid campaignId, int accounts, int reviewers)

@@ -29,20 +29,9 @@ public static class OutboxQueue
             return false;
         }
 
-        db.Outbox.Add(new OutboxMessage
-        {
-            IdempotencyKey = idempotencyKey,
-            Kind = kind,
-            Platform = conversation.Platform,
-            ConversationReferenceId = conversation.Id,
-            Payload = CardJson.Serialize(card),
-            NextAttemptAt = now,
-            CreatedAt = now,
-            SubjectType = subject?.SubjectType,
-            SubjectId = subject?.SubjectId,
-            Audience = subject?.Audience,
-            ReplacesMessageId = replacesMessageId,
-        });
+        var row = NewRow(idempotencyKey, kind, card, conversation, now, subject);
+        row.ReplacesMessageId = replacesMessageId;
+        db.Outbox.Add(row);
         return true;
     }
 
@@ -80,4 +69,53 @@ public static class OutboxQueue
 
         return conversations.Count;
     }
+
+    /// <summary>
+    /// <see cref="EnqueueForPersonAsync"/> for many people at once (a campaign's reviewers): one query for all their
+    /// personal conversations and one for the keys already queued, per 500 people, instead of two per person. Returns
+    /// how many rows were queued.
+    /// </summary>
+    public static async Task<int> EnqueueForPeopleAsync(this ComplianceDbContext db, IReadOnlyList<PersonCard> cards, string kind, DateTimeOffset now,
+        CancellationToken cancellationToken = default)
+    {
+        var queued = 0;
+        foreach (var chunk in cards.Chunk(500))
+        {
+            var people = chunk.Select(c => c.PersonId).Distinct().ToList();
+            var conversations = (await db.ConversationReferences.AsNoTracking()
+                    .Where(c => c.PersonId != null && people.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
+                    .ToListAsync(cancellationToken))
+                .ToLookup(c => c.PersonId!.Value);
+            var rows = chunk.SelectMany(card => conversations[card.PersonId].Select(conversation => (Key: $"{card.IdempotencyKey}:{conversation.Id:N}", card.Card, Conversation: conversation))).ToList();
+            var keys = rows.Select(r => r.Key).ToList();
+            var existing = (await db.Outbox.Where(o => keys.Contains(o.IdempotencyKey)).Select(o => o.IdempotencyKey).ToListAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            foreach (var (key, card, conversation) in rows)
+            {
+                if (existing.Add(key) && !QueuedInContext(db, key))
+                {
+                    db.Outbox.Add(NewRow(key, kind, card, conversation, now, null));
+                    queued++;
+                }
+            }
+        }
+
+        return queued;
+    }
+
+    private static OutboxMessage NewRow(string idempotencyKey, string kind, Card card, ConversationReference conversation, DateTimeOffset now, CardSubject? subject) => new()
+    {
+        IdempotencyKey = idempotencyKey,
+        Kind = kind,
+        Platform = conversation.Platform,
+        ConversationReferenceId = conversation.Id,
+        Payload = CardJson.Serialize(card),
+        NextAttemptAt = now,
+        CreatedAt = now,
+        SubjectType = subject?.SubjectType,
+        SubjectId = subject?.SubjectId,
+        Audience = subject?.Audience,
+    };
 }
+
+/// <summary>A card for one person, queued under <paramref name="IdempotencyKey"/> for each of their personal conversations.</summary>
+public sealed record PersonCard(string IdempotencyKey, Guid PersonId, Card Card);

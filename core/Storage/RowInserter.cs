@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
 
 namespace ChatCompliance.Core.Storage;
 
@@ -12,6 +13,7 @@ namespace ChatCompliance.Core.Storage;
 /// one transaction with multi-row <c>INSERT</c>s, without the change tracker: for append-only logs written at chat speed,
 /// where tracking costs far more than the write. Columns, names and value conversions come from the EF Core model and
 /// the provider's own type mappings, so a row is stored exactly as <c>SaveChanges</c> would store it, on either store.
+/// <see cref="BulkInsertAsync"/> does the same in the caller's transaction, with a binary <c>COPY</c> on PostgreSQL.
 /// </summary>
 public static class RowInserter
 {
@@ -29,19 +31,48 @@ public static class RowInserter
             return;
         }
 
-        var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
-        var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
-        var columns = entity.GetProperties().Select(p => (Getter: p.GetGetter(), Mapping: p.GetRelationalTypeMapping(), p.IsNullable)).ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
-        var head = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ({string.Join(", ", entity.GetProperties().Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))}) VALUES ";
-
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await InsertStatementsAsync(db, Table.Of<T>(db), rows, transaction.GetDbTransaction(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Appends many new rows in the caller's transaction (it must have one), for large writes such as a campaign's review
+    /// items: on PostgreSQL one binary <c>COPY</c> (no statement per row, no parameters); on SQLite, multi-row
+    /// <c>INSERT</c>s. The rows are not tracked: the caller keeps them if it needs them.
+    /// </summary>
+    public static async Task BulkInsertAsync<T>(this ComplianceDbContext db, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        var transaction = db.Database.CurrentTransaction
+            ?? throw new InvalidOperationException("A bulk insert runs in the caller's transaction: begin one first.");
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var table = Table.Of<T>(db);
+        if (db.Database.GetDbConnection() is NpgsqlConnection connection)
+        {
+            await CopyAsync(connection, table, rows, cancellationToken);
+        }
+        else
+        {
+            await InsertStatementsAsync(db, table, rows, transaction.GetDbTransaction(), cancellationToken);
+        }
+    }
+
+    private static async Task InsertStatementsAsync<T>(ComplianceDbContext db, Table table, IReadOnlyList<T> rows, DbTransaction transaction, CancellationToken cancellationToken)
+        where T : class
+    {
+        var head = $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ";
         var connection = db.Database.GetDbConnection();
+        var columns = table.Columns;
         for (var start = 0; start < rows.Count; start += RowsPerStatement)
         {
             var count = Math.Min(RowsPerStatement, rows.Count - start);
             await using var command = connection.CreateCommand();
-            command.Transaction = transaction.GetDbTransaction();
+            command.Transaction = transaction;
             var text = new StringBuilder(head);
             for (var r = 0; r < count; r++)
             {
@@ -61,8 +92,54 @@ public static class RowInserter
             command.CommandText = text.ToString();
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
+    }
 
-        await transaction.CommitAsync(cancellationToken);
+    private static async Task CopyAsync<T>(NpgsqlConnection connection, Table table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
+        where T : class
+    {
+        // The store type without its facets ("character varying(300)" is written as "character varying").
+        var types = table.Columns.Select(c => c.Mapping.StoreType.Split('(')[0]).ToArray();
+        await using var importer = await connection.BeginBinaryImportAsync($"COPY {table.Name} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var row in rows)
+        {
+            await importer.StartRowAsync(cancellationToken);
+            for (var c = 0; c < table.Columns.Length; c++)
+            {
+                var (getter, mapping, _) = table.Columns[c];
+                var value = getter.GetClrValueUsingContainingEntity(row);
+                if (value is not null && mapping.Converter is { } converter)
+                {
+                    value = converter.ConvertToProvider(value);
+                }
+
+                if (value is null)
+                {
+                    await importer.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await importer.WriteAsync(value, types[c], cancellationToken);
+                }
+            }
+        }
+
+        await importer.CompleteAsync(cancellationToken);
+    }
+
+    /// <summary>An entity's table as the EF Core model maps it: the delimited name, its columns and their type mappings.</summary>
+    private sealed record Table(string Name, string ColumnList, (IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool IsNullable)[] Columns)
+    {
+        public static Table Of<T>(ComplianceDbContext db)
+        {
+            var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
+            var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var properties = entity.GetProperties().ToArray();
+            return new Table(
+                sql.DelimitIdentifier(table.Name, table.Schema),
+                string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))),
+                [.. properties.Select(p => (p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable))]);
+        }
     }
 
     /// <summary>True when the failure came from the store (a constraint, a lost connection), not from our code.</summary>

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Reviews;
 using Microsoft.Extensions.Logging;
@@ -15,8 +17,9 @@ namespace ChatCompliance.Integrations.Graph;
 
 /// <summary>
 /// The access directory on Microsoft Graph (application permissions, client credentials). Pages are followed
-/// through <c>@odata.nextLink</c> with the SDK's <see cref="PageIterator{TEntity, TCollectionPage}"/>; only the
-/// needed fields are selected. Per-user facts (sign-in, sponsors, manager) are read with bounded concurrency.
+/// through <c>@odata.nextLink</c>; only the needed fields are selected. A population's members are read as plain JSON
+/// (<see cref="GraphJsonClient"/>), and the per-user facts (sign-in, manager through <c>$expand</c>, guests' sponsors)
+/// 20 requests to a <c>$batch</c>, <see cref="GraphOptions.MaxConcurrency"/> batches at once.
 /// App role assignments to a group are expanded into the group's transitive users, each with the Access text
 /// "app role X through group G" and no assignment id (removing one of them means removing them from that group);
 /// assignments to service principals are skipped (they are not people).
@@ -95,32 +98,30 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
     {
         var started = Stopwatch.GetTimestamp();
         using var client = CreateClient();
+        var json = CreateJsonClient();
         var grants = kind switch
         {
-            ReviewResourceKind.EntraGroup => await ReadGroupGrantsAsync(client, resourceId, cancellationToken),
-            ReviewResourceKind.EnterpriseApplication => await ReadApplicationGrantsAsync(client, resourceId, cancellationToken),
+            ReviewResourceKind.EntraGroup => await ReadGroupGrantsAsync(client, json, resourceId, cancellationToken),
+            ReviewResourceKind.EnterpriseApplication => await ReadApplicationGrantsAsync(client, json, resourceId, cancellationToken),
             _ => throw NotInGraph(kind),
         };
 
-        var listed = new Dictionary<string, User>(StringComparer.OrdinalIgnoreCase);
+        var facts = new Dictionary<string, UserFacts>(StringComparer.OrdinalIgnoreCase);
         foreach (var grant in grants)
         {
-            if (grant.Listed is { } user)
+            if (!facts.TryGetValue(grant.UserId, out var fact))
             {
-                listed.TryAdd(grant.UserId, user);
+                facts[grant.UserId] = new UserFacts(grant.UserId) { User = grant.Listed };
+            }
+            else
+            {
+                fact.User ??= grant.Listed;
             }
         }
 
         var signIns = new SignInAvailability();
-        var facts = new ConcurrentDictionary<string, UserFacts>(StringComparer.OrdinalIgnoreCase);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(grants.Select(g => g.UserId).Distinct(StringComparer.OrdinalIgnoreCase), parallel, async (userId, token) =>
-        {
-            var (user, signInKnown, lastSignIn) = await ReadUserAsync(client, userId, listed.GetValueOrDefault(userId), signIns, token);
-            bool? hasSponsor = IsGuest(user) ? await HasSponsorAsync(client, userId, token) : null;
-            var manager = includeManagers && user is not null ? await ManagerOfAsync(client, userId, token) : null;
-            facts[userId] = new UserFacts(user, signInKnown, lastSignIn, hasSponsor, manager);
-        });
+        await ReadUserFactsAsync(json, [.. facts.Values], includeManagers, signIns, cancellationToken);
+        await ReadSponsorsAsync(json, [.. facts.Values.Where(f => IsGuest(f.User))], cancellationToken);
 
         var accounts = grants.Select(grant =>
         {
@@ -129,7 +130,7 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
             return new DirectoryAccount(
                 grant.UserId,
                 user?.DisplayName ?? grant.DisplayName ?? grant.UserId,
-                EmailOf(user),
+                user?.Email,
                 grant.Access,
                 grant.AssignmentId,
                 // A user who vanished while the population was read can't sign in.
@@ -257,36 +258,38 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         }
     }
 
-    private async Task<List<Grant>> ReadGroupGrantsAsync(GraphServiceClient client, string groupId, CancellationToken cancellationToken)
+    private async Task<List<Grant>> ReadGroupGrantsAsync(GraphServiceClient client, GraphJsonClient json, string groupId, CancellationToken cancellationToken)
     {
         var group = await ReadGroupAsync(client, groupId, cancellationToken);
         var name = group.DisplayName ?? groupId;
-        var members = await ReadGroupUsersAsync(client, groupId, name, cancellationToken);
-        var direct = await ReadAllAsync<DirectoryObject, DirectoryObjectCollectionResponse>(
-            client,
-            MembersOperation(groupId, name),
-            () => client.Groups[groupId].Members.GetAsync(
-                r =>
+        var members = await ReadGroupUsersAsync(json, groupId, name, cancellationToken);
+        var directIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var operation = MembersOperation(groupId, name);
+        await CallAsync(
+            operation,
+            async () =>
+            {
+                await foreach (var member in json.ReadPagesAsync($"groups/{Uri.EscapeDataString(groupId)}/members?$select=id&$top={PageSize}", operation, cancellationToken))
                 {
-                    r.QueryParameters.Select = ["id"];
-                    r.QueryParameters.Top = PageSize;
-                },
-                cancellationToken),
+                    if (GraphJsonClient.Text(member, "id") is { } id)
+                    {
+                        directIds.Add(id);
+                    }
+                }
+            },
             cancellationToken);
-        var directIds = direct.Select(d => d.Id).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
 
         return members
-            .Where(u => u.Id is not null)
             .Select(u => new Grant(
-                u.Id!,
+                u.Id,
                 u.DisplayName,
-                directIds.Contains(u.Id!) ? $"member of {name}" : $"member of {name} through a nested group",
+                directIds.Contains(u.Id) ? $"member of {name}" : $"member of {name} through a nested group",
                 null,
                 u))
             .ToList();
     }
 
-    private async Task<List<Grant>> ReadApplicationGrantsAsync(GraphServiceClient client, string servicePrincipalId, CancellationToken cancellationToken)
+    private async Task<List<Grant>> ReadApplicationGrantsAsync(GraphServiceClient client, GraphJsonClient json, string servicePrincipalId, CancellationToken cancellationToken)
     {
         var app = await ReadApplicationAsync(client, servicePrincipalId, ["id", "displayName", "appRoles"], cancellationToken);
         var name = app.DisplayName ?? servicePrincipalId;
@@ -306,7 +309,7 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
             cancellationToken);
 
         var grants = new List<Grant>();
-        var groups = new Dictionary<string, List<User>>(StringComparer.OrdinalIgnoreCase);
+        var groups = new Dictionary<string, List<ListedUser>>(StringComparer.OrdinalIgnoreCase);
         foreach (var assignment in assignments)
         {
             var role = RoleName(roles, assignment.AppRoleId);
@@ -321,13 +324,11 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
                     var groupName = assignment.PrincipalDisplayName ?? principalId;
                     if (!groups.TryGetValue(principalId, out var members))
                     {
-                        members = await ReadGroupUsersAsync(client, principalId, groupName, cancellationToken);
+                        members = await ReadGroupUsersAsync(json, principalId, groupName, cancellationToken);
                         groups[principalId] = members;
                     }
 
-                    grants.AddRange(members
-                        .Where(u => u.Id is not null)
-                        .Select(u => new Grant(u.Id!, u.DisplayName, $"app role {role} through group {groupName}", null, u)));
+                    grants.AddRange(members.Select(u => new Grant(u.Id, u.DisplayName, $"app role {role} through group {groupName}", null, u)));
                     break;
 
                 default:
@@ -339,83 +340,139 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         return grants;
     }
 
-    private Task<List<User>> ReadGroupUsersAsync(GraphServiceClient client, string groupId, string name, CancellationToken cancellationToken) =>
-        ReadAllAsync<User, UserCollectionResponse>(
-            client,
-            MembersOperation(groupId, name),
-            () => client.Groups[groupId].TransitiveMembers.GraphUser.GetAsync(
-                r =>
+    /// <summary>The transitive user members of a group, in pages of 999, with only the listed fields.</summary>
+    private async Task<List<ListedUser>> ReadGroupUsersAsync(GraphJsonClient json, string groupId, string name, CancellationToken cancellationToken)
+    {
+        var users = new List<ListedUser>();
+        var operation = MembersOperation(groupId, name);
+        await CallAsync(
+            operation,
+            async () =>
+            {
+                var url = $"groups/{Uri.EscapeDataString(groupId)}/transitiveMembers/graph.user?$select={string.Join(',', UserFields)}&$top={PageSize}";
+                await foreach (var item in json.ReadPagesAsync(url, operation, cancellationToken))
                 {
-                    r.QueryParameters.Select = UserFields;
-                    r.QueryParameters.Top = PageSize;
-                },
-                cancellationToken),
+                    if (ListedUser.From(item) is { } user)
+                    {
+                        users.Add(user);
+                    }
+                }
+            },
             cancellationToken);
+        return users;
+    }
 
     /// <summary>
-    /// The user with sign-in activity while the tenant gives it; after the first refusal (no AuditLog.Read.All, or no
-    /// Entra ID P1) without it, from what the listing already had where it had the user.
+    /// Sign-in activity (while the tenant gives it), the details of users no listing gave, and managers when asked for
+    /// (<c>$expand=manager</c>): one request per user, 20 to a <c>$batch</c>, <see cref="GraphOptions.MaxConcurrency"/>
+    /// batches in flight. The first batch goes alone: a tenant without sign-in activity (no AuditLog.Read.All, or no
+    /// Entra ID P1) refuses it there, and the rest are read without it.
     /// </summary>
-    private async Task<(User? User, bool SignInKnown, DateTimeOffset? LastSignIn)> ReadUserAsync(
-        GraphServiceClient client, string userId, User? listed, SignInAvailability signIns, CancellationToken cancellationToken)
+    private async Task ReadUserFactsAsync(GraphJsonClient json, List<UserFacts> users, bool includeManagers, SignInAvailability signIns, CancellationToken cancellationToken)
     {
-        var read = new GraphOperation($"read the user {userId}", "User.Read.All", "");
-        if (signIns.Refused is not true)
+        bool Needed(UserFacts user) => user.User is null || includeManagers || signIns.Refused is not true;
+        var first = users.Take(GraphJsonClient.BatchLimit).ToList();
+        await ReadUsersAsync(json, first, includeManagers, signIns, cancellationToken);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(users.Skip(first.Count).Where(Needed).Chunk(GraphJsonClient.BatchLimit), parallel, async (chunk, token) =>
+            await ReadUsersAsync(json, chunk, includeManagers, signIns, token));
+    }
+
+    private async Task ReadUsersAsync(GraphJsonClient json, IReadOnlyList<UserFacts> users, bool includeManagers, SignInAvailability signIns, CancellationToken cancellationToken)
+    {
+        var withSignIns = signIns.Refused is not true;
+        var wanted = users.Where(u => u.User is null || includeManagers || withSignIns).ToList();
+        if (wanted.Count == 0)
         {
-            try
+            return;
+        }
+
+        var requests = wanted.Select(u =>
+        {
+            string[] fields = (u.User is null, withSignIns) switch
             {
-                // A listed user only lacks the sign-ins; anyone else is read whole.
-                var user = await client.Users[userId].GetAsync(r => r.QueryParameters.Select = listed is null ? UserFieldsWithSignIns : SignInFields, cancellationToken);
-                signIns.Refused = false;
-                return (listed ?? user, true, LastSignIn(user?.SignInActivity));
+                (true, true) => UserFieldsWithSignIns,
+                (true, false) => UserFields,
+                (false, true) => SignInFields,
+                (false, false) => ["id"],
+            };
+            var expand = includeManagers ? $"&$expand=manager($select={string.Join(',', ContactFields)})" : "";
+            return new BatchRequest($"users/{Uri.EscapeDataString(u.Id)}?$select={string.Join(',', fields)}{expand}", ReadUserOperation(u.Id));
+        }).ToList();
+        var answers = await CallAsync(requests[0].Operation, () => json.BatchAsync(requests, cancellationToken), cancellationToken);
+
+        var again = new List<UserFacts>();
+        for (var i = 0; i < wanted.Count; i++)
+        {
+            var (user, answer) = (wanted[i], answers[i]);
+            if (answer.IsSuccess)
+            {
+                if (answer.Body.ValueKind != JsonValueKind.Object)
+                {
+                    throw GraphJsonClient.Unreadable(requests[i].Operation, "a user that isn't a JSON object");
+                }
+
+                user.User ??= ListedUser.From(answer.Body);
+                if (withSignIns)
+                {
+                    signIns.Refused = false;
+                    user.SignInKnown = true;
+                    user.LastSignIn = LastSignIn(answer.Body);
+                }
+
+                if (includeManagers)
+                {
+                    user.ManagerEmail = answer.Body.TryGetProperty("manager", out var manager) ? ListedUser.EmailOf(manager) : null;
+                    Remember(user.Id, user.ManagerEmail);
+                }
             }
-            catch (ApiException e) when (e.ResponseStatusCode == 403)
+            else if (answer.Status == 403 && withSignIns)
             {
                 if (signIns.Refuse())
                 {
-                    Log.SignInsUnavailable(_logger, e.ResponseStatusCode, GraphErrors.Code(e));
+                    Log.SignInsUnavailable(_logger, answer.Status, answer.ToError().Error?.Code);
                 }
+
+                again.Add(user);
             }
-            catch (ApiException e) when (e.ResponseStatusCode == 404)
+            else if (answer.Status == 404)
             {
-                Log.UserVanished(_logger, userId);
-                return (listed, false, null);
+                // Graph answers 404 for a user who vanished while the population was read: kept as listed, without details.
+                Log.UserVanished(_logger, user.Id);
             }
-            catch (Exception e) when (GraphErrors.Translate(e, read, _options.MaxRetries) is { } translated)
+            else
             {
-                throw Fail(e, read, translated);
+                var error = answer.ToError();
+                throw Fail(error, requests[i].Operation, GraphErrors.Translate(error, requests[i].Operation, _options.MaxRetries)!);
             }
         }
 
-        if (listed is not null)
+        if (again.Count > 0)
         {
-            return (listed, false, null);
-        }
-
-        try
-        {
-            return (await CallAsync(read, () => client.Users[userId].GetAsync(r => r.QueryParameters.Select = UserFields, cancellationToken), cancellationToken), false, null);
-        }
-        catch (DirectoryException e) when (e.Problem == DirectoryProblem.NotFound)
-        {
-            Log.UserVanished(_logger, userId);
-            return (null, false, null);
+            await ReadUsersAsync(json, again, includeManagers, signIns, cancellationToken);
         }
     }
 
-    /// <summary>Whether the guest has a sponsor; null when Graph wouldn't say.</summary>
-    private async Task<bool?> HasSponsorAsync(GraphServiceClient client, string userId, CancellationToken cancellationToken)
+    /// <summary>Whether each guest has a sponsor, 20 to a <c>$batch</c>; left unknown (null) when Graph won't say.</summary>
+    private async Task ReadSponsorsAsync(GraphJsonClient json, List<UserFacts> guests, CancellationToken cancellationToken)
     {
-        try
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxConcurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(guests.Chunk(GraphJsonClient.BatchLimit), parallel, async (chunk, token) =>
         {
-            var sponsors = await client.Users[userId].Sponsors.GetAsync(r => r.QueryParameters.Select = ["id"], cancellationToken);
-            return sponsors?.Value is { Count: > 0 };
-        }
-        catch (ApiException e)
-        {
-            Log.SponsorsUnknown(_logger, userId, e.ResponseStatusCode);
-            return null;
-        }
+            var requests = chunk.Select(g => new BatchRequest($"users/{Uri.EscapeDataString(g.Id)}/sponsors?$select=id", ReadUserOperation(g.Id))).ToList();
+            var answers = await CallAsync(requests[0].Operation, () => json.BatchAsync(requests, token), token);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                if (answers[i].IsSuccess && answers[i].Body.ValueKind == JsonValueKind.Object && answers[i].Body.TryGetProperty("value", out var sponsors) && sponsors.ValueKind == JsonValueKind.Array)
+                {
+                    chunk[i].HasSponsor = sponsors.GetArrayLength() > 0;
+                }
+                else
+                {
+                    Log.SponsorsUnknown(_logger, chunk[i].Id, answers[i].Status);
+                }
+            }
+        });
     }
 
     /// <summary>The manager's email of the user with this object id (or user principal name); null when they have none.</summary>
@@ -521,6 +578,8 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         return translated;
     }
 
+    private GraphJsonClient CreateJsonClient() => new(_httpClientFactory.CreateClient(HttpClientName), _tokens, _options, _time);
+
     private GraphServiceClient CreateClient() =>
         new(_httpClientFactory.CreateClient(HttpClientName), _authentication, _options.BaseUrl.TrimEnd('/'));
 
@@ -560,19 +619,30 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         || (e is Microsoft.Graph.Models.ODataErrors.ODataError { ResponseStatusCode: 400 } odata
             && odata.Error?.Message?.Contains("do not exist", StringComparison.OrdinalIgnoreCase) == true);
 
-    private static DateTimeOffset? LastSignIn(SignInActivity? activity) =>
-        (activity?.LastSignInDateTime, activity?.LastNonInteractiveSignInDateTime) switch
+    /// <summary>The later of the interactive and non-interactive sign-ins in a user's <c>signInActivity</c>.</summary>
+    private static DateTimeOffset? LastSignIn(JsonElement user)
+    {
+        if (!user.TryGetProperty("signInActivity", out var activity))
+        {
+            return null;
+        }
+
+        return (Time(activity, "lastSignInDateTime"), Time(activity, "lastNonInteractiveSignInDateTime")) switch
         {
             ({ } interactive, { } other) => interactive > other ? interactive : other,
             (var interactive, var other) => interactive ?? other,
         };
+    }
+
+    private static DateTimeOffset? Time(JsonElement element, string name) =>
+        GraphJsonClient.Text(element, name) is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
 
     private static string RoleName(Dictionary<Guid, string> roles, Guid? roleId) =>
         roleId is not { } id ? "unknown"
         : id == Guid.Empty ? "Default Access"
         : roles.GetValueOrDefault(id) ?? id.ToString();
 
-    private static bool IsGuest(User? user) => string.Equals(user?.UserType, "Guest", StringComparison.OrdinalIgnoreCase);
+    private static bool IsGuest(ListedUser? user) => string.Equals(user?.UserType, "Guest", StringComparison.OrdinalIgnoreCase);
 
     private static string? EmailOf(DirectoryObject? entry) => entry switch
     {
@@ -587,6 +657,8 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
 
     private static List<string> EmailsOf(IEnumerable<User> users) => users.Select(EmailOf).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
 
+    private static GraphOperation ReadUserOperation(string userId) => new($"read the user {userId}", "User.Read.All", "");
+
     private static GraphOperation MembersOperation(string groupId, string name) =>
         new($"read the members of group {name}", "GroupMember.Read.All and User.Read.All", GroupGone(groupId));
 
@@ -600,9 +672,40 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         new(nameof(kind), kind, "Only Entra ID groups and enterprise applications are read from Microsoft Graph.");
 
     /// <summary>One account's access before the per-user facts are read; <see cref="Listed"/> is the user as a listing gave it.</summary>
-    private sealed record Grant(string UserId, string? DisplayName, string Access, string? AssignmentId, User? Listed);
+    private sealed record Grant(string UserId, string? DisplayName, string Access, string? AssignmentId, ListedUser? Listed);
 
-    private sealed record UserFacts(User? User, bool SignInKnown, DateTimeOffset? LastSignIn, bool? HasSponsor, string? ManagerEmail);
+    /// <summary>A user's facts as they are read; each is written by one batch only.</summary>
+    private sealed class UserFacts(string id)
+    {
+        public string Id { get; } = id;
+
+        public ListedUser? User { get; set; }
+
+        public bool SignInKnown { get; set; }
+
+        public DateTimeOffset? LastSignIn { get; set; }
+
+        public bool? HasSponsor { get; set; }
+
+        public string? ManagerEmail { get; set; }
+    }
+
+    /// <summary>A user as a listing or a read gave it: the few fields selected, nothing else kept.</summary>
+    private sealed record ListedUser(string Id, string? DisplayName, string? Email, bool? AccountEnabled, string? UserType)
+    {
+        public static ListedUser? From(JsonElement user) =>
+            GraphJsonClient.Text(user, "id") is { } id
+                ? new ListedUser(
+                    id,
+                    GraphJsonClient.Text(user, "displayName"),
+                    EmailOf(user),
+                    user.TryGetProperty("accountEnabled", out var enabled) && enabled.ValueKind is JsonValueKind.True or JsonValueKind.False ? enabled.GetBoolean() : null,
+                    GraphJsonClient.Text(user, "userType"))
+                : null;
+
+        public static string? EmailOf(JsonElement user) =>
+            NonEmpty(GraphJsonClient.Text(user, "mail")) ?? NonEmpty(GraphJsonClient.Text(user, "userPrincipalName"));
+    }
 
     private sealed record CachedManager(string? Email, DateTimeOffset Until);
 

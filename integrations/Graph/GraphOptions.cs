@@ -37,7 +37,7 @@ public sealed class GraphOptions
     [Range(0, 24 * 60)]
     public int ManagerCacheMinutes { get; set; } = 10;
 
-    /// <summary>Retries of a throttled (429) or unavailable (503, 504) request; Retry-After is honoured.</summary>
+    /// <summary>Retries of a throttled (429) or unavailable (503, 504) request, or of one inside a <c>$batch</c>; Retry-After is honoured.</summary>
     [Range(0, 10)]
     public int MaxRetries { get; set; } = 3;
 
@@ -45,7 +45,7 @@ public sealed class GraphOptions
     [Range(1, 600)]
     public int MaxRetryWaitSeconds { get; set; } = 60;
 
-    /// <summary>Per-user requests (sign-in, sponsors, manager) in flight at once while reading a population.</summary>
+    /// <summary><c>$batch</c> calls (20 per-user reads each: sign-ins, manager, sponsors) in flight at once while reading a population.</summary>
     [Range(1, 16)]
     public int MaxConcurrency { get; set; } = 4;
 

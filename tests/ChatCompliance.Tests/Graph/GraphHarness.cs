@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Integrations.Graph;
 using ChatCompliance.Tests.Connector;
@@ -25,6 +26,7 @@ public sealed class GraphHarness : IAsyncDisposable
     public const string ClientSecret = "graph-secret-never-logged";
     public const string TokenPrefix = "graph-token-";
 
+    private readonly HttpClient _batchForwarder;
     private int _tokensIssued;
 
     private GraphHarness(WireMockServer tokenServer, WireMockServer graph, ServiceProvider services, LogCapture logs)
@@ -34,6 +36,7 @@ public sealed class GraphHarness : IAsyncDisposable
         Services = services;
         Logs = logs;
         BaseUrl = $"http://127.0.0.1:{graph.Port}/v1.0";
+        _batchForwarder = new HttpClient { BaseAddress = new Uri(BaseUrl + "/") };
     }
 
     public WireMockServer TokenServer { get; }
@@ -79,7 +82,56 @@ public sealed class GraphHarness : IAsyncDisposable
 
         var harness = new GraphHarness(tokenServer, graph, builder.Services.BuildServiceProvider(validateScopes: true), logs);
         LoopbackWireMock.ServeTokens(tokenServer, TokenPrefix, () => Interlocked.Increment(ref harness._tokensIssued), TimeSpan.FromMilliseconds(1));
+        harness.ServeBatches();
         return harness;
+    }
+
+    /// <summary>Every JSON <c>$batch</c> received, oldest first, as the request ids and URLs it carried.</summary>
+    public IReadOnlyList<IReadOnlyList<string>> Batches => [.. RequestsTo("/$batch", "POST").Select(e =>
+        (IReadOnlyList<string>)[.. JsonNode.Parse(e.RequestMessage.Body!)!["requests"]!.AsArray().Select(r => Uri.UnescapeDataString((string)r!["url"]!))])];
+
+    /// <summary>
+    /// Graph's JSON <c>$batch</c> as Graph answers it: each request inside is sent to this same server (so the stubs of
+    /// single requests answer it, and appear in <see cref="GraphRequests"/>), and the answers are returned together with
+    /// their status, headers and body. At priority 40, so a test can answer <c>$batch</c> itself at a higher one.
+    /// </summary>
+    private void ServeBatches()
+    {
+        var http = _batchForwarder;
+        Graph.Given(Request.Create().WithPath("/v1.0/$batch").UsingPost()).AtPriority(40).RespondWith(Response.Create().WithCallback(async request =>
+        {
+            var responses = new JsonArray();
+            foreach (var inner in JsonNode.Parse(request.Body!)!["requests"]!.AsArray())
+            {
+                using var forwarded = new HttpRequestMessage(new HttpMethod((string)inner!["method"]!), ((string)inner["url"]!).TrimStart('/'));
+                using var answer = await http.SendAsync(forwarded);
+                var headers = new JsonObject();
+                foreach (var (name, values) in answer.Headers.Concat(answer.Content.Headers))
+                {
+                    headers[name] = string.Join(",", values);
+                }
+
+                var text = await answer.Content.ReadAsStringAsync();
+                responses.Add(new JsonObject
+                {
+                    ["id"] = (string)inner["id"]!,
+                    ["status"] = (int)answer.StatusCode,
+                    ["headers"] = headers,
+                    ["body"] = text.Length == 0 ? null : JsonNode.Parse(text),
+                });
+            }
+
+            return new WireMock.ResponseMessage
+            {
+                StatusCode = 200,
+                Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
+                BodyData = new WireMock.Util.BodyData
+                {
+                    BodyAsString = new JsonObject { ["responses"] = responses }.ToJsonString(),
+                    DetectedBodyType = WireMock.Types.BodyType.String,
+                },
+            };
+        }));
     }
 
     /// <summary>Answers GETs of <paramref name="path"/> (under /v1.0) with <paramref name="json"/>.</summary>
@@ -119,6 +171,7 @@ public sealed class GraphHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Services.DisposeAsync();
+        _batchForwarder.Dispose();
         TokenServer.Stop();
         Graph.Stop();
         TokenServer.Dispose();

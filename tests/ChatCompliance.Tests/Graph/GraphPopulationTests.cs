@@ -166,13 +166,16 @@ public sealed class GraphPopulationTests
     {
         await using var graph = GraphHarness.Start();
         ServeFinanceGroup(graph);
-        graph.Get("/users/u1/manager", GraphHarness.User("m1", "Mia Manager", "mia@contoso.example"));
-        graph.Respond("GET", "/users/*/manager", GraphHarness.Error(404, "Request_ResourceNotFound", "Resource 'manager' does not exist."), priority: 60);
+        graph.GetWhere("/users/u1", "$expand=manager", GraphHarness.Json($$$"""{"id":"u1","signInActivity":{{{SignedIn}}},"manager":{{{GraphHarness.User("m1", "Mia Manager", "mia@contoso.example")}}}}"""));
 
         var accounts = (await graph.Directory.ReadPopulationAsync(ReviewResourceKind.EntraGroup, "g1", includeManagers: true, GraphHarness.Bounded())).ToDictionary(a => a.Id);
 
         Assert.Equal("mia@contoso.example", accounts["u1"].ManagerEmail);
+        // Graph leaves out the manager of a user who has none.
         Assert.Null(accounts["u2"].ManagerEmail);
+        // The manager comes with the user's sign-ins, in the same request: no request per manager.
+        Assert.Contains(graph.Batches.SelectMany(b => b), url => url.StartsWith("/users/u1?$select=id,signInActivity&$expand=manager($select=id,mail,userPrincipalName)", StringComparison.Ordinal));
+        Assert.DoesNotContain(graph.GraphRequests, e => e.RequestMessage.Path.EndsWith("/manager", StringComparison.Ordinal));
     }
 
     [Fact]

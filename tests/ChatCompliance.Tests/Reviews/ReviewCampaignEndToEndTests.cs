@@ -216,9 +216,10 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
             GraphHarness.User("u2", "Bob", "bob@contoso.example", enabled: false),
             GraphHarness.User("u3", "Carol", "carol@partner.example", type: "Guest")));
         _graph.Get($"/groups/{GroupId}/members", _graph.Page("", """{"id":"u1"}""", """{"id":"u2"}""", """{"id":"u3"}"""));
-        foreach (var id in new[] { "u1", "u2", "u3" })
+        foreach (var (id, manager, email) in new[] { ("u1", "m1", Mona.Email), ("u2", "m1", Mona.Email), ("u3", "m2", Max.Email) })
         {
-            _graph.Get($"/users/{id}", $$"""{"id":"{{id}}","signInActivity":{{Recent}}}""");
+            // A launch reads the manager with the user ($expand=manager); escalations ask for it alone.
+            _graph.Get($"/users/{id}", $$$"""{"id":"{{{id}}}","signInActivity":{{{Recent}}},"manager":{"@odata.type":"#microsoft.graph.user","id":"{{{manager}}}","mail":"{{{email}}}"}}""");
         }
 
         _graph.Get("/users/u3/sponsors", _graph.Page(""));

@@ -63,6 +63,77 @@ public abstract class RowInserterTests(ITestStore store) : MigratedStoreTests(st
         Assert.Equal(1, await check.Questions.CountAsync(q => q.Text.StartsWith(marker)));
     }
 
+    [Fact]
+    public async Task Rows_bulk_inserted_in_a_transaction_are_stored_as_SaveChanges_stores_them()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var questions = Enumerable.Range(0, 250).Select(i => Question(marker, i)).ToList();
+
+        await using (var db = Store.NewContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.BulkInsertAsync(questions, CancellationToken.None);
+            await transaction.CommitAsync();
+        }
+
+        await using var check = Store.NewContext();
+        var stored = await check.Questions.AsNoTracking().Where(q => q.Text.StartsWith(marker)).ToListAsync();
+        Assert.Equal(250, stored.Count);
+        foreach (var question in questions)
+        {
+            Assert.Equal(Snapshot(question), Snapshot(stored.Single(q => q.Id == question.Id)));
+        }
+
+        Assert.Equal(83, await check.Questions.CountAsync(q => q.Text.StartsWith(marker) && q.Status == QuestionStatus.HandedOff));
+    }
+
+    [Fact]
+    public async Task A_bulk_insert_rolled_back_with_its_transaction_stores_nothing()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        await using (var db = Store.NewContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.BulkInsertAsync([.. Enumerable.Range(0, 30).Select(i => Question(marker, i))], CancellationToken.None);
+            await transaction.RollbackAsync();
+        }
+
+        await using var check = Store.NewContext();
+        Assert.Equal(0, await check.Questions.CountAsync(q => q.Text.StartsWith(marker)));
+    }
+
+    [Fact]
+    public async Task A_bulk_insert_with_a_duplicate_key_fails_as_a_store_failure()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        var existing = Question(marker, 0);
+        await using (var db = Store.NewContext())
+        {
+            db.Questions.Add(existing);
+            await db.SaveChangesAsync();
+        }
+
+        await using (var db = Store.NewContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var failure = await Record.ExceptionAsync(() => db.BulkInsertAsync([.. Enumerable.Range(1, 40).Select(i => Question(marker, i)), existing], CancellationToken.None));
+            Assert.True(failure is not null && RowInserter.IsStoreFailure(failure), failure?.ToString());
+        }
+
+        await using var check = Store.NewContext();
+        Assert.Equal(1, await check.Questions.CountAsync(q => q.Text.StartsWith(marker)));
+    }
+
+    [Fact]
+    public async Task A_bulk_insert_outside_a_transaction_is_refused()
+    {
+        await using var db = Store.NewContext();
+
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => db.BulkInsertAsync([Question("x", 1)], CancellationToken.None));
+
+        Assert.Contains("transaction", e.Message, StringComparison.Ordinal);
+    }
+
     private static Question Question(string marker, int i) => new()
     {
         Text = $"{marker} question {i} — is ISO 27001 “certifiable”?",
