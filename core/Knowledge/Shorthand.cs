@@ -262,18 +262,7 @@ internal static class Shorthand
             }
         }
 
-        foreach (var (replacement, forms, which) in SocSeries)
-        {
-            foreach (var form in forms)
-            {
-                if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(which))
-                {
-                    return Emit(ref o, replacement, j + form.Length - i, ref rule, which);
-                }
-            }
-        }
-
-        return 0;
+        return Series(s, i, j, SocSeries, left, ref o, ref rule);
     }
 
     private static readonly (string Replacement, string[] Forms, int Rule)[] SocSeries = [(" soc1 ", ["1", "i", "one"], Soc1), (" soc3 ", ["3", "iii", "three"], Soc3)];
@@ -398,55 +387,28 @@ internal static class Shorthand
     }
 
     // \btype\s*-?\s*(?:2|ii|two)\b, then the same for 1 (t2 and t1 are whole words).
-    private static int Numbered(ReadOnlySpan<char> s, int i, in Left left, ref CharBuffer o, ref int rule)
-    {
-        if (!s[i..].StartsWith("type"))
-        {
-            return 0;
-        }
-
-        var j = Dash(s, i + 4);
-        foreach (var form in (ReadOnlySpan<string>)["2", "ii", "two"])
-        {
-            if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(Type2))
-            {
-                return Emit(ref o, " type2 ", j + form.Length - i, ref rule, Type2);
-            }
-        }
-
-        foreach (var form in (ReadOnlySpan<string>)["1", "i", "one"])
-        {
-            if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(Type1))
-            {
-                return Emit(ref o, " type1 ", j + form.Length - i, ref rule, Type1);
-            }
-        }
-
-        return 0;
-    }
+    private static int Numbered(ReadOnlySpan<char> s, int i, in Left left, ref CharBuffer o, ref int rule) =>
+        s[i..].StartsWith("type") ? Series(s, i, Dash(s, i + 4), TypeSeries, left, ref o, ref rule) : 0;
 
     // \bstage\s*-?\s*(?:1|one|i)\b, then (?:2|two|ii)\b
-    private static int Stage(ReadOnlySpan<char> s, int i, in Left left, ref CharBuffer o, ref int rule)
+    private static int Stage(ReadOnlySpan<char> s, int i, in Left left, ref CharBuffer o, ref int rule) =>
+        s[i..].StartsWith("stage") ? Series(s, i, Dash(s, i + 5), StageSeries, left, ref o, ref rule) : 0;
+
+    private static readonly (string Replacement, string[] Forms, int Rule)[] TypeSeries = [(" type2 ", ["2", "ii", "two"], Type2), (" type1 ", ["1", "i", "one"], Type1)];
+
+    private static readonly (string Replacement, string[] Forms, int Rule)[] StageSeries = [(" stage1 audit ", ["1", "one", "i"], Stage1), (" stage2 audit ", ["2", "two", "ii"], Stage2)];
+
+    /// <summary>The first rule of <paramref name="series"/> whose number form is at <paramref name="j"/>, a whole word.</summary>
+    private static int Series(ReadOnlySpan<char> s, int i, int j, (string Replacement, string[] Forms, int Rule)[] series, in Left left, ref CharBuffer o, ref int rule)
     {
-        if (!s[i..].StartsWith("stage"))
+        foreach (var (replacement, forms, which) in series)
         {
-            return 0;
-        }
-
-        var j = Dash(s, i + 5);
-        foreach (var form in (ReadOnlySpan<string>)["1", "one", "i"])
-        {
-            if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(Stage1))
+            foreach (var form in forms)
             {
-                return Emit(ref o, " stage1 audit ", j + form.Length - i, ref rule, Stage1);
-            }
-        }
-
-        foreach (var form in (ReadOnlySpan<string>)["2", "two", "ii"])
-        {
-            if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(Stage2))
-            {
-                return Emit(ref o, " stage2 audit ", j + form.Length - i, ref rule, Stage2);
+                if (s[j..].StartsWith(form) && BoundaryAt(s, j + form.Length) && left.Start(which))
+                {
+                    return Emit(ref o, replacement, j + form.Length - i, ref rule, which);
+                }
             }
         }
 
