@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Running;
 using ChatCompliance.Benchmarks;
 
-// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- latency [rounds]
+// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- latency [rounds] [real]
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- rankers
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- teams-load|slack-load [connections] [seconds]   (after: dotnet build -c Release bot)
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- review-launch [accounts=10000] [reviewers=200] [sqlite|postgres] [graph latency ms=100]
@@ -54,7 +54,7 @@ if (args.Length > 0 && args[0] == "rankers")
 
 if (args.Length > 0 && args[0] == "latency")
 {
-    LatencyRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20);
+    LatencyRun.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20, realOnly: args.Length > 2 && args[2] == "real");
     return;
 }
 

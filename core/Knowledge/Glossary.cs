@@ -20,6 +20,9 @@ public sealed record GlossaryItem(string Acronym, string Expansion, string Sourc
     internal Regex AcronymPattern { get; } = new($@"(?<![\w.]){Regex.Escape(Acronym).Replace(@"\ ", @"[\s-]*", StringComparison.Ordinal)}s?(?![\w])",
         (AlsoAWord ? RegexOptions.None : RegexOptions.IgnoreCase) | RegexOptions.CultureInvariant);
 
+    /// <summary>The acronym up to its first space: every text that writes the acronym contains it, in some case.</summary>
+    internal string FirstWord { get; } = Acronym.Split(' ')[0];
+
     /// <summary>The expansion written out in a text (hyphens, spaces and a plural ending aside).</summary>
     internal Regex ExpansionPattern { get; } = new(
         @"\b" + string.Join(@"[\s-]+", Expansion.Split([' ', '-'], StringSplitOptions.RemoveEmptyEntries).Select(w => Regex.Escape(w.TrimEnd('s')) + "s?")) + @"\b",
@@ -79,8 +82,15 @@ public sealed class Glossary
         _expanding.SelectMany(i => TextAnalyzer.Words(i.Acronym).Concat(TextAnalyzer.Words(i.Expansion))).Distinct(StringComparer.Ordinal);
 
     /// <summary>The items whose acronym is written in <paramref name="text"/>, in the order they first appear.</summary>
-    public IReadOnlyList<GlossaryItem> AcronymsIn(string text) =>
-        [.. Items.Select(i => (Item: i, Match: i.AcronymPattern.Match(text))).Where(x => x.Match.Success).OrderBy(x => x.Match.Index).Select(x => x.Item)];
+    public IReadOnlyList<GlossaryItem> AcronymsIn(string text)
+    {
+        // In ASCII text an acronym can only be written where its first word is (in any case): the pattern runs only there.
+        // Beyond ASCII, case-insensitive matching knows more forms (the Kelvin sign is a k), so every pattern runs.
+        var ascii = System.Text.Ascii.IsValid(text);
+        return [.. Items
+            .Where(i => !ascii || text.Contains(i.FirstWord, StringComparison.OrdinalIgnoreCase))
+            .Select(i => (Item: i, Match: i.AcronymPattern.Match(text))).Where(x => x.Match.Success).OrderBy(x => x.Match.Index).Select(x => x.Item)];
+    }
 
     /// <summary>Whether <paramref name="text"/> already writes out what <paramref name="item"/> stands for.</summary>
     public static bool SpellsOut(string text, GlossaryItem item) => item.ExpansionPattern.IsMatch(text);

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 using Lucene.Net.Tartarus.Snowball.Ext;
 
 namespace ChatCompliance.Core.Knowledge;
@@ -10,7 +9,7 @@ namespace ChatCompliance.Core.Knowledge;
 /// ISMS, pen test…), British spellings folded, stop words dropped, words stemmed (Snowball English).
 /// The same analysis runs on entries and on questions, so both meet in the same terms.
 /// </summary>
-public static partial class TextAnalyzer
+public static class TextAnalyzer
 {
     /// <summary>Questions longer than this are cut before analysis: nobody types a 10 kB question on purpose.</summary>
     public const int MaximumQuestionLength = 1000;
@@ -20,80 +19,6 @@ public static partial class TextAnalyzer
 
     [ThreadStatic]
     private static Dictionary<string, string>? _stems;
-
-    /// <summary>Rewrites applied in order to lower-cased text before it is split into words.</summary>
-    private static readonly (Regex Pattern, string Replacement)[] Rewrites =
-    [
-        (Rx(@"\bsoc\s*-?\s*(?:2|ii|two)\s*\+"), " soc2 plus "),
-        (Rx(@"\bsoc\s*-?\s*(?:2|ii|two)\b"), " soc2 "),
-        (Rx(@"\bsoc\s*-?\s*(?:1|i|one)\b"), " soc1 "),
-        (Rx(@"\bsoc\s*-?\s*(?:3|iii|three)\b"), " soc3 "),
-        (Rx(@"\biso\s*/?\s*(?:iec\s*)?27k\b|\b27k\b"), " iso27001 "),
-        (Rx(@"\biso\s*/?\s*(?:iec\s*)?(\d{4,5})(?:\s*:\s*(20\d\d))?"), " iso$1 $2 "),
-        (Rx(@"(?<![\w.])27001(?:\s*:\s*(20\d\d))?\b"), " iso27001 $1 "),
-        (Rx(@"(?<![\w.])(2700[0-9]|2701[0-9]|27701)\b"), " iso$1 "),
-        (Rx(@"\biso\b(?!\d)"), " iso27001 "),
-        (Rx(@"\btype\s*-?\s*(?:2|ii|two)\b|\bt2\b"), " type2 "),
-        (Rx(@"\btype\s*-?\s*(?:1|i|one)\b|\bt1\b"), " type1 "),
-        (Rx(@"\bstage\s*-?\s*(?:1|one|i)\b"), " stage1 audit "),
-        (Rx(@"\bstage\s*-?\s*(?:2|two|ii)\b"), " stage2 audit "),
-        (Rx(@"\bpen\s*-?\s*test(?:s|ing|ers?)?\b|\bpentest(?:s|ing|ers?)?\b"), " penetration test "),
-        (Rx(@"\bsoa\b"), " soa statement applicability "),
-        // Annex A themes by number: "a.5 controls", "a6", "annex a 8".
-        (Rx(@"(?:\bannex\s*a\s*|(?<![a-z0-9.])a\s?\.?\s?)5(?![\d.]|\.\d)"), " annex organizational controls "),
-        (Rx(@"(?:\bannex\s*a\s*|(?<![a-z0-9.])a\s?\.?\s?)6(?![\d.]|\.\d)"), " annex people controls "),
-        (Rx(@"(?:\bannex\s*a\s*|(?<![a-z0-9.])a\s?\.?\s?)7(?![\d.]|\.\d)"), " annex physical controls "),
-        (Rx(@"(?:\bannex\s*a\s*|(?<![a-z0-9.])a\s?\.?\s?)8(?![\d.]|\.\d)"), " annex technological controls "),
-        (Rx(@"\bisms\b"), " isms information security management system "),
-        (Rx(@"\b(?:mfa|2fa|tfa)\b"), " mfa multi factor authentication "),
-        (Rx(@"\bsso\b"), " single sign on "),
-        (Rx(@"\bbc\s*/\s*dr\b|\bbcdr\b"), " business continuity disaster recovery "),
-        (Rx(@"\bbcp\b"), " business continuity plan "),
-        (Rx(@"\bdr\b"), " disaster recovery "),
-        (Rx(@"\bcuecs?\b"), " cuec complementary user entity controls "),
-        (Rx(@"\bcsocs?\b"), " csoc complementary subservice organization controls "),
-        (Rx(@"\btsc\b"), " trust services criteria "),
-        (Rx(@"\bcbs?\b"), " certification body "),
-        (Rx(@"\bnon\s*-?\s*conform"), "nonconform"),
-        (Rx(@"\bncr?s?\b"), " nonconformity "),
-        (Rx(@"\bvulns?\b"), " vulnerability "),
-        (Rx(@"\bsiem\b"), " siem security event logging monitoring "),
-        (Rx(@"\bbg\b"), " background "),
-        (Rx(@"\bppl\b"), " people "),
-        (Rx(@"\byrs?\b"), " year "),
-        (Rx(@"\bmos?\b|\bmths?\b"), " month "),
-        (Rx(@"\bw/o\b"), " without "),
-        (Rx(@"\bw/"), " with "),
-        (Rx(@"\bthru\b"), " through "),
-        (Rx(@"\bprod\b"), " production "),
-        (Rx(@"\bdevs?\b"), " developer "),
-        (Rx(@"\bcve\b"), " cve vulnerability "),
-        (Rx(@"\bir\b"), " incident response "),
-        (Rx(@"\bpwd?s?\b"), " password "),
-        (Rx(@"\bmgmt\b"), " management "),
-        (Rx(@"\bdocs\b"), " documentation "),
-        (Rx(@"\breqs?\b"), " requirement "),
-        (Rx(@"\binfosec\b"), " information security "),
-        (Rx(@"\bsdlc\b"), " sdlc secure development lifecycle "),
-        (Rx(@"\bcerts?\b"), " certificate certification "),
-        (Rx(@"\bcertified\b"), " certified certification "),
-        (Rx(@"\bpii\b"), " pii personal data "),
-        (Rx(@"\bphi\b"), " phi health information "),
-        (Rx(@"\bdpa\b"), " data processing agreement "),
-        (Rx(@"\bpci(?:\s*-?\s*dss)?\b"), " pci dss "),
-        (Rx(@"\b3rd\b"), " third "),
-        (Rx(@"\bsub\s*-?\s*(service|processor)"), "sub$1"),
-        (Rx(@"\b(?:vs\.?|versus)\b"), " versus "),
-        (Rx(@"\bdiff\b"), " difference "),
-        (Rx(@"\bmulti\s*-\s*"), "multi "),
-        // British and American spellings meet in one form.
-        (Rx(@"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)\b"), "iz$1"),
-        (Rx(@"\b(behavi|col|fav|hon|lab|neighb)our"), "$1or"),
-        (Rx(@"\bprogramme"), "program"),
-        (Rx(@"\bcatalogue"), "catalog"),
-        (Rx(@"\blicence"), "license"),
-        (Rx(@"\bcentre"), "center"),
-    ];
 
     /// <summary>Words that carry no meaning of their own in a question.</summary>
     private static readonly HashSet<string> StopWords = new(StringComparer.Ordinal)
@@ -111,38 +36,140 @@ public static partial class TextAnalyzer
         "not", "dont", "doesnt", "isnt", "arent", "cant", "wont", "whether", "let", "lets", "right", "nah", "yeah", "r",
     };
 
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> StopWordLookup = StopWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Characters outside ASCII that lower-casing and accent folding leave as they are: chat punctuation.</summary>
+    private const string PlainPunctuation = "\u2018\u2019\u201C\u201D\u2014\u2013\u2026\u00B7\u2022\u00A0\u00A7\u2192\u2194\u00D7";
+
+    [ThreadStatic]
+    private static char[]? _lowered;
+
+    [ThreadStatic]
+    private static char[]? _rewritten;
+
+    [ThreadStatic]
+    private static Dictionary<string, string>? _words;
+
     /// <summary>The index terms of <paramref name="text"/>, in order, repeats kept.</summary>
-    public static List<string> Terms(string text) => [.. Words(text).Select(Stem)];
+    public static List<string> Terms(string text)
+    {
+        var terms = new List<string>();
+        Analyse(text, null, terms);
+        return terms;
+    }
 
     /// <summary>The words of <paramref name="text"/> after normalisation and stop-word removal, before stemming.</summary>
     public static IEnumerable<string> Words(string text)
     {
-        foreach (var word in Split(Normalise(text)))
-        {
-            // Single letters and digits ("1.2" splits into 1 and 2) carry no meaning on their own.
-            if (word.Length > 1 && !StopWords.Contains(word))
-            {
-                yield return word;
-            }
-        }
+        var words = new List<string>();
+        Analyse(text, words, null);
+        return words;
     }
 
     /// <summary>Lower case, accents folded, control characters and markup dropped, shorthand expanded.</summary>
-    public static string Normalise(string text)
+    public static string Normalise(string text) => new(Rewritten(text));
+
+    /// <summary>
+    /// One pass for the words (and their stems) of a text: the normalised text is scanned in a reused buffer, and each word is
+    /// found by its span among the words this thread has seen, so a known word costs no allocation.
+    /// </summary>
+    internal static void Analyse(string text, List<string>? words, List<string>? terms)
     {
-        if (text.Length > MaximumQuestionLength)
+        var normalised = Rewritten(text);
+        var known = (_words ??= new Dictionary<string, string>(StringComparer.Ordinal)).GetAlternateLookup<ReadOnlySpan<char>>();
+        var i = 0;
+        while (i < normalised.Length)
         {
-            text = text[..MaximumQuestionLength];
+            if (!IsWordCharacter(normalised[i]))
+            {
+                i++;
+                continue;
+            }
+
+            var start = i;
+            while (i < normalised.Length && IsWordCharacter(normalised[i]))
+            {
+                i++;
+            }
+
+            // Single letters and digits ("1.2" splits into 1 and 2) carry no meaning on their own.
+            var span = normalised[start..i];
+            if (span.Length <= 1 || StopWordLookup.Contains(span))
+            {
+                continue;
+            }
+
+            if (!known.TryGetValue(span, out var word))
+            {
+                word = span.ToString();
+                if (_words.Count < 100_000)
+                {
+                    _words[word] = word;
+                }
+            }
+
+            words?.Add(word);
+            terms?.Add(Stem(word));
+        }
+    }
+
+    private static bool IsWordCharacter(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
+
+    /// <summary>The normalised text, in this thread's buffer: valid until the thread's next analysis.</summary>
+    private static ReadOnlySpan<char> Rewritten(string text)
+    {
+        var source = text.AsSpan(0, Math.Min(text.Length, MaximumQuestionLength));
+        var lowered = Lowered(source);
+        var output = new CharBuffer(_rewritten ??= new char[256]);
+        Shorthand.Rewrite(lowered, ref output);
+        _rewritten = output.Array;
+        return output.Span;
+    }
+
+    /// <summary>Lower case, accents and control characters gone, apostrophes inside words dropped: "Who's" is "whos".</summary>
+    private static ReadOnlySpan<char> Lowered(ReadOnlySpan<char> source)
+    {
+        var plain = true;
+        foreach (var c in source)
+        {
+            if (c >= 128 && !PlainPunctuation.Contains(c, StringComparison.Ordinal))
+            {
+                plain = false;
+                break;
+            }
         }
 
-        var lower = RemoveDiacritics(text.ToLowerInvariant()).Replace('’', '\'');
-        lower = Apostrophes().Replace(lower, "");
-        foreach (var (pattern, replacement) in Rewrites)
+        if (!plain)
         {
-            lower = pattern.Replace(lower, replacement);
+            // Rare: letters with accents, other scripts. The framework's case mapping and decomposition, as before.
+            source = RemoveDiacritics(source.ToString().ToLowerInvariant());
         }
 
-        return lower;
+        var buffer = _lowered is { } b && b.Length >= source.Length ? b : _lowered = new char[Math.Max(256, source.Length)];
+        var length = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            var c = source[i];
+            c = c switch
+            {
+                >= 'A' and <= 'Z' => (char)(c + 32),
+                < ' ' or '\u007f' => ' ',
+                '\u2019' => '\'',
+                _ => c,
+            };
+
+            // (?<=[a-z])'(?=[a-z]) on the lower-cased text: the characters either side as they were, not as rewritten.
+            if (c == '\'' && i > 0 && i + 1 < source.Length && IsLower(source[i - 1]) && IsLower(source[i + 1]))
+            {
+                continue;
+            }
+
+            buffer[length++] = c;
+        }
+
+        return buffer.AsSpan(0, length);
+
+        static bool IsLower(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
     }
 
     /// <summary>The Snowball English stem of a lower-case word (cached per thread).</summary>
@@ -171,14 +198,6 @@ public static partial class TextAnalyzer
         return stem;
     }
 
-    private static IEnumerable<string> Split(string text)
-    {
-        foreach (Match match in WordPattern().Matches(text))
-        {
-            yield return match.Value;
-        }
-    }
-
     private static string RemoveDiacritics(string text)
     {
         var decomposed = text.Normalize(NormalizationForm.FormD);
@@ -196,12 +215,4 @@ public static partial class TextAnalyzer
 
         return builder.ToString();
     }
-
-    private static Regex Rx(string pattern) => new(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
-
-    [GeneratedRegex(@"[a-z0-9]+")]
-    private static partial Regex WordPattern();
-
-    [GeneratedRegex(@"(?<=[a-z])'(?=[a-z])")]
-    private static partial Regex Apostrophes();
 }
