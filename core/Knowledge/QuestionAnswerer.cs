@@ -123,7 +123,7 @@ public sealed partial class QuestionAnswerer
     private readonly Dictionary<string, Scope> _scopes = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> Soc2Terms = new(StringComparer.Ordinal) { "cc", "soc2", "soc1", "soc3", "type1", "type2", "cuec", "csoc", "tsc", "aicpa", "ssae", "cpa" };
-    private static readonly HashSet<string> IsoTerms = new(StringComparer.Ordinal) { "iso27001", "isms", "annex", "soa", "iso27002", "iso27701", "iso27017", "iso27018", "surveil", "recertif", "nonconform", "stage1", "stage2" };
+    private static readonly HashSet<string> IsoTerms = new(StringComparer.Ordinal) { "iso27001", "ism", "annex", "soa", "iso27002", "iso27701", "iso27017", "iso27018", "surveil", "recertif", "nonconform", "stage1", "stage2" };
 
     private static Scope ScopeOf(string text)
     {
@@ -249,6 +249,11 @@ public sealed partial class QuestionAnswerer
 
         var best = hits[0];
         var confidence = Confidence(best, query);
+        if (confidence >= AbstainBelow && SomeoneElses(question, query, best))
+        {
+            return Abstain(null, []) with { Confidence = Math.Round(Math.Min(confidence, best.Coverage), 3) };
+        }
+
         if (Comparison(question, best, confidence) is { } compared)
         {
             return compared;
@@ -455,11 +460,46 @@ public sealed partial class QuestionAnswerer
     /// <summary>Words that only appear in questions about compliance programmes (stemmed): they make a question in scope.</summary>
     private static readonly HashSet<string> AnchorTerms = new(StringComparer.Ordinal)
     {
-        "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "isms", "annex", "type1", "type2", "cuec", "csoc",
+        "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "ism", "annex", "type1", "type2", "cuec", "csoc",
         "cc", "soa", "stage1", "stage2", "auditor", "attest", "certif", "surveil", "nonconform", "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra",
         "hitrust", "dora", "nis2", "cpa", "aicpa", "ssae", "complianc", "subservic", "recertif", "coso", "criteria", "criterion",
         "cmmc", "irap", "ismap", "tisax", "iso42001",
     };
+
+    /// <summary>
+    /// Whether a question that matched is about something else that shares our words: its only compliance words are ones
+    /// everyday speech uses too (a camera's ISO, an ISO image, type 2 diabetes, stage 2 of a plan, a CPA doing taxes, a
+    /// diving certificate), and the rest of it is not what the best entry is about.
+    /// </summary>
+    private bool SomeoneElses(string question, IReadOnlyList<QueryTerm> query, SearchHit best)
+    {
+        if (!AmbiguousAnchor().IsMatch(question))
+        {
+            return false;
+        }
+
+        var rest = _index.Analyse(AmbiguousAnchor().Replace(question, " ")).Where(t => !t.IsPair).ToList();
+        if (rest.Count == 0 || Signalled(rest))
+        {
+            // "what's a type 2?" asks nothing else; "stage 2 audit" says which stage 2 it means.
+            return false;
+        }
+
+        // A word nobody in the knowledge base uses (diabetes, ubuntu, marathon) is the other subject speaking.
+        var hit = _index.Search(rest, 1, key => key == best.Key);
+        var covered = hit.Count == 0 ? 0 : hit[0].Coverage;
+        return covered < RestCoverage || (covered < RestCoverageWithStrangers && rest.Any(t => !t.Known));
+    }
+
+    /// <summary>Whether analysed terms name something of ours: a SOC 2 / ISO term, another rule book, or a security-programme word.</summary>
+    private static bool Signalled(IEnumerable<QueryTerm> terms) =>
+        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
+
+    /// <summary>How much of the rest of a question (its everyday-word anchors taken out) the best entry must explain.</summary>
+    private const float RestCoverage = 0.3f;
+
+    /// <summary>As <see cref="RestCoverage"/>, when the rest has words the knowledge base never uses.</summary>
+    private const float RestCoverageWithStrangers = 0.5f;
 
     /// <summary>
     /// How much of the question the best match explains (idf-weighted coverage), raised for questions naming
@@ -651,6 +691,10 @@ public sealed partial class QuestionAnswerer
 
     [GeneratedRegex(@"^(?<body>iso|iec|nist|soc)(?<number>\d+)$")]
     private static partial Regex StandardNumber();
+
+    /// <summary>Our words that everyday speech uses too: a bare "iso" (not ISO 27001), type/stage 1 or 2, an annex (not Annex A), a CPA, certificates.</summary>
+    [GeneratedRegex(@"\biso\b(?!\s*/?\s*(?:iec\s*)?(?:\d{4,5}|27k)\b)|\b(?:type|stage)\s*-?\s*(?:1|2|i|ii|one|two)\b|\bannex\b(?!\s*a\b)|\bcpas?\b|\bcertif\w*|\bcerts?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AmbiguousAnchor();
 
     [GeneratedRegex(@"\biso\b|27001|27k|annex")]
     private static partial Regex IsoWord();
