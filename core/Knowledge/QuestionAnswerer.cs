@@ -100,14 +100,16 @@ public sealed partial class QuestionAnswerer
     private Func<string, float>? BoostFor(string question)
     {
         var affinity = AffinityTo(ScopeOf(question));
-        if (!DefinitionCue().IsMatch(question))
+        if (DefinitionCue().Match(question) is not { Success: true } cue)
         {
             return affinity;
         }
 
-        var terms = TextAnalyzer.Terms(question).ToHashSet(StringComparer.Ordinal);
+        // "what's X?" asks for X's definition only when X comes straight after it: "what's the minimum ISMS for 20 people"
+        // is about the minimum, not about what an ISMS is. "in a nutshell", "explain" and "define" may stand anywhere.
+        var asked = TextAnalyzer.Terms(cue.Value.StartsWith("what", StringComparison.OrdinalIgnoreCase) ? question[(cue.Index + cue.Length)..] : question);
         return key => (affinity?.Invoke(key) ?? 1f)
-            * (_definitions.TryGetValue(key, out var subject) && subject.Length > 0 && subject.All(terms.Contains) ? DefinitionBoost : 1f);
+            * (_definitions.TryGetValue(key, out var subject) && subject.Length > 0 && subject.All(asked.Take(subject.Length + 1).Contains) ? DefinitionBoost : 1f);
     }
 
     /// <summary>Which framework a text is about, from the framework words in it.</summary>
