@@ -480,6 +480,13 @@ public sealed partial class QuestionAnswerer
             return false;
         }
 
+        // Two of them ("type 1 or type 2", "iso cert") vouch for each other: everyday speech rarely has both.
+        var ambiguous = AmbiguousAnchor().Matches(question).Select(m => Spaces().Replace(m.Value.ToLowerInvariant(), " ")).Select(w => w.StartsWith("cert", StringComparison.Ordinal) ? "cert" : w);
+        if (ambiguous.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return false;
+        }
+
         var rest = _index.Analyse(AmbiguousAnchor().Replace(question, " ")).Where(t => !t.IsPair).ToList();
         if (rest.Count == 0 || Signalled(rest))
         {
@@ -697,6 +704,9 @@ public sealed partial class QuestionAnswerer
     /// <summary>Our words that everyday speech uses too: a bare "iso" (not ISO 27001), type/stage 1 or 2, an annex (not Annex A), a CPA, certificates.</summary>
     [GeneratedRegex(@"\biso\b(?!\s*/?\s*(?:iec\s*)?(?:\d{4,5}|27k)\b)|\b(?:type|stage)\s*-?\s*(?:1|2|i|ii|one|two)\b|\bannex\b(?!\s*a\b)|\bcpas?\b|\bcertif\w*|\bcerts?\b", RegexOptions.IgnoreCase)]
     private static partial Regex AmbiguousAnchor();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
 
     [GeneratedRegex(@"\biso\b|27001|27k|annex")]
     private static partial Regex IsoWord();
