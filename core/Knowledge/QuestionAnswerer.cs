@@ -230,7 +230,7 @@ public sealed partial class QuestionAnswerer
             return EntryAbout(detected) ?? AnswerCatalog(detected.References, 0.95);
         }
 
-        var query = _index.Analyse(WithCapitalAcronyms(question));
+        var query = WithoutSlips(_index.Analyse(WithCapitalAcronyms(question)));
         var hits = _index.Search(query, 8, boost: BoostFor(question));
         var suggestions = RelatedFrom(hits, exclude: null);
         if (detected.Unresolved.Count > 0)
@@ -277,6 +277,38 @@ public sealed partial class QuestionAnswerer
         }
 
         return AnswerCatalog([key], confidence);
+    }
+
+    /// <summary>
+    /// The question without short words the index does not know that are a slip of a word that means nothing ("wat",
+    /// "teh", "hwo"): unknown words weigh the most, so one such slip would otherwise decline an in-scope question.
+    /// </summary>
+    private static List<QueryTerm> WithoutSlips(IReadOnlyList<QueryTerm> query) =>
+        [.. query.Where(t => t.Known || t.Word is not { Length: >= 2 and <= MaximumSlipLength } word || !IsSlip(word))];
+
+    private const int MaximumSlipLength = 4;
+
+    /// <summary>Whether a word is a stop word with a letter left out or two letters swapped.</summary>
+    private static bool IsSlip(string word) => Slips.GetOrAdd(word, static w =>
+        !w.Any(char.IsDigit) && Edits(w).Any(e => e.Length > 0 && !TextAnalyzer.Words(e).Any()));
+
+    private static readonly ConcurrentDictionary<string, bool> Slips = new(StringComparer.Ordinal);
+
+    /// <summary>The words a slip could stand for: one letter added ("wat": what) or two swapped ("teh": the), the usual slips when typing fast.</summary>
+    private static IEnumerable<string> Edits(string word)
+    {
+        for (var i = 0; i <= word.Length; i++)
+        {
+            if (i + 1 < word.Length)
+            {
+                yield return string.Concat(word.AsSpan(0, i), word[i + 1].ToString(), word[i].ToString(), word.AsSpan(i + 2));
+            }
+
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                yield return string.Concat(word.AsSpan(0, i), c.ToString(), word.AsSpan(i));
+            }
+        }
     }
 
     /// <summary>
