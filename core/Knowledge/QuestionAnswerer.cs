@@ -317,6 +317,7 @@ public sealed partial class QuestionAnswerer
     /// </summary>
     private string WithCapitalAcronyms(string question)
     {
+        question = ShortPeriod().Replace(question, m => $"{m.Groups["n"].Value} {PeriodWord(m.Groups["unit"].Value)} ");
         var spelled = _kb.Glossary.AcronymsIn(question).Where(i => i.AlsoAWord).Select(i => i.Expansion).ToList();
         return spelled.Count == 0 ? question : question + "\n" + string.Join('\n', spelled);
     }
@@ -478,7 +479,7 @@ public sealed partial class QuestionAnswerer
     private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
     {
         "risk", "infosec", "audit", "vendor", "supplier", "encrypt", "vulner", "penetr", "incid", "evid", "breach", "privaci",
-        "confidenti", "segreg", "offboard", "onboard", "mfa", "phish", "tabletop", "siem", "backup", "disast", "continu",
+        "confidenti", "segreg", "offboard", "onboard", "mfa", "phish", "tabletop", "siem", "backup", "disast", "continu", "threat",
     };
 
     /// <summary>Other rule books: in scope for what they are, not for their details.</summary>
@@ -739,6 +740,17 @@ public sealed partial class QuestionAnswerer
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    /// <summary>A number and a period in chat shorthand, written as one word: "3mo", "12mos", "6mths", "2yrs", "4wks".</summary>
+    [GeneratedRegex(@"\b(?<n>\d{1,2})\s*(?<unit>mos?|mths?|yrs?|wks?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ShortPeriod();
+
+    private static string PeriodWord(string unit) => char.ToLowerInvariant(unit[0]) switch
+    {
+        'y' => "years",
+        'w' => "weeks",
+        _ => "months",
+    };
 
     [GeneratedRegex(@"\biso\b|27001|27k|annex")]
     private static partial Regex IsoWord();
