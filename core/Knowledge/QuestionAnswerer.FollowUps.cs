@@ -85,11 +85,21 @@ public sealed partial class QuestionAnswerer
 
         asked.Add(FollowUps.Swap(previous.Subject, target));
         (string Question, KnowledgeAnswer Answer)? fallback = null;
+        (string Question, KnowledgeAnswer Answer)? same = null;
         foreach (var question in asked.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var answer = Answer(question);
-            if (answer.Abstained || answer.Kind != AnswerKind.Entry || answer.EntryId == previous.EntryId)
+            if (answer.Abstained || answer.Kind != AnswerKind.Entry)
             {
+                continue;
+            }
+
+            if (answer.EntryId == previous.EntryId)
+            {
+                // A topic written for both frameworks ("Access reviews", citing CC6.2 and A.5.18) already answers for the other one.
+                same ??= ScopeOf(answer.Title) == Scope.None && ScopeOfReferences([.. answer.References.Select(r => r.Ref)]) == Scope.Both
+                    ? (question, answer)
+                    : null;
                 continue;
             }
 
@@ -105,7 +115,7 @@ public sealed partial class QuestionAnswerer
             }
         }
 
-        if (fallback is { } found)
+        if ((same ?? fallback) is { } found)
         {
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
