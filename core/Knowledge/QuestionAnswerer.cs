@@ -541,7 +541,7 @@ public sealed partial class QuestionAnswerer
     private const float RestCoverage = 0.3f;
 
     /// <summary>As <see cref="RestCoverage"/>, when the rest has words the knowledge base never uses.</summary>
-    private const float RestCoverageWithStrangers = 0.5f;
+    private const float RestCoverageWithStrangers = 0.7f;
 
     /// <summary>
     /// How much of the question the best match explains (idf-weighted coverage), raised for questions naming

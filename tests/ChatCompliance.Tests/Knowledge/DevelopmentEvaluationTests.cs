@@ -11,9 +11,10 @@ namespace ChatCompliance.Tests.Knowledge;
 /// </summary>
 public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
-    // Measured, rounded down, minus about 2 points.
-    private const double AnswerableFloor = 0.50;
-    private const double OutOfScopeFloor = 0.50;
+    // Measured, rounded down, minus about 2 points. Before the work: answerable 138/159 = 86.8%, out of scope 29/45 = 64.4%;
+    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%.
+    private const double AnswerableFloor = 0.90;
+    private const double OutOfScopeFloor = 0.93;
 
     private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "dev2");
 
