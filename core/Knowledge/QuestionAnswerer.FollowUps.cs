@@ -85,21 +85,11 @@ public sealed partial class QuestionAnswerer
 
         asked.Add(FollowUps.Swap(previous.Subject, target));
         (string Question, KnowledgeAnswer Answer)? fallback = null;
-        (string Question, KnowledgeAnswer Answer)? same = null;
         foreach (var question in asked.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var answer = Answer(question);
-            if (answer.Abstained || answer.Kind != AnswerKind.Entry)
+            if (answer.Abstained || answer.Kind != AnswerKind.Entry || answer.EntryId == previous.EntryId)
             {
-                continue;
-            }
-
-            if (answer.EntryId == previous.EntryId)
-            {
-                // A topic written for both frameworks ("Access reviews", citing CC6.2 and A.5.18) already answers for the other one.
-                same ??= ScopeOf(answer.Title) == Scope.None && ScopeOfReferences([.. answer.References.Select(r => r.Ref)]) == Scope.Both
-                    ? (question, answer)
-                    : null;
                 continue;
             }
 
@@ -115,7 +105,7 @@ public sealed partial class QuestionAnswerer
             }
         }
 
-        if ((same ?? fallback) is { } found)
+        if (fallback is { } found)
         {
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
