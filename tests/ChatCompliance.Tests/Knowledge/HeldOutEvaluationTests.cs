@@ -32,9 +32,12 @@ public sealed class HeldOutEvaluationTests(KnowledgeFixture fixture, ITestOutput
     // Floors pin what we have, measured, rounded down, minus 2, so the set guards against regressions without
     // pretending we are there. First edition engine, before the second edition: answerable 172/268 = 64.2%, out of
     // scope 41/44 = 93.2%. Second edition (entries, crosswalk, engine, follow-ups): answerable 232/268 = 86.6%
-    // (179/197 = 90.9% on first-edition topics), out of scope 41/44 = 93.2%. Targets: 95% answerable, 100% abstention.
-    private const double AnswerableFloor = 0.84;
-    private const double OutOfScopeFloor = 0.91;
+    // (179/197 = 90.9% on first-edition topics), out of scope 41/44 = 93.2%. After the dev2 work (everyday-word gating,
+    // looser follow-ups, phrasings, slips; tuned on tests/eval/dev2 only, this set run once at the end): answerable
+    // 236/268 = 88.1% (181/197 = 91.9% first-edition topics, 55/71 = 77.5% second-edition, follow-ups 14/22), out of
+    // scope 42/44 = 95.5%. Targets: 95% answerable, 100% abstention; not reached.
+    private const double AnswerableFloor = 0.86;
+    private const double OutOfScopeFloor = 0.93;
     private const double AnswerableTarget = 0.95;
     private const double OutOfScopeTarget = 1.00;
 
