@@ -61,6 +61,11 @@ internal static partial class FollowUps
             return new(FollowUpKind.Mapping, to.Success ? FrameworkOf(to.Groups["fw"].Value) : null);
         }
 
+        if (OnlyFollowUpWords(text) is { } loose)
+        {
+            return loose;
+        }
+
         if (Pronoun().IsMatch(text) && !AnyFramework().IsMatch(text) && !CatalogId().IsMatch(text)
             && text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= MaximumPronounWords)
         {
@@ -68,6 +73,40 @@ internal static partial class FollowUps
         }
 
         return new(FollowUpKind.None);
+    }
+
+    /// <summary>
+    /// The looser forms of the follow-ups above ("does iso have that too?", "is that different for soc 2?", "what about
+    /// for a type 1 report instead?", "what clause number is that?", "what does that map to in iso?"): a short question made
+    /// only of one framework, variant, reference or mapping word and words that point back ("that", "same", "too",
+    /// "instead", "equivalent"…). Any other word ("is iso the same as soc 2?", "what is iso?") makes it a question of its own.
+    /// </summary>
+    private static FollowUp? OnlyFollowUpWords(string text)
+    {
+        if (CatalogId().IsMatch(text) || !PointsBack().IsMatch(text) || text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > MaximumPronounWords)
+        {
+            return null;
+        }
+
+        var frameworks = LooseFramework().Matches(text);
+        var variant = VariantWords().Match(text);
+        var reference = LooseReference().Match(text);
+        var mapping = LooseMapping().IsMatch(text);
+        var rest = LooseMapping().Replace(LooseReference().Replace(VariantWords().Replace(LooseFramework().Replace(text, " "), " "), " "), " ");
+        if (frameworks.Count > 1 || FollowUpFiller().Replace(rest.Replace("'", "", StringComparison.Ordinal), " ").Trim().Length > 0)
+        {
+            return null;
+        }
+
+        TopicFramework? framework = frameworks.Count == 1 ? FrameworkOf(frameworks[0].Value) : null;
+        return (mapping, variant.Success, reference.Success, framework) switch
+        {
+            (true, _, _, _) => new(FollowUpKind.Mapping, framework),
+            (_, true, _, _) => new(FollowUpKind.Variant, Variant: CanonicalVariant(variant.Value)),
+            (_, _, true, _) => new(FollowUpKind.References, framework ?? KindOfReference(reference.Value)),
+            (_, _, _, { } target) => new(FollowUpKind.OtherFramework, target),
+            _ => null,
+        };
     }
 
     /// <summary>The question with its framework words swapped for <paramref name="target"/>'s, or the target named when it names none.</summary>
@@ -163,7 +202,7 @@ internal static partial class FollowUps
     [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|now)[, ]+)?(?:(?:what|how)\s+about\s+|(?:and\s+)?(?:for|with|in)\s+)?(?:(?:a|an|the)\s+)?(?:soc\s*-?\s*2\s+|iso\s*(?:27001)?\s+)?(?<v>type\s*-?\s*(?:1|2|i|ii|one|two)|stage\s*-?\s*(?:1|2|one|two))(?:\s+(?:report|audit|then|too|instead|one|please))?$")]
     private static partial Regex VariantPhrase();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok)[, ]+)?(?:(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?|references?|refs?|ids?)\s+(?:is|are|was|were|does|do|covers?|says?)\s+(?:that|this|it|those|these|they)(?:\s+(?:from|in|under|about))?|(?:what'?s|what\s+is|what\s+are|show(?:\s+me)?|give\s+me)\s+the\s+(?:references?|refs?|clauses?|criteri(?:on|a)|controls?|citations?)(?:\s+for\s+(?:that|this|it))?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?)\s+(?:covers?|says?|requires?)\s+(?:that|this|it)|references?|refs?|citations?|which clause|which criterion|which control)$")]
+    [GeneratedRegex(@"^(?:(?:and|so|ok)[, ]+)?(?:(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?|references?|refs?|ids?)\s+(?:is|are|was|were|does|do|covers?|says?)\s+(?:that|this|it|those|these|they)(?:\s+(?:from|in|under|about))?|(?:what'?s|what\s+is|what\s+are|show(?:\s+me)?|give\s+me)\s+the\s+(?:references?|refs?|clauses?|criteri(?:on|a)|controls?|citations?)(?:\s+for\s+(?:that|this|it))?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?)\s+(?:covers?|says?|requires?)\s+(?:that|this|it)|references?|refs?|citations?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?))$")]
     private static partial Regex ReferencesPhrase();
 
     [GeneratedRegex(@"criteri(?:on|a)|clauses?|controls?|annex")]
@@ -174,6 +213,22 @@ internal static partial class FollowUps
 
     [GeneratedRegex(@"\b(?:to|onto|with|in|for)\s+(?:the\s+)?(?<fw>" + FrameworkWord + @")")]
     private static partial Regex MappingTarget();
+
+    [GeneratedRegex(@"\b(?:that|this|it|those|these|same|too|also|equivalent|counterpart|instead|different|differ|then)\b|\b(?:what|how)\s+about\b|^(?:and|but|so)\b")]
+    private static partial Regex PointsBack();
+
+    [GeneratedRegex(@"\b(?:" + FrameworkWord + @")\b")]
+    private static partial Regex LooseFramework();
+
+    [GeneratedRegex(@"\b(?:clauses?|criteri(?:on|a)|controls?|annex\s*a|references?|refs?|citations?|sections?|requirements?|standard)\b")]
+    private static partial Regex LooseReference();
+
+    [GeneratedRegex(@"\b(?:map|maps|mapped|mapping|mappings|crosswalk|correspond(?:s|ing)?|line\s+up|lines\s+up)\b")]
+    private static partial Regex LooseMapping();
+
+    /// <summary>Words that only point back or glue a follow-up together.</summary>
+    [GeneratedRegex(@"\b(?:and|but|so|ok|okay|now|what|what's|whats|how|about|for|in|under|with|on|to|onto|of|by|the|a|an|is|are|it|its|it's|that|that's|this|those|these|same|question|too|also|equivalent|counterpart|instead|different|differ|then|version|side|case|please|pls|does|do|did|have|has|there|one|if|we|our|us|would|will|be|which|where|number|numbers|any|terms|world|land|apply|applies|work|works|look|looks|like|change|changes|require|requires|required|need|needs|cover|covers|covered|say|says|show|me|give|can|you|report|audit|iso's|side|thing)\b|[^a-z0-9' ]")]
+    private static partial Regex FollowUpFiller();
 
     [GeneratedRegex(@"\b(?:that|this|it|those|these|they|them)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Pronoun();

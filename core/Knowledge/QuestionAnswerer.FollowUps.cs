@@ -126,6 +126,12 @@ public sealed partial class QuestionAnswerer
     private TurnAnswer ReferencesOf(ConversationTopic previous, TopicFramework? wanted)
     {
         var refs = KnownReferences(previous, wanted);
+        if (wanted is { } framework && refs.Count > 0 && ScopeOfReferences(refs) != ScopeOf(framework))
+        {
+            // "which iso control covers that?" after an answer citing only SOC 2 criteria: the crosswalk is the answer.
+            return MappingOf(previous, wanted) with { FollowUp = FollowUpKind.References };
+        }
+
         if (refs.Count == 0)
         {
             var text = "My last answer here didn't cite a specific criterion, clause or control. Ask me about one by name, for example \"what is CC6.1?\" or \"what is A.8.28?\".";

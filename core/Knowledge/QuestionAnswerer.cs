@@ -100,14 +100,16 @@ public sealed partial class QuestionAnswerer
     private Func<string, float>? BoostFor(string question)
     {
         var affinity = AffinityTo(ScopeOf(question));
-        if (!DefinitionCue().IsMatch(question))
+        if (DefinitionCue().Match(question) is not { Success: true } cue)
         {
             return affinity;
         }
 
-        var terms = TextAnalyzer.Terms(question).ToHashSet(StringComparer.Ordinal);
+        // "what's X?" asks for X's definition only when X comes straight after it: "what's the minimum ISMS for 20 people"
+        // is about the minimum, not about what an ISMS is. "in a nutshell", "explain" and "define" may stand anywhere.
+        var asked = TextAnalyzer.Terms(cue.Value.StartsWith("what", StringComparison.OrdinalIgnoreCase) ? question[(cue.Index + cue.Length)..] : question);
         return key => (affinity?.Invoke(key) ?? 1f)
-            * (_definitions.TryGetValue(key, out var subject) && subject.Length > 0 && subject.All(terms.Contains) ? DefinitionBoost : 1f);
+            * (_definitions.TryGetValue(key, out var subject) && subject.Length > 0 && subject.All(asked.Take(subject.Length + 1).Contains) ? DefinitionBoost : 1f);
     }
 
     /// <summary>Which framework a text is about, from the framework words in it.</summary>
@@ -123,7 +125,7 @@ public sealed partial class QuestionAnswerer
     private readonly Dictionary<string, Scope> _scopes = new(StringComparer.Ordinal);
 
     private static readonly HashSet<string> Soc2Terms = new(StringComparer.Ordinal) { "cc", "soc2", "soc1", "soc3", "type1", "type2", "cuec", "csoc", "tsc", "aicpa", "ssae", "cpa" };
-    private static readonly HashSet<string> IsoTerms = new(StringComparer.Ordinal) { "iso27001", "isms", "annex", "soa", "iso27002", "iso27701", "iso27017", "iso27018", "surveil", "recertif", "nonconform", "stage1", "stage2" };
+    private static readonly HashSet<string> IsoTerms = new(StringComparer.Ordinal) { "iso27001", "ism", "annex", "soa", "iso27002", "iso27701", "iso27017", "iso27018", "surveil", "recertif", "nonconform", "stage1", "stage2" };
 
     private static Scope ScopeOf(string text)
     {
@@ -228,7 +230,7 @@ public sealed partial class QuestionAnswerer
             return EntryAbout(detected) ?? AnswerCatalog(detected.References, 0.95);
         }
 
-        var query = _index.Analyse(WithCapitalAcronyms(question));
+        var query = WithoutSlips(_index.Analyse(WithCapitalAcronyms(question)));
         var hits = _index.Search(query, 8, boost: BoostFor(question));
         var suggestions = RelatedFrom(hits, exclude: null);
         if (detected.Unresolved.Count > 0)
@@ -249,6 +251,11 @@ public sealed partial class QuestionAnswerer
 
         var best = hits[0];
         var confidence = Confidence(best, query);
+        if (confidence >= AbstainBelow && SomeoneElses(question, query, best))
+        {
+            return Abstain(null, []) with { Confidence = Math.Round(Math.Min(confidence, best.Coverage), 3) };
+        }
+
         if (Comparison(question, best, confidence) is { } compared)
         {
             return compared;
@@ -273,11 +280,44 @@ public sealed partial class QuestionAnswerer
     }
 
     /// <summary>
+    /// The question without short words the index does not know that are a slip of a word that means nothing ("wat",
+    /// "teh", "hwo"): unknown words weigh the most, so one such slip would otherwise decline an in-scope question.
+    /// </summary>
+    private static List<QueryTerm> WithoutSlips(IReadOnlyList<QueryTerm> query) =>
+        [.. query.Where(t => t.Known || t.Word is not { Length: >= 2 and <= MaximumSlipLength } word || !IsSlip(word))];
+
+    private const int MaximumSlipLength = 4;
+
+    /// <summary>Whether a word is a stop word with a letter left out or two letters swapped.</summary>
+    private static bool IsSlip(string word) => Slips.GetOrAdd(word, static w =>
+        !w.Any(char.IsDigit) && Edits(w).Any(e => e.Length > 0 && !TextAnalyzer.Words(e).Any()));
+
+    private static readonly ConcurrentDictionary<string, bool> Slips = new(StringComparer.Ordinal);
+
+    /// <summary>The words a slip could stand for: one letter added ("wat": what) or two swapped ("teh": the), the usual slips when typing fast.</summary>
+    private static IEnumerable<string> Edits(string word)
+    {
+        for (var i = 0; i <= word.Length; i++)
+        {
+            if (i + 1 < word.Length)
+            {
+                yield return string.Concat(word.AsSpan(0, i), word[i + 1].ToString(), word[i].ToString(), word.AsSpan(i + 2));
+            }
+
+            for (var c = 'a'; c <= 'z'; c++)
+            {
+                yield return string.Concat(word.AsSpan(0, i), c.ToString(), word.AsSpan(i));
+            }
+        }
+    }
+
+    /// <summary>
     /// Acronyms that are everyday words too (CAR) name the acronym only in capitals: written so, their expansion joins the
     /// question (the index never expands them, so "car" stays a car).
     /// </summary>
     private string WithCapitalAcronyms(string question)
     {
+        question = ShortPeriod().Replace(question, m => $"{m.Groups["n"].Value} {PeriodWord(m.Groups["unit"].Value)} ");
         var spelled = _kb.Glossary.AcronymsIn(question).Where(i => i.AlsoAWord).Select(i => i.Expansion).ToList();
         return spelled.Count == 0 ? question : question + "\n" + string.Join('\n', spelled);
     }
@@ -439,7 +479,7 @@ public sealed partial class QuestionAnswerer
     private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
     {
         "risk", "infosec", "audit", "vendor", "supplier", "encrypt", "vulner", "penetr", "incid", "evid", "breach", "privaci",
-        "confidenti", "segreg", "offboard", "onboard", "mfa", "phish", "tabletop", "siem", "backup", "disast", "continu",
+        "confidenti", "segreg", "offboard", "onboard", "mfa", "phish", "tabletop", "siem", "backup", "disast", "continu", "threat",
     };
 
     /// <summary>Other rule books: in scope for what they are, not for their details.</summary>
@@ -455,11 +495,53 @@ public sealed partial class QuestionAnswerer
     /// <summary>Words that only appear in questions about compliance programmes (stemmed): they make a question in scope.</summary>
     private static readonly HashSet<string> AnchorTerms = new(StringComparer.Ordinal)
     {
-        "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "isms", "annex", "type1", "type2", "cuec", "csoc",
+        "soc2", "soc1", "soc3", "iso27001", "iso27002", "iso27701", "iso27017", "iso27018", "ism", "annex", "type1", "type2", "cuec", "csoc",
         "cc", "soa", "stage1", "stage2", "auditor", "attest", "certif", "surveil", "nonconform", "gdpr", "hipaa", "pci", "glba", "nist", "fedramp", "ccpa", "cpra",
         "hitrust", "dora", "nis2", "cpa", "aicpa", "ssae", "complianc", "subservic", "recertif", "coso", "criteria", "criterion",
         "cmmc", "irap", "ismap", "tisax", "iso42001",
     };
+
+    /// <summary>
+    /// Whether a question that matched is about something else that shares our words: its only compliance words are ones
+    /// everyday speech uses too (a camera's ISO, an ISO image, type 2 diabetes, stage 2 of a plan, a CPA doing taxes, a
+    /// diving certificate), and the rest of it is not what the best entry is about.
+    /// </summary>
+    private bool SomeoneElses(string question, IReadOnlyList<QueryTerm> query, SearchHit best)
+    {
+        if (!AmbiguousAnchor().IsMatch(question))
+        {
+            return false;
+        }
+
+        // Two of them ("type 1 or type 2", "iso cert") vouch for each other: everyday speech rarely has both.
+        var ambiguous = AmbiguousAnchor().Matches(question).Select(m => Spaces().Replace(m.Value.ToLowerInvariant(), " ")).Select(w => w.StartsWith("cert", StringComparison.Ordinal) ? "cert" : w);
+        if (ambiguous.Distinct(StringComparer.Ordinal).Count() > 1)
+        {
+            return false;
+        }
+
+        var rest = _index.Analyse(AmbiguousAnchor().Replace(question, " ")).Where(t => !t.IsPair).ToList();
+        if (rest.Count == 0 || Signalled(rest))
+        {
+            // "what's a type 2?" asks nothing else; "stage 2 audit" says which stage 2 it means.
+            return false;
+        }
+
+        // A word nobody in the knowledge base uses (diabetes, ubuntu, marathon) is the other subject speaking.
+        var hit = _index.Search(rest, 1, key => key == best.Key);
+        var covered = hit.Count == 0 ? 0 : hit[0].Coverage;
+        return covered < RestCoverage || (covered < RestCoverageWithStrangers && rest.Any(t => !t.Known));
+    }
+
+    /// <summary>Whether analysed terms name something of ours: a SOC 2 / ISO term, another rule book, or a security-programme word.</summary>
+    private static bool Signalled(IEnumerable<QueryTerm> terms) =>
+        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
+
+    /// <summary>How much of the rest of a question (its everyday-word anchors taken out) the best entry must explain.</summary>
+    private const float RestCoverage = 0.3f;
+
+    /// <summary>As <see cref="RestCoverage"/>, when the rest has words the knowledge base never uses.</summary>
+    private const float RestCoverageWithStrangers = 0.7f;
 
     /// <summary>
     /// How much of the question the best match explains (idf-weighted coverage), raised for questions naming
@@ -651,6 +733,24 @@ public sealed partial class QuestionAnswerer
 
     [GeneratedRegex(@"^(?<body>iso|iec|nist|soc)(?<number>\d+)$")]
     private static partial Regex StandardNumber();
+
+    /// <summary>Our words that everyday speech uses too: a bare "iso" (not ISO 27001), type/stage 1 or 2, an annex (not Annex A), a CPA, certificates.</summary>
+    [GeneratedRegex(@"\biso\b(?!\s*/?\s*(?:iec\s*)?(?:\d{4,5}|27k)\b)|\b(?:type|stage)\s*-?\s*(?:1|2|i|ii|one|two)\b|\bannex\b(?!\s*a\b)|\bcpas?\b|\bcertif\w*|\bcerts?\b", RegexOptions.IgnoreCase)]
+    private static partial Regex AmbiguousAnchor();
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex Spaces();
+
+    /// <summary>A number and a period in chat shorthand, written as one word: "3mo", "12mos", "6mths", "2yrs", "4wks".</summary>
+    [GeneratedRegex(@"\b(?<n>\d{1,2})\s*(?<unit>mos?|mths?|yrs?|wks?)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ShortPeriod();
+
+    private static string PeriodWord(string unit) => char.ToLowerInvariant(unit[0]) switch
+    {
+        'y' => "years",
+        'w' => "weeks",
+        _ => "months",
+    };
 
     [GeneratedRegex(@"\biso\b|27001|27k|annex")]
     private static partial Regex IsoWord();

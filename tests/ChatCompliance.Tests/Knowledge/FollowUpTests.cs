@@ -39,6 +39,49 @@ public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<Know
         Assert.Equal(expected, turns[1].Answer.EntryId);
     }
 
+    [Theory]
+    [InlineData("how long does a soc 2 audit take", "is it the same for iso?", FollowUpKind.OtherFramework, "iso27001-certification-timeline")]
+    [InlineData("how long does a soc 2 audit take", "does iso have that too?", FollowUpKind.OtherFramework, "iso27001-certification-timeline")]
+    [InlineData("how much does iso 27001 cost", "is that different for soc 2?", FollowUpKind.OtherFramework, "soc2-cost-drivers")]
+    [InlineData("what happens in a stage 1 audit", "what about for the stage 2 one instead?", FollowUpKind.Variant, "iso27001-stage-2-audit")]
+    public void Loose_follow_ups_build_on_the_topic(string first, string followUp, FollowUpKind kind, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(kind, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Theory]
+    [InlineData("what clause number is that?", "ISO27001:9.3")]
+    [InlineData("where is that in the standard?", "ISO27001:9.3")]
+    public void Loose_reference_follow_ups_cite_the_last_answer(string followUp, string reference)
+    {
+        var turns = Converse("what is the iso 27001 management review", followUp);
+
+        Assert.Equal(FollowUpKind.References, turns[1].FollowUp);
+        Assert.Contains(turns[1].Answer.References, r => r.Ref == reference);
+    }
+
+    [Fact]
+    public void Asking_for_the_other_frameworks_control_after_SOC_2_references_shows_the_crosswalk()
+    {
+        var turns = Converse("what does soc 2 require for change management", "which iso control covers that?");
+
+        Assert.Equal(FollowUpKind.References, turns[1].FollowUp);
+        Assert.Contains(turns[1].Answer.References, r => r.Ref == "ISO27001:A.8.32");
+    }
+
+    [Theory]
+    [InlineData("is iso the same as soc 2?")]
+    [InlineData("what is iso?")]
+    public void A_framework_question_with_words_of_its_own_is_not_a_follow_up(string question)
+    {
+        var turns = Converse("how long does a soc 2 audit take", question);
+
+        Assert.Equal(FollowUpKind.None, turns[1].FollowUp);
+    }
+
     [Fact]
     public void Other_framework_generalises_a_SOC_2_topic_never_comes_back_as_another_SOC_2_entry()
     {
