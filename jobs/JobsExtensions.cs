@@ -128,6 +128,7 @@ public static class JobsExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddScoped<PersonalChatOpener>();
         builder.Services.AddTransient<OutboxDispatchJob>();
         builder.Services.AddHostedService<OutboxDispatchService>();
     }

@@ -14,30 +14,40 @@ public sealed record CardSubject(string SubjectType, string SubjectId, CardAudie
 /// </summary>
 public static class OutboxQueue
 {
+    /// <summary>The key suffix of a row addressed to a person whose Teams chat is opened by installing the app.</summary>
+    private const string TeamsInstallSuffix = "teams-install";
+
     /// <summary>Queues <paramref name="card"/> for one conversation; false when the key was queued before (nothing is added).</summary>
     public static async Task<bool> EnqueueAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
         ConversationReference conversation, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        if (QueuedInContext(db, idempotencyKey)
-            || await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
-        {
-            return false;
-        }
-
-        db.Outbox.Add(new OutboxMessage
+        return await AddOnceAsync(db, new OutboxMessage
         {
             IdempotencyKey = idempotencyKey,
             Kind = kind,
             Platform = conversation.Platform,
             ConversationReferenceId = conversation.Id,
-            Payload = CardJson.Serialize(card),
-            NextAttemptAt = now,
-            CreatedAt = now,
-            SubjectType = subject?.SubjectType,
-            SubjectId = subject?.SubjectId,
-            Audience = subject?.Audience,
-        });
+            Payload = "",
+        }, card, now, subject, cancellationToken);
+    }
+
+    /// <summary>Adds <paramref name="row"/> with the card, times and subject filled in, unless its key was queued before.</summary>
+    private static async Task<bool> AddOnceAsync(ComplianceDbContext db, OutboxMessage row, Card card, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken)
+    {
+        if (QueuedInContext(db, row.IdempotencyKey)
+            || await db.Outbox.AnyAsync(o => o.IdempotencyKey == row.IdempotencyKey, cancellationToken))
+        {
+            return false;
+        }
+
+        row.Payload = CardJson.Serialize(card);
+        row.NextAttemptAt = now;
+        row.CreatedAt = now;
+        row.SubjectType = subject?.SubjectType;
+        row.SubjectId = subject?.SubjectId;
+        row.Audience = subject?.Audience;
+        db.Outbox.Add(row);
         return true;
     }
 
@@ -60,7 +70,9 @@ public static class OutboxQueue
 
     /// <summary>
     /// Queues <paramref name="card"/> for every personal conversation the person has with the bot (one row each, keyed
-    /// <c>{key}:{conversation}</c>); returns how many conversations reach the person (0: they can't be reached yet).
+    /// <c>{key}:{conversation}</c>). A person with none yet but an Entra object id gets one row addressed to them (keyed
+    /// <c>{key}:teams-install</c>): the dispatcher opens their Teams chat by installing the app for them first, or tells the
+    /// leads once that they can't be reached. Returns how many rows reach the person (0: they can't be reached yet).
     /// </summary>
     public static async Task<int> EnqueueForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
         Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
@@ -73,6 +85,33 @@ public static class OutboxQueue
             await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken);
         }
 
-        return conversations.Count;
+        if (conversations.Count > 0)
+        {
+            return conversations.Count;
+        }
+
+        return await db.EnqueueForTeamsInstallAsync($"{idempotencyKey}:{TeamsInstallSuffix}", kind, card, personId, now, subject, cancellationToken) ? 1 : 0;
+    }
+
+    /// <summary>Queues a row addressed to the person rather than a conversation, when they have an Entra object id; false when they have none.</summary>
+    private static async Task<bool> EnqueueForTeamsInstallAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken)
+    {
+        var hasEntraId = await db.People.AsNoTracking()
+            .AnyAsync(p => p.Id == personId && p.IsActive && p.EntraObjectId != null && p.EntraObjectId != "", cancellationToken);
+        if (!hasEntraId)
+        {
+            return false;
+        }
+
+        await AddOnceAsync(db, new OutboxMessage
+        {
+            IdempotencyKey = idempotencyKey,
+            Kind = kind,
+            Platform = Platform.Teams,
+            RecipientPersonId = personId,
+            Payload = "",
+        }, card, now, subject, cancellationToken);
+        return true;
     }
 }
