@@ -503,23 +503,8 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         }
     }
 
-    private DirectoryException Fail(Exception e, GraphOperation operation, DirectoryException translated)
-    {
-        if (GraphErrors.Status(e) is { } status)
-        {
-            Log.Failed(_logger, operation.Action, status, GraphErrors.Code(e));
-            if (status == 401)
-            {
-                _tokens.InvalidateLast();
-            }
-        }
-        else
-        {
-            Log.Unreachable(_logger, e, operation.Action);
-        }
-
-        return translated;
-    }
+    private DirectoryException Fail(Exception e, GraphOperation operation, DirectoryException translated) =>
+        GraphErrors.Report(e, operation, translated, _tokens, _logger);
 
     private GraphServiceClient CreateClient() =>
         new(_httpClientFactory.CreateClient(HttpClientName), _authentication, _options.BaseUrl.TrimEnd('/'));

@@ -113,20 +113,7 @@ internal sealed partial class TeamsAppInstaller : ITeamsAppInstaller
         }
         catch (Exception e) when (GraphErrors.Translate(e, operation, _graph.MaxRetries) is { } translated)
         {
-            if (GraphErrors.Status(e) is { } status)
-            {
-                Log.Failed(_logger, operation.Action, status, GraphErrors.Code(e));
-                if (status == 401)
-                {
-                    _tokens.InvalidateLast();
-                }
-            }
-            else
-            {
-                Log.Unreachable(_logger, e, operation.Action);
-            }
-
-            throw translated;
+            throw GraphErrors.Report(e, operation, translated, _tokens, _logger);
         }
         catch (Exception e) when (e is JsonException or FormatException or InvalidCastException)
         {
