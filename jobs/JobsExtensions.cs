@@ -149,6 +149,7 @@ public static class JobsExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddScoped<ChatChannels>();
         builder.Services.AddSingleton<OutboxDispatcher>();
+        builder.Services.AddScoped<PersonalChatOpener>();
         builder.Services.AddTransient<OutboxDispatchJob>();
         builder.Services.AddHostedService<OutboxDispatchService>();
     }

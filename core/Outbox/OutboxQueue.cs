@@ -14,6 +14,9 @@ public sealed record CardSubject(string SubjectType, string SubjectId, CardAudie
 /// </summary>
 public static class OutboxQueue
 {
+    /// <summary>The key suffix of a row addressed to a person whose Teams chat is opened by installing the app.</summary>
+    private const string TeamsInstallSuffix = "teams-install";
+
     /// <summary>
     /// Queues <paramref name="card"/> for one conversation (as a new message, or replacing the posted message
     /// <paramref name="replacesMessageId"/>); false when the key was queued before (nothing is added).
@@ -54,7 +57,9 @@ public static class OutboxQueue
 
     /// <summary>
     /// Queues <paramref name="card"/> for every personal conversation the person has with the bot (one row each, keyed
-    /// <c>{key}:{conversation}</c>); returns how many conversations reach the person (0: they can't be reached yet).
+    /// <c>{key}:{conversation}</c>). A person with none yet but an Entra object id gets one row addressed to them (keyed
+    /// <c>{key}:teams-install</c>): the dispatcher opens their Teams chat by installing the app for them first, or tells the
+    /// leads once that they can't be reached. Returns how many rows reach the person (0: they can't be reached yet).
     /// </summary>
     public static async Task<int> EnqueueForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
         Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
@@ -67,7 +72,34 @@ public static class OutboxQueue
             await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken: cancellationToken);
         }
 
-        return conversations.Count;
+        if (conversations.Count > 0)
+        {
+            return conversations.Count;
+        }
+
+        return await db.EnqueueForTeamsInstallAsync($"{idempotencyKey}:{TeamsInstallSuffix}", kind, card, personId, now, subject, cancellationToken) ? 1 : 0;
+    }
+
+    /// <summary>Queues a row addressed to the person rather than a conversation, when they have an Entra object id; false when they have none.</summary>
+    private static async Task<bool> EnqueueForTeamsInstallAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken)
+    {
+        var hasEntraId = await db.People.AsNoTracking()
+            .AnyAsync(p => p.Id == personId && p.IsActive && p.EntraObjectId != null && p.EntraObjectId != "", cancellationToken);
+        if (!hasEntraId)
+        {
+            return false;
+        }
+
+        if (!QueuedInContext(db, idempotencyKey) && !await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
+        {
+            var row = NewRow(idempotencyKey, kind, card, null, now, subject);
+            row.Platform = Platform.Teams;
+            row.RecipientPersonId = personId;
+            db.Outbox.Add(row);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -97,17 +129,23 @@ public static class OutboxQueue
                     queued++;
                 }
             }
+
+            // Someone who never opened the bot is reached by installing it for them (when they have an Entra id).
+            foreach (var card in chunk.Where(c => !conversations.Contains(c.PersonId)))
+            {
+                queued += await db.EnqueueForTeamsInstallAsync($"{card.IdempotencyKey}:{TeamsInstallSuffix}", kind, card.Card, card.PersonId, now, null, cancellationToken) ? 1 : 0;
+            }
         }
 
         return queued;
     }
 
-    private static OutboxMessage NewRow(string idempotencyKey, string kind, Card card, ConversationReference conversation, DateTimeOffset now, CardSubject? subject) => new()
+    private static OutboxMessage NewRow(string idempotencyKey, string kind, Card card, ConversationReference? conversation, DateTimeOffset now, CardSubject? subject) => new()
     {
         IdempotencyKey = idempotencyKey,
         Kind = kind,
-        Platform = conversation.Platform,
-        ConversationReferenceId = conversation.Id,
+        Platform = conversation?.Platform ?? Platform.System,
+        ConversationReferenceId = conversation?.Id,
         Payload = CardJson.Serialize(card),
         NextAttemptAt = now,
         CreatedAt = now,

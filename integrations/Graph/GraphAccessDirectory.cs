@@ -560,23 +560,8 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         }
     }
 
-    private DirectoryException Fail(Exception e, GraphOperation operation, DirectoryException translated)
-    {
-        if (GraphErrors.Status(e) is { } status)
-        {
-            Log.Failed(_logger, operation.Action, status, GraphErrors.Code(e));
-            if (status == 401)
-            {
-                _tokens.InvalidateLast();
-            }
-        }
-        else
-        {
-            Log.Unreachable(_logger, e, operation.Action);
-        }
-
-        return translated;
-    }
+    private DirectoryException Fail(Exception e, GraphOperation operation, DirectoryException translated) =>
+        GraphErrors.Report(e, operation, translated, _tokens, _logger);
 
     private GraphJsonClient CreateJsonClient() => new(_httpClientFactory.CreateClient(HttpClientName), _tokens, _options, _time);
 

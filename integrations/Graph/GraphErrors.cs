@@ -1,6 +1,7 @@
 using System.Net;
 using ChatCompliance.Core.Reviews;
 using ChatCompliance.Integrations.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Graph.Models.ODataErrors;
 using Microsoft.Kiota.Abstractions;
 
@@ -45,6 +46,25 @@ internal static class GraphErrors
             e),
         _ => null,
     };
+
+    /// <summary>Logs a failed call (status and Graph's code, never the token) and forgets a refused token; returns <paramref name="translated"/> to throw.</summary>
+    public static DirectoryException Report(Exception e, GraphOperation operation, DirectoryException translated, GraphTokenProvider tokens, ILogger logger)
+    {
+        if (Status(e) is { } status)
+        {
+            Log.Failed(logger, operation.Action, status, Code(e));
+            if (status == 401)
+            {
+                tokens.InvalidateLast();
+            }
+        }
+        else
+        {
+            Log.Unreachable(logger, e, operation.Action);
+        }
+
+        return translated;
+    }
 
     private static DirectoryException FromStatus(ApiException e, GraphOperation operation, int maxRetries)
     {

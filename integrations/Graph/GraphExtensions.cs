@@ -9,11 +9,12 @@ using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
 
 namespace ChatCompliance.Integrations.Graph;
 
-/// <summary>Registers the access directory on Microsoft Graph.</summary>
+/// <summary>Registers the access directory and the Teams app installer on Microsoft Graph.</summary>
 public static class GraphExtensions
 {
     /// <summary>
-    /// Binds <see cref="GraphOptions"/> from <c>Graph</c> and registers <see cref="IAccessDirectory"/>: on Graph when
+    /// Binds <see cref="GraphOptions"/> from <c>Graph</c>, registers <see cref="ITeamsAppInstaller"/> (which refuses, saying
+    /// what to set, until Graph and <c>Teams:CatalogAppId</c> are configured) and <see cref="IAccessDirectory"/>: on Graph when
     /// the tenant, client id and secret are set, otherwise one that says so (<see cref="IAccessDirectory.IsConfigured"/>
     /// false). The Graph client's <see cref="HttpClient"/> comes from the factory with the SDK's default handlers, its
     /// retry handler bounded by <see cref="GraphOptions.MaxRetries"/> and <see cref="GraphOptions.MaxRetryWaitSeconds"/>.
@@ -48,6 +49,7 @@ public static class GraphExtensions
         services.TryAddSingleton<IAccessDirectory>(sp => sp.GetRequiredService<IOptions<GraphOptions>>().Value.IsConfigured
             ? ActivatorUtilities.CreateInstance<GraphAccessDirectory>(sp)
             : new UnconfiguredAccessDirectory());
+        services.TryAddSingleton<ITeamsAppInstaller, TeamsAppInstaller>();
         return builder;
     }
 

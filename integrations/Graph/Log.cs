@@ -28,4 +28,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 3408, Level = LogLevel.Debug, Message = "Graph: user {UserId} vanished while the population was read; read without details")]
     public static partial void UserVanished(ILogger logger, string userId);
+
+    [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "Graph: Teams app opened for user {UserId} (newly installed: {Installed})")]
+    public static partial void AppInstalled(ILogger logger, string userId, bool installed);
+
+    [LoggerMessage(EventId = 3410, Level = LogLevel.Warning, Message = "Graph answered with {Answer} ({What}); nothing stored")]
+    public static partial void MalformedAnswer(ILogger logger, string what, string answer);
 }

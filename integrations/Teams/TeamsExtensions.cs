@@ -43,6 +43,10 @@ public static class TeamsExtensions
             .Validate(
                 o => o.ServiceUrlPrefixes.All(Auth.ServiceUrlPolicy.IsValidPrefix),
                 "Teams:AllowedServiceUrls must be absolute HTTPS URLs (plain HTTP only on this machine), such as https://smba.trafficmanager.net/.")
+            .Validate(o => !o.CanInstallForPeople || Guid.TryParse(o.CatalogAppId, out _), "Teams:CatalogAppId must be the app's id in the Teams app catalog (a GUID).")
+            .Validate(
+                o => !o.CanInstallForPeople || Auth.ServiceUrlPolicy.IsAllowed(o.ServiceUrl, o.ServiceUrlPrefixes),
+                "Teams:ServiceUrl must fall under Teams:AllowedServiceUrls (by default the Bot Framework's hosts, such as https://smba.trafficmanager.net/teams/) when Teams:CatalogAppId is set.")
             .Validate(
                 o => !builder.Environment.IsProduction() || o.IsLocalMode || !o.IsMultiTenant || o.AllowedTenants.Count > 0 || o.AllowAllTenants,
                 "A MultiTenant bot needs Teams:AllowedTenants (the tenant ids that may use it) in Production; "

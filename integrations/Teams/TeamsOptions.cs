@@ -53,6 +53,19 @@ public sealed class TeamsOptions
     /// </summary>
     public List<string> AllowedServiceUrls { get; set; } = [];
 
+    /// <summary>
+    /// The app's id in the organisation's Teams app catalog (Teams admin center, or <c>GET /appCatalogs/teamsApps</c>);
+    /// when set, a person who never opened the bot is reached by installing the app for them through Microsoft Graph
+    /// (application permission <c>TeamsAppInstallation.ReadWriteForUser.All</c>). Unset: they cannot be reached.
+    /// </summary>
+    public string? CatalogAppId { get; set; }
+
+    /// <summary>The tenant's Bot Framework service URL for proactive sends to a chat opened by installation; under <see cref="ServiceUrlPrefixes"/>.</summary>
+    public string ServiceUrl { get; set; } = "https://smba.trafficmanager.net/teams/";
+
+    /// <summary>True when the app may be installed for people who never opened it (<see cref="CatalogAppId"/> is set).</summary>
+    public bool CanInstallForPeople => !string.IsNullOrWhiteSpace(CatalogAppId);
+
     /// <summary>The channels accepted without authentication in local mode (Agents Playground sends msteams, the Emulator emulator).</summary>
     public List<string> LocalChannels { get; set; } = [];
 

@@ -4,7 +4,7 @@ using ChatCompliance.Core.Domain;
 
 namespace ChatCompliance.Jobs.Outbox;
 
-/// <summary>The one card the compliance leads get about the messages an incident left undelivered or in doubt.</summary>
+/// <summary>The cards the compliance leads get about undelivered messages: one per incident, one per person who can't be reached.</summary>
 internal static class OutboxAlerts
 {
     private const int MaxShown = 15;
@@ -38,6 +38,15 @@ internal static class OutboxAlerts
                 : [new CardAction(CardVerbs.OutboxResend, "Resend held", new Dictionary<string, string> { [CardDataKeys.Incident] = incident.ToString("D") }, CardActionStyle.Positive)],
         };
     }
+
+    /// <summary>Tells the leads that <paramref name="name"/> can't be reached and why (sent once per person and reason).</summary>
+    public static Card Unreachable(string name, string why) => new(
+        new CardHeader($"{CardText.Escape(name)} can't be reached", "A message for them was not delivered"),
+        [
+            new TextElement(CardText.Escape(why), TextStyle.Warning),
+            new TextElement("You're told once; later messages for them are not delivered either until this is fixed (they show as dead letters).", TextStyle.Subtle),
+        ],
+        $"{name} can't be reached: {why}");
 
     private static string Summary(int held, int resent) =>
         string.Create(CultureInfo.InvariantCulture, $"{held} message(s) are held and will not be sent unless you press Resend held (check first that the recipient did not get them, or that a second copy does no harm); {resent} were sent again and may show twice.");

@@ -271,6 +271,15 @@ internal sealed partial class OutboxDispatcher : IDisposable
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
         try
         {
+            if (conversation is null && row.RecipientPersonId is not null)
+            {
+                conversation = await OpenPersonalChatAsync(db, scope.ServiceProvider, row, claim, cancellationToken);
+                if (conversation is null)
+                {
+                    return; // retried later, or dead-lettered and the leads told
+                }
+            }
+
             if (conversation is null)
             {
                 await RecordFailureAsync(db, row, claim, OutboxFailure.Permanently("The conversation to send to is not stored (any more)."));

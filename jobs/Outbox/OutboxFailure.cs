@@ -47,7 +47,7 @@ internal sealed record OutboxFailure(bool Permanent, bool Throttled, TimeSpan? R
         _ => Permanently(error),
     };
 
-    private static OutboxFailure Transient(string error, TimeSpan? retryAfter, bool throttled) => new(false, throttled, retryAfter, Cut(error));
+    public static OutboxFailure Transient(string error, TimeSpan? retryAfter, bool throttled) => new(false, throttled, retryAfter, Cut(error));
 
     private static string Cut(string error) => error.Length > MaxErrorLength ? error[..MaxErrorLength] : error;
 }

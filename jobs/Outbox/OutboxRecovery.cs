@@ -222,7 +222,8 @@ internal sealed partial class OutboxDispatcher
         var ids = pending.Select(r => r.Id).ToList();
         var conversationIds = pending.Where(r => r.ConversationReferenceId is not null).Select(r => r.ConversationReferenceId!.Value).Distinct().ToList();
         var conversations = await db.ConversationReferences.AsNoTracking().Where(c => conversationIds.Contains(c.Id)).ToListAsync(cancellationToken);
-        var personIds = conversations.Where(c => c.PersonId is not null).Select(c => c.PersonId!.Value).Distinct().ToList();
+        var personIds = conversations.Where(c => c.PersonId is not null).Select(c => c.PersonId!.Value)
+            .Concat(pending.Where(r => r.RecipientPersonId is not null).Select(r => r.RecipientPersonId!.Value)).Distinct().ToList();
         var names = await db.People.AsNoTracking().Where(p => personIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
         var recipients = conversations.ToDictionary(c => c.Id, c => c.PersonId is { } person && names.TryGetValue(person, out var name)
             ? name
@@ -237,7 +238,12 @@ internal sealed partial class OutboxDispatcher
             return;
         }
 
-        var card = OutboxAlerts.Incident(incident, pending, row => row.ConversationReferenceId is { } c && recipients.TryGetValue(c, out var who) ? who : "an unknown conversation");
+        var card = OutboxAlerts.Incident(incident, pending, row => row switch
+        {
+            { ConversationReferenceId: { } c } when recipients.TryGetValue(c, out var who) => who,
+            { RecipientPersonId: { } p } when names.TryGetValue(p, out var name) => name,
+            _ => "an unknown conversation",
+        });
         foreach (var lead in await db.ActiveLeadIdsAsync(cancellationToken))
         {
             await db.EnqueueForPersonAsync($"outbox-incident:{incident:N}:{lead:N}", DeadLetterAlertKind, card, lead, now, cancellationToken: cancellationToken);

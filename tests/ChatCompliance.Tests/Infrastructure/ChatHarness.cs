@@ -34,7 +34,7 @@ public sealed class ChatHarness : IAsyncDisposable
     private readonly WireMockServer _slack;
     private int _ids;
 
-    private ChatHarness(ITestStore store)
+    private ChatHarness(ITestStore store, IReadOnlyDictionary<string, string?>? extraSettings)
     {
         _store = store;
         _slack = LoopbackWireMock.Start();
@@ -58,6 +58,12 @@ public sealed class ChatHarness : IAsyncDisposable
             settings["Storage:SqliteFileName"] = "test.db";
         }
 
+        settings["Teams:ServiceUrl"] = _teams.ServiceUrl; // where chats opened by installing the app are sent
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
         App = new ComplianceApp(settings);
         Client = App.CreateClient();
     }
@@ -66,11 +72,11 @@ public sealed class ChatHarness : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    /// <summary>Starts the app on the store (initialised here, disposed with the harness).</summary>
-    public static async Task<ChatHarness> StartAsync(ITestStore store)
+    /// <summary>Starts the app on the store (initialised here, disposed with the harness), with any further settings.</summary>
+    public static async Task<ChatHarness> StartAsync(ITestStore store, IReadOnlyDictionary<string, string?>? settings = null)
     {
         await store.InitializeAsync();
-        return new ChatHarness(store);
+        return new ChatHarness(store, settings);
     }
 
     /// <summary>A fresh context on the app's store.</summary>
