@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
@@ -51,7 +52,7 @@ public sealed record AuditCountdown(Guid Id, string Name, AuditKind Kind, DateOn
 /// <summary>The audit chain's last anchor (written only after the chain verified intact), when there is one.</summary>
 public sealed record ChainStatus(AuditAnchor? LastAnchor, string? Problem);
 
-/// <summary>Everything the programme page shows, computed in a handful of queries.</summary>
+/// <summary>Everything the programme page shows, computed in six grouped queries.</summary>
 public sealed record ProgrammeSnapshot(
     DateOnly Today,
     IReadOnlyList<FreshnessGroup> BySoc2,
@@ -81,40 +82,44 @@ public sealed class ProgrammeOverview(ComplianceDbContext db, IOptions<AuditOpti
 
     private DateOnly Today => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 
-    /// <summary>The whole snapshot.</summary>
+    /// <summary>The whole snapshot: six grouped queries, none of which brings tasks into memory.</summary>
     public async Task<ProgrammeSnapshot> ReadAsync(CancellationToken cancellationToken = default)
     {
         var today = Today;
         var controls = await FreshnessAsync(today, cancellationToken);
-        var byStatus = await db.EvidenceTasks.GroupBy(t => t.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         var byOwner = await TasksByOwnerAsync(today, cancellationToken);
+        var byStatus = byOwner.SelectMany(o => o.ByStatus).GroupBy(s => s.Key).ToDictionary(g => g.Key, g => g.Sum(s => s.Value));
         var trend = await OverdueTrendAsync(today, cancellationToken);
         var campaigns = await CampaignsAsync(today, cancellationToken);
-        var audits = (await db.Audits.AsNoTracking().Where(a => a.StartsOn >= today).OrderBy(a => a.StartsOn).Take(10).ToListAsync(cancellationToken))
-            .Select(a => new AuditCountdown(a.Id, a.Name, a.Kind, a.StartsOn, a.StartsOn.DayNumber - today.DayNumber)).ToList();
+        var audits = await db.Audits.AsNoTracking().Where(a => a.StartsOn >= today).OrderBy(a => a.StartsOn).Take(10)
+            .Select(a => new AuditCountdown(a.Id, a.Name, a.Kind, a.StartsOn, 0)).ToListAsync(cancellationToken);
         var questions = await db.Questions.Where(q => q.Status == QuestionStatus.Abstained || q.Status == QuestionStatus.HandedOff)
             .GroupBy(q => q.Status).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, cancellationToken);
         return new ProgrammeSnapshot(today, Group(controls, Soc2Groups), Group(controls, IsoThemes),
             Enum.GetValues<Freshness>().ToDictionary(f => f, f => controls.Count(c => c.Freshness == f)),
-            byStatus, byOwner, trend, campaigns, audits,
+            byStatus, byOwner, trend, campaigns, [.. audits.Select(a => a with { DaysLeft = a.StartsOn.DayNumber - today.DayNumber })],
             questions.GetValueOrDefault(QuestionStatus.Abstained), questions.GetValueOrDefault(QuestionStatus.HandedOff), Chain());
     }
 
-    /// <summary>Every control with the freshness of its evidence, by code.</summary>
+    /// <summary>
+    /// Every control with the freshness of its evidence, by code: one query, the tasks grouped by control in the database
+    /// and joined to the controls (not a subquery per control: without statistics SQLite would run those through the status index).
+    /// </summary>
     public async Task<List<ControlFreshness>> FreshnessAsync(DateOnly today, CancellationToken cancellationToken = default)
     {
-        var controls = await db.Controls.AsNoTracking().OrderBy(c => c.Code)
-            .Select(c => new { c.Id, c.Code, c.Title, c.Soc2Refs, c.Iso27001Refs, c.Frequency }).ToListAsync(cancellationToken);
-        var accepted = await db.EvidenceTasks.Where(t => t.Status == EvidenceTaskStatus.Accepted)
-            .GroupBy(t => t.ControlId).Select(g => new { g.Key, Last = g.Max(t => t.DecidedAt) }).ToDictionaryAsync(g => g.Key, g => g.Last, cancellationToken);
-        var nextDue = await db.EvidenceTasks.Where(t => t.Status != EvidenceTaskStatus.Accepted)
-            .GroupBy(t => t.ControlId).Select(g => new { g.Key, Due = g.Min(t => t.DueDate) }).ToDictionaryAsync(g => g.Key, g => g.Due, cancellationToken);
-        return [.. controls.Select(c =>
+        var perControl = db.EvidenceTasks.GroupBy(t => t.ControlId).Select(g => new
         {
-            var last = accepted.GetValueOrDefault(c.Id);
-            DateOnly? due = nextDue.TryGetValue(c.Id, out var d) ? d : null;
-            return new ControlFreshness(c.Id, c.Code, c.Title, Classify(c.Frequency, last, due, today), last, due, c.Soc2Refs, c.Iso27001Refs);
-        })];
+            ControlId = g.Key,
+            Last = g.Max(t => t.Status == EvidenceTaskStatus.Accepted ? t.DecidedAt : null),
+            Due = g.Min(t => t.Status != EvidenceTaskStatus.Accepted ? (DateOnly?)t.DueDate : null),
+        });
+        var controls = await (
+            from c in db.Controls.AsNoTracking()
+            join a in perControl on c.Id equals a.ControlId into tasks
+            from a in tasks.DefaultIfEmpty()
+            orderby c.Code
+            select new { c.Id, c.Code, c.Title, c.Soc2Refs, c.Iso27001Refs, c.Frequency, a.Last, a.Due }).ToListAsync(cancellationToken);
+        return [.. controls.Select(c => new ControlFreshness(c.Id, c.Code, c.Title, Classify(c.Frequency, c.Last, c.Due, today), c.Last, c.Due, c.Soc2Refs, c.Iso27001Refs))];
     }
 
     /// <summary>
@@ -145,14 +150,15 @@ public sealed class ProgrammeOverview(ComplianceDbContext db, IOptions<AuditOpti
         _ => null,
     };
 
+    /// <summary>Tasks counted by owner and status in the database, with the owner's name joined in: one query.</summary>
     private async Task<List<OwnerTasks>> TasksByOwnerAsync(DateOnly today, CancellationToken cancellationToken)
     {
         var rows = await db.EvidenceTasks.GroupBy(t => new { t.OwnerId, t.Status })
-            .Select(g => new { g.Key.OwnerId, g.Key.Status, Count = g.Count(), Overdue = g.Count(t => t.DueDate < today) }).ToListAsync(cancellationToken);
-        var ids = rows.Select(r => r.OwnerId).Distinct().ToList();
-        var names = await db.People.AsNoTracking().Where(p => ids.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
-        return [.. rows.GroupBy(r => r.OwnerId)
-            .Select(g => new OwnerTasks(g.Key, names.GetValueOrDefault(g.Key) ?? "(unknown)", g.ToDictionary(r => r.Status, r => r.Count),
+            .Select(g => new { g.Key.OwnerId, g.Key.Status, Count = g.Count(), Overdue = g.Count(t => t.DueDate < today) })
+            .Join(db.People, r => r.OwnerId, p => p.Id, (r, p) => new { r.OwnerId, p.DisplayName, r.Status, r.Count, r.Overdue })
+            .ToListAsync(cancellationToken);
+        return [.. rows.GroupBy(r => (r.OwnerId, r.DisplayName))
+            .Select(g => new OwnerTasks(g.Key.OwnerId, g.Key.DisplayName, g.ToDictionary(r => r.Status, r => r.Count),
                 g.Where(r => r.Status is EvidenceTaskStatus.Open or EvidenceTaskStatus.Rejected).Sum(r => r.Overdue)))
             .OrderByDescending(o => o.Overdue).ThenBy(o => o.Owner, StringComparer.OrdinalIgnoreCase)];
     }
@@ -166,40 +172,38 @@ public sealed class ProgrammeOverview(ComplianceDbContext db, IOptions<AuditOpti
 
     /// <summary>
     /// A task counts as overdue at a week's end when it existed, was past due, and had not been handed in (submitted or
-    /// marked done) by then. One read of the tasks that can have been overdue in the window.
+    /// marked done) by then. One query: a conditional count per week over the tasks that can have been overdue in the window.
     /// </summary>
     private async Task<List<OverduePoint>> OverdueTrendAsync(DateOnly today, CancellationToken cancellationToken)
     {
         var weeks = TrendWeekEnds(today);
         var since = new DateTimeOffset(weeks[0].AddDays(-7).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-        var tasks = await db.EvidenceTasks.Where(t => t.DueDate < today && (t.SubmittedAt == null || t.SubmittedAt >= since))
-            .Select(t => new { t.DueDate, t.CreatedAt, t.SubmittedAt }).ToListAsync(cancellationToken);
-        return [.. weeks.Select(week =>
-        {
-            var asOf = week > today ? today : week;
-            var end = new DateTimeOffset(asOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
-            return new OverduePoint(week, tasks.Count(t => t.DueDate < asOf && t.CreatedAt < end && (t.SubmittedAt is null || t.SubmittedAt >= end)));
-        })];
+        var group = Expression.Parameter(typeof(IGrouping<int, EvidenceTask>), "g");
+        var counts = weeks.Select(week => Expression.Call(typeof(Enumerable), nameof(Enumerable.Count), [typeof(EvidenceTask)], group, OverdueAt(week > today ? today : week)));
+        var perWeek = Expression.Lambda<Func<IGrouping<int, EvidenceTask>, int[]>>(Expression.NewArrayInit(typeof(int), counts), group);
+        var row = await db.EvidenceTasks.Where(t => t.DueDate < today && (t.SubmittedAt == null || t.SubmittedAt >= since))
+            .GroupBy(t => 1).Select(perWeek).FirstOrDefaultAsync(cancellationToken) ?? new int[weeks.Count];
+        return [.. weeks.Select((week, i) => new OverduePoint(week, row[i]))];
     }
 
+    private static Expression<Func<EvidenceTask, bool>> OverdueAt(DateOnly asOf)
+    {
+        var end = new DateTimeOffset(asOf.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        return t => t.DueDate < asOf && t.CreatedAt < end && (t.SubmittedAt == null || t.SubmittedAt >= end);
+    }
+
+    /// <summary>Recent and running campaigns with their items counted per campaign in the database: one query.</summary>
     private async Task<List<CampaignProgress>> CampaignsAsync(DateOnly today, CancellationToken cancellationToken)
     {
         var recent = today.AddDays(-90);
-        var campaigns = await db.AccessReviewCampaigns.AsNoTracking()
+        return await db.AccessReviewCampaigns.AsNoTracking()
             .Where(c => c.Status == CampaignStatus.Running || (c.Status == CampaignStatus.Completed && c.DueDate >= recent))
-            .Select(c => new { c.Id, c.Name, c.Status, c.DueDate }).ToListAsync(cancellationToken);
-        var ids = campaigns.Select(c => c.Id).ToList();
-        var counts = await db.AccessReviewItems.Where(i => ids.Contains(i.CampaignId)).GroupBy(i => i.CampaignId)
-            .Select(g => new
-            {
-                g.Key,
-                Items = g.Count(),
-                Decided = g.Count(i => i.Decision == ReviewDecision.Keep || i.Decision == ReviewDecision.Revoke),
-                Revoked = g.Count(i => i.Decision == ReviewDecision.Revoke),
-            }).ToDictionaryAsync(g => g.Key, cancellationToken);
-        return [.. campaigns.OrderBy(c => c.Status).ThenBy(c => c.DueDate).Select(c => counts.TryGetValue(c.Id, out var n)
-            ? new CampaignProgress(c.Id, c.Name, c.Status, c.DueDate, n.Items, n.Decided, n.Revoked)
-            : new CampaignProgress(c.Id, c.Name, c.Status, c.DueDate, 0, 0, 0))];
+            .OrderBy(c => c.Status).ThenBy(c => c.DueDate)
+            .Select(c => new CampaignProgress(c.Id, c.Name, c.Status, c.DueDate,
+                db.AccessReviewItems.Count(i => i.CampaignId == c.Id),
+                db.AccessReviewItems.Count(i => i.CampaignId == c.Id && (i.Decision == ReviewDecision.Keep || i.Decision == ReviewDecision.Revoke)),
+                db.AccessReviewItems.Count(i => i.CampaignId == c.Id && i.Decision == ReviewDecision.Revoke)))
+            .ToListAsync(cancellationToken);
     }
 
     private ChainStatus Chain()
