@@ -1,4 +1,5 @@
 using ChatCompliance.Core.Storage;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.FileProviders;
@@ -61,7 +62,9 @@ internal static class PagesSetup
                 o.Scope.Clear();
                 o.Scope.Add("openid");
                 o.Scope.Add("profile");
-                o.Events.OnTokenValidated = SignInFromEntraAsync;
+                // After the ticket, not at OnTokenValidated: that event runs before the ID token's nonce is checked.
+                o.Events.OnTicketReceived = SignInFromEntraAsync;
+                o.Events.OnRemoteFailure = RefuseFailedSignInAsync;
             });
         }
 
@@ -104,8 +107,21 @@ internal static class PagesSetup
         return app;
     }
 
-    /// <summary>An OpenID Connect sign-in becomes the pages' cookie for the person whose Entra object id the token carries; nobody else gets one.</summary>
-    private static async Task SignInFromEntraAsync(TokenValidatedContext context)
+    /// <summary>A callback that fails (a forged or stale token, another browser's code, a cancelled sign-in) is a polite 401 that signs nobody in, not an error page.</summary>
+    private static async Task RefuseFailedSignInAsync(RemoteFailureContext context)
+    {
+        context.HandleResponse();
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("Signing in with your Microsoft account did not complete, so you are not signed in. Open /signin to try again.",
+            context.HttpContext.RequestAborted);
+    }
+
+    /// <summary>
+    /// A completed OpenID Connect sign-in (token, nonce and state all checked) becomes the pages' cookie for the person
+    /// whose Entra object id the token carries; nobody else gets one.
+    /// </summary>
+    private static async Task SignInFromEntraAsync(TicketReceivedContext context)
     {
         var pages = context.HttpContext.RequestServices.GetRequiredService<IOptions<PagesOptions>>().Value;
         var objectId = TeamsSsoTokens.ObjectId(context.Principal);
@@ -124,6 +140,6 @@ internal static class PagesSetup
 
         await PageUser.SignInAsync(context.HttpContext, person, "entra");
         context.HandleResponse();
-        context.Response.Redirect(SignInEndpoints.Local(context.Properties?.RedirectUri));
+        context.Response.Redirect(SignInEndpoints.Local(context.ReturnUri));
     }
 }
