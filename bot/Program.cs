@@ -8,6 +8,7 @@ using ChatCompliance.Bot.Health;
 using ChatCompliance.Bot.Hosting;
 using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
+using ChatCompliance.Bot.Web;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Knowledge;
@@ -49,12 +50,16 @@ try
     // The admin REST API under /api/v1: Entra ID tokens or API keys, roles, ProblemDetails, OpenAPI.
     builder.AddAdminApi();
 
+    // The My compliance and Programme pages: Razor Pages, Entra ID / Teams SSO sign-in (development sign-in in local mode).
+    builder.AddPages();
+
     var app = builder.Build();
 
     // Create or migrate the store before anything touches it.
     await app.PrepareStoreAsync();
 
     app.UseForwardedHeaders();
+    app.UsePages();
     app.UseAdminApi();
 
     app.MapHealthEndpoints();
@@ -63,6 +68,7 @@ try
     app.MapJobsDashboard(AdminPolicies.Lead);
     app.MapDashboardLogin();
     app.MapAdminApi();
+    app.MapPages();
 
     await app.RunAsync();
     return 0;

@@ -8,6 +8,14 @@ using ChatCompliance.Benchmarks;
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- outbox-load [count]   (after: dotnet build -c Release bot; 10,000 by default)
 // dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- digest [tasks=100000] [postgres|sqlite]
 
+// dotnet run -c Release --project benchmarks/ChatCompliance.Benchmarks -- programme [controls=500] [tasks=10000] [sqlite|postgres]   (after: dotnet build -c Release bot)
+if (args.Length > 0 && args[0] == "programme")
+{
+    await ProgrammePageRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 500,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10_000, args.Length > 3 ? args[3] : "sqlite");
+    return;
+}
+
 if (args.Length > 0 && args[0] == "digest")
 {
     await DigestRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? args[2] : "postgres");

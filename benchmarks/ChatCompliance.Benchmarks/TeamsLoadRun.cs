@@ -200,7 +200,7 @@ internal static class TeamsLoadRun
     }
 
     /// <summary>The Release bot on <paramref name="port"/>, its store in <paramref name="data"/>, every outside API at the fake.</summary>
-    internal static Process StartBot(int port, string data, string fakeUrl, string? serviceUrl = null)
+    internal static Process StartBot(int port, string data, string fakeUrl, string? serviceUrl = null, string? postgres = null)
     {
         var bot = Path.Combine(KnowledgeSets.RepositoryRoot(), "bot", "bin", "Release", "net10.0", "ChatCompliance.Bot.dll");
         if (!File.Exists(bot))
@@ -221,10 +221,10 @@ internal static class TeamsLoadRun
         // A throwaway audit MAC key for this run's throwaway store (Production needs one).
         start.Environment["Audit__Keys__load"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         start.Environment["Audit__CurrentKeyId"] = "load";
-        if (Environment.GetEnvironmentVariable("CHATCOMPLIANCE_LOAD_POSTGRES") is { Length: > 0 } postgres)
+        if ((postgres ?? Environment.GetEnvironmentVariable("CHATCOMPLIANCE_LOAD_POSTGRES")) is { Length: > 0 } database)
         {
-            // The production store: an empty database (created by the app's migrations).
-            start.Environment["ConnectionStrings__Postgres"] = postgres;
+            // The production store: an empty database (created by the app's migrations), or one the caller seeded.
+            start.Environment["ConnectionStrings__Postgres"] = database;
         }
         start.Environment["MicrosoftAppId"] = AppId;
         start.Environment["MicrosoftAppPassword"] = "load-test-only";
@@ -251,9 +251,9 @@ internal static class TeamsLoadRun
         return process;
     }
 
-    private static async Task WaitForBotAsync(HttpClient http)
+    internal static async Task WaitForBotAsync(HttpClient http, int seconds = 60)
     {
-        for (var i = 0; i < 120; i++)
+        for (var i = 0; i < seconds * 2; i++)
         {
             try
             {
@@ -269,7 +269,7 @@ internal static class TeamsLoadRun
             await Task.Delay(500);
         }
 
-        throw new TimeoutException("the bot did not start in 60 s");
+        throw new TimeoutException($"the bot did not start in {seconds} s");
     }
 
     private static string Token(RSA rsa, string serviceUrl) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

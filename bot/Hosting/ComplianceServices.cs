@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Programme;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Slack;
 using ChatCompliance.Bot.Teams;
@@ -38,6 +39,9 @@ internal static class ComplianceServices
 
         // Access reviews: campaigns, decisions, completion, the auditor's report.
         builder.AddAccessReviews();
+
+        // The programme's figures for the Programme page (core/Programme).
+        builder.AddProgrammeOverview();
 
         // The evidence chaser: reminders and escalations on a ladder, in each person's working hours.
         builder.AddEvidenceChaser();

@@ -11,6 +11,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
+using ChatCompliance.Bot.Web;
+
 namespace ChatCompliance.Bot.Slack;
 
 /// <summary>
@@ -226,7 +228,9 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
 
         if (type == "app_home_opened")
         {
-            await Slack.PublishViewAsync(user, BlockKitRenderer.RenderView(QuestionCards.Welcome(), "home"), cancellationToken: cancellationToken);
+            // The App Home links to the My compliance and Programme pages when their address is configured.
+            var home = QuestionCards.Welcome().WithPageLinks(services.GetRequiredService<IOptions<Web.PagesOptions>>().Value);
+            await Slack.PublishViewAsync(user, BlockKitRenderer.RenderView(home, "home"), cancellationToken: cancellationToken);
             return;
         }
 

@@ -14,4 +14,6 @@ public enum Platform
     Api = 3,
     /// <summary>A command-line verb.</summary>
     Cli = 4,
+    /// <summary>The My compliance and Programme pages (browser or Teams tab).</summary>
+    Web = 5,
 }
