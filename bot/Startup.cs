@@ -1,6 +1,7 @@
 using ChatCompliance.Core.Duties;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs;
+using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot;
 
@@ -15,7 +16,10 @@ internal static partial class Startup
         await SettingsAudit.RecordChangesAsync(app.Services, app.Lifetime.ApplicationStopping);
         _ = await app.Services.RegisterRecurringJobsAsync(app.Lifetime.ApplicationStopping);
         // Reminders, announcements and the digest that no instance sent while none ran: once, in the background.
-        _ = Task.Run(() => app.Services.CatchUpMissedRunsAsync(app.Lifetime.ApplicationStopping), CancellationToken.None);
+        if (app.Services.GetRequiredService<IOptions<JobsOptions>>().Value.CatchUpAtStart)
+        {
+            _ = Task.Run(() => app.Services.CatchUpMissedRunsAsync(app.Lifetime.ApplicationStopping), CancellationToken.None);
+        }
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Store: {Provider} at {Location}")]

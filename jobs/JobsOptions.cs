@@ -37,6 +37,13 @@ public sealed class JobsOptions
     /// <summary>Cron expression (UTC) of the job that anchors the audit trail's head outside the database; default hourly.</summary>
     public string AuditAnchorCron { get; set; } = "0 * * * *";
 
+    /// <summary>
+    /// Whether an instance makes up, at start, the reminders, announcements and digest that no instance sent while none
+    /// ran (<see cref="CatchUp.MissedRuns"/>). On by default; a harness that drives the jobs itself at a chosen moment
+    /// turns it off so a run from the start cannot race its own.
+    /// </summary>
+    public bool CatchUpAtStart { get; set; } = true;
+
     /// <summary>Links shown under the weekly digest (your GRC tool, the evidence folder …).</summary>
     public List<DigestLink> DigestLinks { get; set; } = [];
 

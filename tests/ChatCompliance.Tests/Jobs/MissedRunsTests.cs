@@ -59,7 +59,7 @@ public sealed class MissedRunsTests : IDisposable
     private static string EvidenceChaserJob() => ChatCompliance.Jobs.Chaser.EvidenceChaserJob.RecurringJobId;
 
     private ComplianceApp App() => new(
-        new Dictionary<string, string?> { ["Storage:DataDirectory"] = _data, ["Outbox:Enabled"] = "false" },
+        new Dictionary<string, string?> { ["Storage:DataDirectory"] = _data, ["Outbox:Enabled"] = "false", ["Jobs:CatchUpAtStart"] = "true" },
         services => services.AddSingleton<TimeProvider>(_time));
 
     private static async Task SeedAsync(IServiceProvider services)
