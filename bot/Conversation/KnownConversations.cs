@@ -57,30 +57,3 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
         public DateTimeOffset UtcNow => time.GetUtcNow();
     }
 }
-
-internal static class ConversationReferenceStore
-{
-    /// <summary>
-    /// Saves a conversation reference. False when it was new and a concurrent request (two messages in a new
-    /// conversation at once) stored the same conversation first; the caller then reads and updates that one.
-    /// </summary>
-    public static async Task<bool> SaveConversationAsync(this ComplianceDbContext db, ConversationReference reference, CancellationToken cancellationToken)
-    {
-        var isNew = db.Entry(reference).State == EntityState.Added;
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            return true;
-        }
-        catch (DbUpdateException) when (isNew)
-        {
-            db.ChangeTracker.Clear();
-            if (!await db.ConversationReferences.AnyAsync(c => c.Platform == reference.Platform && c.ConversationId == reference.ConversationId, cancellationToken))
-            {
-                throw; // not a lost race: a real failure
-            }
-
-            return false;
-        }
-    }
-}

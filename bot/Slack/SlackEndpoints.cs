@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
@@ -183,7 +184,7 @@ internal static partial class SlackEndpoints
 }
 
 /// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationService conversation, IServiceProvider services, KnownConversations known, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackAdapter> logger)
+internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, IServiceProvider services, KnownConversations known, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackAdapter> logger)
 {
     // Typed HTTP clients, built when first used: a slash command answered in its acknowledgement needs neither.
     private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
@@ -504,19 +505,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
         }
 
         var person = identity?.Person;
-        var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Slack && c.ConversationId == channel, cancellationToken);
-        if (reference is null)
-        {
-            reference = new Core.Domain.ConversationReference
-            {
-                Platform = Platform.Slack,
-                ConversationId = channel,
-                Scope = channel.StartsWith('D') ? ConversationScope.Personal : ConversationScope.Channel,
-                TenantId = team,
-                UpdatedAt = time.GetUtcNow(),
-            };
-            db.ConversationReferences.Add(reference);
-        }
+        var reference = await directory.FindOrAddAsync(Platform.Slack, channel, channel.StartsWith('D') ? ConversationScope.Personal : ConversationScope.Channel, team, cancellationToken);
 
         if (reference.Scope == ConversationScope.Personal)
         {
@@ -524,9 +513,9 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationS
             reference.PersonId ??= person?.Id;
         }
 
-        if (db.ChangeTracker.HasChanges() && !await db.SaveConversationAsync(reference, cancellationToken))
+        if (db.ChangeTracker.HasChanges())
         {
-            return await RememberAsync(team, channel, user, link, cancellationToken); // another request stored it first
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         if (identity is not null)

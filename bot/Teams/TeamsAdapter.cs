@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
@@ -16,7 +17,7 @@ namespace ChatCompliance.Bot.Teams;
 /// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the
 /// neutral reply back into a Teams reply, updated card or invoke response.
 /// </summary>
-internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationService conversation, IBotConnector connector, KnownConversations known, TeamsIdentity identity, TimeProvider time)
+internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, IBotConnector connector, KnownConversations known, TeamsIdentity identity, TimeProvider time)
 {
     private const string NotYouMessage = "I can't confirm who you are from this Teams account, so I did nothing. The compliance team has been told.";
 
@@ -161,12 +162,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
             return null;
         }
 
-        var reference = await db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == conversationId, cancellationToken);
-        if (reference is null)
-        {
-            reference = new Core.Domain.ConversationReference { Platform = Platform.Teams, ConversationId = conversationId };
-            db.ConversationReferences.Add(reference);
-        }
+        var reference = await directory.FindOrAddAsync(Platform.Teams, conversationId, scope, tenantId, cancellationToken);
 
         reference.Scope = scope;
         reference.ServiceUrl = activity.ServiceUrl;
@@ -185,10 +181,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationS
         if (db.ChangeTracker.HasChanges() || now - reference.UpdatedAt > TimeSpan.FromHours(1))
         {
             reference.UpdatedAt = now;
-            if (!await db.SaveConversationAsync(reference, cancellationToken))
-            {
-                return await RememberAsync(activity, cancellationToken); // another request stored it first: update that one
-            }
+            await db.SaveChangesAsync(cancellationToken);
         }
 
         known.Remember(Platform.Teams, conversationId, fingerprint, reference.Id, linked: scope != ConversationScope.Personal || reference.PersonId is not null);

@@ -62,9 +62,33 @@ public static class RowInserter
         }
     }
 
-    private static async Task InsertStatementsAsync<T>(ComplianceDbContext db, Table table, IReadOnlyList<T> rows, DbTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores <paramref name="row"/> unless a row with the same values of the unique key <paramref name="key"/> (property
+    /// names) is there already, in one <c>INSERT … ON CONFLICT (…) DO NOTHING</c> on either store: for "remember if new"
+    /// rows that concurrent requests may all try to create (the first messages in a new conversation). True when this call
+    /// stored it; a lost race is an answer, not an exception, and leaves nothing in the log. Runs in the caller's
+    /// transaction when there is one. The row is not tracked: read it back to change it.
+    /// </summary>
+    public static async Task<bool> InsertIfAbsentAsync<T>(this ComplianceDbContext db, T row, IReadOnlyList<string> key, CancellationToken cancellationToken)
         where T : class
     {
+        var table = Table.Of<T>(db);
+        var conflict = $" ON CONFLICT ({string.Join(", ", key.Select(table.Column))}) DO NOTHING";
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            return await InsertStatementsAsync(db, table, [row], db.Database.CurrentTransaction?.GetDbTransaction(), cancellationToken, conflict) == 1;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private static async Task<int> InsertStatementsAsync<T>(ComplianceDbContext db, Table table, IReadOnlyList<T> rows, DbTransaction? transaction, CancellationToken cancellationToken, string tail = "")
+        where T : class
+    {
+        var inserted = 0;
         var head = $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ";
         var connection = db.Database.GetDbConnection();
         var columns = table.Columns;
@@ -89,9 +113,11 @@ public static class RowInserter
                 text.Append(')');
             }
 
-            command.CommandText = text.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
+            command.CommandText = text.Append(tail).ToString();
+            inserted += await command.ExecuteNonQueryAsync(cancellationToken);
         }
+
+        return inserted;
     }
 
     private static async Task CopyAsync<T>(NpgsqlConnection connection, Table table, IReadOnlyList<T> rows, CancellationToken cancellationToken)
@@ -127,7 +153,7 @@ public static class RowInserter
     }
 
     /// <summary>An entity's table as the EF Core model maps it: the delimited name, its columns and their type mappings.</summary>
-    private sealed record Table(string Name, string ColumnList, (IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool IsNullable)[] Columns)
+    private sealed record Table(string Name, string ColumnList, (IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool IsNullable)[] Columns, Func<string, string> Column)
     {
         public static Table Of<T>(ComplianceDbContext db)
         {
@@ -138,7 +164,8 @@ public static class RowInserter
             return new Table(
                 sql.DelimitIdentifier(table.Name, table.Schema),
                 string.Join(", ", properties.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!))),
-                [.. properties.Select(p => (p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable))]);
+                [.. properties.Select(p => (p.GetGetter(), p.GetRelationalTypeMapping(), p.IsNullable))],
+                property => sql.DelimitIdentifier(entity.GetProperty(property).GetColumnName(table)!));
         }
     }
 

@@ -33,6 +33,7 @@ public static class StorageExtensions
                     .ConfigureWarnings(w => w.Log((RelationalEventId.NonTransactionalMigrationOperationWarning, LogLevel.Debug))));
         }
 
+        builder.Services.AddScoped<Chat.ConversationDirectory>();
         builder.Services.AddHealthChecks().AddCheck<StoreHealthCheck>("store");
         return builder;
     }

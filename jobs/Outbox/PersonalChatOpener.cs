@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.People;
@@ -84,17 +85,10 @@ internal sealed partial class PersonalChatOpener(IOptions<TeamsOptions> teams, T
     /// <summary>Stores the opened chat as the person's personal Teams conversation; null when that chat id is already someone else's.</summary>
     private async Task<ConversationReference?> StoreAsync(ComplianceDbContext db, Person person, InstalledChat chat, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            var stored = await db.ConversationReferences.AsNoTracking()
-                .SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == chat.ChatId, cancellationToken);
-            if (stored is not null)
-            {
-                return stored.PersonId == person.Id && stored.Scope == ConversationScope.Personal ? stored : null;
-            }
-
-            var options = teams.Value;
-            var reference = new ConversationReference
+        var options = teams.Value;
+        var stored = await db.ConversationReferences.AsNoTracking()
+            .SingleOrDefaultAsync(c => c.Platform == Platform.Teams && c.ConversationId == chat.ChatId, cancellationToken)
+            ?? await new ConversationDirectory(db, time).AddIfAbsentAsync(new ConversationReference
             {
                 Platform = Platform.Teams,
                 Scope = ConversationScope.Personal,
@@ -104,18 +98,8 @@ internal sealed partial class PersonalChatOpener(IOptions<TeamsOptions> teams, T
                 BotId = string.IsNullOrWhiteSpace(options.MicrosoftAppId) ? null : "28:" + options.MicrosoftAppId,
                 PersonId = person.Id,
                 UpdatedAt = time.GetUtcNow(),
-            };
-            db.ConversationReferences.Add(reference);
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-                return reference;
-            }
-            catch (DbUpdateException) when (attempt == 1)
-            {
-                db.ChangeTracker.Clear(); // another instance stored the same chat first: use theirs
-            }
-        }
+            }, cancellationToken); // another instance may store the same chat first: theirs is used
+        return stored.PersonId == person.Id && stored.Scope == ConversationScope.Personal ? stored : null;
     }
 
     /// <summary>Points the row at the conversation, while it is still this instance's; dealt with (claimed again later) when it is not.</summary>
