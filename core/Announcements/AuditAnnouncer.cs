@@ -105,20 +105,11 @@ public sealed class AuditAnnouncer(ComplianceDbContext db, TimeProvider time)
             {
                 try
                 {
-                    if (await db.EnqueueAsync($"{key}:{channel.Id:N}", "audit.announcement", card, channel, now, cancellationToken: cancellationToken))
-                    {
-                        await db.SaveChangesAsync(cancellationToken);
-                        queued++;
-                    }
+                    // Written at once, unless another instance (or an earlier run) queued the same announcement first.
+                    queued += await db.QueueNowAsync($"{key}:{channel.Id:N}", "audit.announcement", card, channel, now, cancellationToken) ? 1 : 0;
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    db.ChangeTracker.Clear();
-                    if (e is DbUpdateException && await db.Outbox.AnyAsync(o => o.IdempotencyKey == $"{key}:{channel.Id:N}", cancellationToken))
-                    {
-                        continue; // another instance queued the same announcement first
-                    }
-
                     if (failures is null)
                     {
                         throw;

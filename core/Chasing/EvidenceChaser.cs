@@ -235,35 +235,15 @@ public sealed partial class EvidenceChaser(
     }
 
     /// <summary>
-    /// Queues the card for every conversation the person has with the bot and saves at once, so each step is its own
-    /// transaction. When another instance queued the same key first, its rows stand: the unique key refused ours, and
-    /// a second look adds only what is still missing.
+    /// Queues the card for every conversation the person has with the bot, each row written at once (its own
+    /// transaction). When another instance queued the same key first, its rows stand: ours are not written, and no
+    /// statement fails.
     /// </summary>
-    private async Task<int> QueueAsync(string key, string kind, Card card, Guid personId, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await db.EnqueueForPersonAsync(key, kind, card, personId, now, subject, cancellationToken);
-                var added = db.ChangeTracker.Entries<OutboxMessage>().Count(e => e.State == EntityState.Added);
-                await db.SaveChangesAsync(cancellationToken);
-                db.ChangeTracker.Clear();
-                return added;
-            }
-            catch (DbUpdateException) when (attempt < 3)
-            {
-                db.ChangeTracker.Clear();
-                LogQueuedElsewhere(logger, key);
-            }
-        }
-    }
+    private Task<int> QueueAsync(string key, string kind, Card card, Guid personId, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken) =>
+        db.QueueNowForPersonAsync(key, kind, card, personId, now, subject, cancellationToken);
 
     [LoggerMessage(EventId = 1601, Level = LogLevel.Information, Message = "Chaser queued {TaskMessages} task and {ReviewMessages} review message(s)")]
     private static partial void LogChased(ILogger logger, int taskMessages, int reviewMessages);
-
-    [LoggerMessage(EventId = 1602, Level = LogLevel.Debug, Message = "Chaser: {Key} was queued at the same moment elsewhere; looking again")]
-    private static partial void LogQueuedElsewhere(ILogger logger, string key);
 
     [LoggerMessage(EventId = 1603, Level = LogLevel.Information, Message = "Chaser: the directory's manager of person {PersonId} is not an active person in the register; using the register's")]
     private static partial void LogManagerNotInRegister(ILogger logger, Guid personId);

@@ -149,18 +149,8 @@ public sealed class WeeklyDigest(ComplianceDbContext db, TimeProvider time, Cura
         var queued = 0;
         foreach (var channel in channels)
         {
-            try
-            {
-                if (await db.EnqueueAsync($"digest:{week}{(trigger is null ? "" : $":now:{trigger}")}:{channel.Id:N}", "digest.weekly", card, channel, time.GetUtcNow(), cancellationToken: cancellationToken))
-                {
-                    await db.SaveChangesAsync(cancellationToken);
-                    queued++;
-                }
-            }
-            catch (DbUpdateException)
-            {
-                db.ChangeTracker.Clear(); // another instance queued this week's digest first
-            }
+            // Written at once, unless another instance queued this week's digest for the channel first.
+            queued += await db.QueueNowAsync($"digest:{week}{(trigger is null ? "" : $":now:{trigger}")}:{channel.Id:N}", "digest.weekly", card, channel, time.GetUtcNow(), cancellationToken) ? 1 : 0;
         }
 
         return queued;

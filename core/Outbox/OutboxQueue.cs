@@ -26,16 +26,9 @@ public static class OutboxQueue
         CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
-        if (QueuedInContext(db, idempotencyKey)
-            || await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
-        {
-            return false;
-        }
-
         var row = NewRow(idempotencyKey, kind, card, conversation, now, subject);
         row.ReplacesMessageId = replacesMessageId;
-        db.Outbox.Add(row);
-        return true;
+        return await AddUnlessQueuedAsync(db, row, cancellationToken);
     }
 
     /// <summary>Whether this context already holds a row with the key, added and not yet saved.</summary>
@@ -61,46 +54,84 @@ public static class OutboxQueue
     /// <c>{key}:teams-install</c>): the dispatcher opens their Teams chat by installing the app for them first, or tells the
     /// leads once that they can't be reached. Returns how many rows reach the person (0: they can't be reached yet).
     /// </summary>
-    public static async Task<int> EnqueueForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
-        Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default)
+    public static Task<int> EnqueueForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default) =>
+        ForPersonAsync(db, idempotencyKey, kind, card, personId, now, subject, row => AddUnlessQueuedAsync(db, row, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <see cref="EnqueueForPersonAsync"/> for a message that is its own decision (a reminder, an announcement, a digest):
+    /// each row is written at once with <c>INSERT … ON CONFLICT DO NOTHING</c> on its key, so when two instances run the
+    /// same fan-out at the same moment one stores each row and the other simply finds it there: no failed statement, no
+    /// retry, nothing in the log. Returns how many rows this call stored.
+    /// </summary>
+    public static Task<int> QueueNowForPersonAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject = null, CancellationToken cancellationToken = default) =>
+        ForPersonAsync(db, idempotencyKey, kind, card, personId, now, subject, row => InsertNowAsync(db, row, cancellationToken), cancellationToken, countStored: true);
+
+    /// <summary><see cref="QueueNowForPersonAsync"/> for one conversation (a channel): true when this call stored the row.</summary>
+    public static Task<bool> QueueNowAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        ConversationReference conversation, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        InsertNowAsync(db, NewRow(idempotencyKey, kind, card, conversation, now, null), cancellationToken);
+
+    private static async Task<int> ForPersonAsync(ComplianceDbContext db, string idempotencyKey, string kind, Card card, Guid personId,
+        DateTimeOffset now, CardSubject? subject, Func<OutboxMessage, Task<bool>> add, CancellationToken cancellationToken, bool countStored = false)
     {
         var conversations = await db.ConversationReferences.AsNoTracking()
             .Where(c => c.PersonId == personId && c.Scope == ConversationScope.Personal)
             .ToListAsync(cancellationToken);
+        var stored = 0;
         foreach (var conversation in conversations)
         {
-            await db.EnqueueAsync($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject, cancellationToken: cancellationToken);
+            stored += await add(NewRow($"{idempotencyKey}:{conversation.Id:N}", kind, card, conversation, now, subject)) ? 1 : 0;
         }
 
         if (conversations.Count > 0)
         {
-            return conversations.Count;
+            return countStored ? stored : conversations.Count;
         }
 
-        return await db.EnqueueForTeamsInstallAsync($"{idempotencyKey}:{TeamsInstallSuffix}", kind, card, personId, now, subject, cancellationToken) ? 1 : 0;
+        return await ForTeamsInstallAsync(db, $"{idempotencyKey}:{TeamsInstallSuffix}", kind, card, personId, now, subject, add, cancellationToken) switch
+        {
+            null => 0,
+            true => 1,
+            false => countStored ? 0 : 1,
+        };
     }
 
-    /// <summary>Queues a row addressed to the person rather than a conversation, when they have an Entra object id; false when they have none.</summary>
-    private static async Task<bool> EnqueueForTeamsInstallAsync(this ComplianceDbContext db, string idempotencyKey, string kind, Card card,
-        Guid personId, DateTimeOffset now, CardSubject? subject, CancellationToken cancellationToken)
+    /// <summary>
+    /// Queues a row addressed to the person rather than a conversation, when they have an Entra object id: whether it
+    /// was added, or null when they have none (nobody to install the app for).
+    /// </summary>
+    private static async Task<bool?> ForTeamsInstallAsync(ComplianceDbContext db, string idempotencyKey, string kind, Card card,
+        Guid personId, DateTimeOffset now, CardSubject? subject, Func<OutboxMessage, Task<bool>> add, CancellationToken cancellationToken)
     {
         var hasEntraId = await db.People.AsNoTracking()
             .AnyAsync(p => p.Id == personId && p.IsActive && p.EntraObjectId != null && p.EntraObjectId != "", cancellationToken);
         if (!hasEntraId)
         {
+            return null;
+        }
+
+        var row = NewRow(idempotencyKey, kind, card, null, now, subject);
+        row.Platform = Platform.Teams;
+        row.RecipientPersonId = personId;
+        return await add(row);
+    }
+
+    /// <summary>Adds the row to the context unless its key is queued there or stored; true when added.</summary>
+    private static async Task<bool> AddUnlessQueuedAsync(ComplianceDbContext db, OutboxMessage row, CancellationToken cancellationToken)
+    {
+        if (QueuedInContext(db, row.IdempotencyKey) || await db.Outbox.AnyAsync(o => o.IdempotencyKey == row.IdempotencyKey, cancellationToken))
+        {
             return false;
         }
 
-        if (!QueuedInContext(db, idempotencyKey) && !await db.Outbox.AnyAsync(o => o.IdempotencyKey == idempotencyKey, cancellationToken))
-        {
-            var row = NewRow(idempotencyKey, kind, card, null, now, subject);
-            row.Platform = Platform.Teams;
-            row.RecipientPersonId = personId;
-            db.Outbox.Add(row);
-        }
-
+        db.Outbox.Add(row);
         return true;
     }
+
+    private static Task<bool> InsertNowAsync(ComplianceDbContext db, OutboxMessage row, CancellationToken cancellationToken) =>
+        db.InsertIfAbsentAsync(row, [nameof(OutboxMessage.IdempotencyKey)], cancellationToken);
 
     /// <summary>
     /// <see cref="EnqueueForPersonAsync"/> for many people at once (a campaign's reviewers): one query for all their
@@ -133,7 +164,8 @@ public static class OutboxQueue
             // Someone who never opened the bot is reached by installing it for them (when they have an Entra id).
             foreach (var card in chunk.Where(c => !conversations.Contains(c.PersonId)))
             {
-                queued += await db.EnqueueForTeamsInstallAsync($"{card.IdempotencyKey}:{TeamsInstallSuffix}", kind, card.Card, card.PersonId, now, null, cancellationToken) ? 1 : 0;
+                queued += await ForTeamsInstallAsync(db, $"{card.IdempotencyKey}:{TeamsInstallSuffix}", kind, card.Card, card.PersonId, now, null,
+                    row => AddUnlessQueuedAsync(db, row, cancellationToken), cancellationToken) == true ? 1 : 0;
             }
         }
 

@@ -21,7 +21,7 @@ public static class OutboxWait
             {
                 var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
                 var pending = await db.Outbox.AsNoTracking().Where(o => (o.SentAt == null && o.DeadLetteredAt == null)
-                    || (o.IncidentId == null && o.Kind != OutboxDispatcher.DeadLetterAlertKind && (o.DeadLetteredAt != null || o.InDoubtAt != null))).Take(3).ToListAsync();
+                    || (o.IncidentId == null && o.Kind != OutboxDispatcher.DeadLetterAlertKind && (o.DeadLetteredAt != null || o.InDoubtAt != null))).OrderBy(o => o.CreatedAt).Take(3).ToListAsync();
                 if (pending.Count == 0)
                 {
                     return;

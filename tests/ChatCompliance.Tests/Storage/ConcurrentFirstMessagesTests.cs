@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -191,35 +190,5 @@ public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
         request.Headers.Add("X-Slack-Request-Timestamp", ts);
         request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(SlackSecret, ts, Encoding.UTF8.GetBytes(body)));
         return await _client.SendAsync(request);
-    }
-
-    /// <summary>Everything the app logs, to find errors and warnings (a lost insert race logs one from EF Core).</summary>
-    private sealed class CapturedLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<(string Category, LogLevel Level, string Message)> _entries = new();
-
-        public IReadOnlyList<string> Problems() =>
-            [.. _entries.Where(e => e.Level >= LogLevel.Warning && !IsStartupNotice(e.Message)).Select(e => $"{e.Level} {e.Category}: {e.Message}")];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-        public void Clear() => _entries.Clear();
-
-        public void Dispose()
-        {
-        }
-
-        /// <summary>The test host's own start warnings (no Entra configured and so on) are not what is measured here.</summary>
-        private static bool IsStartupNotice(string message) => message.Contains("WITHOUT", StringComparison.Ordinal);
-
-        private sealed class Logger(string category, ConcurrentQueue<(string, LogLevel, string)> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue((category, logLevel, formatter(state, exception)));
-        }
     }
 }
