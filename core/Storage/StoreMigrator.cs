@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ChatCompliance.Core.Storage;
@@ -20,12 +22,35 @@ public static class StoreMigrator
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
         try
         {
+            if (store.IsPostgres)
+            {
+                await CreateHistoryTableAsync(db, cancellationToken);
+            }
+
             await db.Database.MigrateAsync(cancellationToken);
         }
         catch (Exception e) when (e is DbException or InvalidOperationException or TimeoutException)
         {
             var reason = (e.InnerException ?? e).Message;
             throw new StorageStartupException($"Cannot open the {store.Provider} store at {store.Location} (setting {store.Setting}): {reason}", e);
+        }
+    }
+
+    /// <summary>
+    /// On an empty PostgreSQL database EF Core reads the migrations history table before creating it and logs the
+    /// failed read as an error (dotnet/efcore#37328): an operator's first start would begin with a red line. Creating the
+    /// table first (<c>CREATE TABLE IF NOT EXISTS</c>, EF Core's own script) makes that read find it. Should two instances
+    /// race on it, the migration itself still creates the table under its lock.
+    /// </summary>
+    private static async Task CreateHistoryTableAsync(ComplianceDbContext db, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await db.Database.ExecuteSqlRawAsync(db.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+        }
+        catch (DbException)
+        {
+            // Not needed for the migration: it creates the table itself.
         }
     }
 

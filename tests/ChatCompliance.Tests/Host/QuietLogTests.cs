@@ -82,3 +82,37 @@ public sealed class QuietLogTests : IDisposable
         Directory.Delete(_data, recursive: true);
     }
 }
+
+/// <summary>A first start on an empty PostgreSQL database says nothing alarming either.</summary>
+[Collection(AppCollection.Name)]
+public sealed class PostgresQuietStartTests : IAsyncLifetime
+{
+    private readonly TestPostgres _postgres = new();
+
+    public Task InitializeAsync() => _postgres.InitializeAsync();
+
+    public Task DisposeAsync() => _postgres.DisposeAsync();
+
+    [Fact]
+    public async Task A_first_start_on_an_empty_postgres_database_logs_no_error_or_warning()
+    {
+        var log = new CapturedLog();
+        await using var app = new ComplianceApp(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = _postgres.ConnectionString,
+            // A production bot has its Bot Framework registration; without it the start rightly warns.
+            ["MicrosoftAppId"] = "00000000-0000-0000-0000-0000000000a1",
+            ["MicrosoftAppPassword"] = "test-secret",
+            ["MicrosoftAppTenantId"] = "00000000-0000-0000-0000-0000000000b2",
+        },
+            services => services.AddSingleton<ILoggerProvider>(log));
+        _ = app.Services; // migrates the empty database
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri("/healthz", UriKind.Relative))).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2)); // the jobs and the outbox's first rounds run just after the start
+
+        var problems = log.Problems();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+        Assert.Contains(log.Entries, e => e.Message.StartsWith("Store: postgresql", StringComparison.OrdinalIgnoreCase));
+    }
+}
