@@ -78,6 +78,7 @@ internal static class TeamsLoadRun
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{connections} connections, {seconds} s: {latencies.Count} activities answered, {latencies.Count / elapsed.TotalSeconds:0} activities/s; " +
                 $"p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms; {errors} errors; {delivered} replies delivered to the connector"));
+            Console.WriteLine(BotLog.Report());
         }
         finally
         {
@@ -113,6 +114,7 @@ internal static class TeamsLoadRun
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{connections} connections, {seconds} s: {latencies.Count} slash commands answered, {latencies.Count / elapsed.TotalSeconds:0} requests/s; " +
                 $"acknowledgement p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {latencies[^1]:0.0} ms; {errors} errors"));
+            Console.WriteLine(BotLog.Report());
         }
         finally
         {
@@ -244,7 +246,7 @@ internal static class TeamsLoadRun
         start.Environment["Slack__AppId"] = "A1";
         start.Environment["Slack__ApiBaseUrl"] = $"{fakeUrl}/api/";
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) => BotLog.Read(e.Data);
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"bot: {e.Data}"); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
