@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Curation;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Knowledge;
@@ -350,9 +351,9 @@ internal sealed partial class ConversationService(
     {
         var leads = await db.People.Where(p => p.IsActive).ToListAsync(cancellationToken);
         var leadIds = leads.Where(p => p.Has(PersonRoles.ComplianceLead)).Select(p => p.Id).ToList();
-        return await db.ConversationReferences
+        return ConversationDirectory.OnePerChat(await db.ConversationReferences
             .Where(c => c.PersonId != null && leadIds.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
     }
 
     [GeneratedRegex(@"^(?:my )?tasks (?:page )?([0-9]{1,6})$")]

@@ -30,6 +30,18 @@ public sealed class ConversationDirectory(ComplianceDbContext db, TimeProvider t
             .SingleAsync(c => c.Platform == candidate.Platform && c.ConversationId == candidate.ConversationId, cancellationToken);
     }
 
+    /// <summary>
+    /// The conversations that reach each person, one per platform and workspace: a person's 1:1 chat with the bot can be
+    /// stored twice on Teams (<c>19:…@unq.gbl.spaces</c> when the app was installed for them through Graph, <c>a:…</c> once
+    /// they write to the bot), and both ids reach the same chat; sending to both would show every card twice. The one
+    /// updated last is kept. Only personal conversations with a person are given.
+    /// </summary>
+    public static List<ConversationReference> OnePerChat(IEnumerable<ConversationReference> conversations) =>
+        [.. conversations
+            .Where(c => c.PersonId is not null && c.Scope == ConversationScope.Personal)
+            .GroupBy(c => (c.PersonId, c.Platform, c.TenantId))
+            .Select(g => g.OrderByDescending(c => c.UpdatedAt).ThenBy(c => c.ConversationId, StringComparer.Ordinal).First())];
+
     private Task<ConversationReference?> FindAsync(Platform platform, string conversationId, CancellationToken cancellationToken) =>
         db.ConversationReferences.SingleOrDefaultAsync(c => c.Platform == platform && c.ConversationId == conversationId, cancellationToken);
 

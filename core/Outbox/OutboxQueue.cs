@@ -1,4 +1,5 @@
 using ChatCompliance.Core.Cards;
+using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -76,9 +77,9 @@ public static class OutboxQueue
     private static async Task<int> ForPersonAsync(ComplianceDbContext db, string idempotencyKey, string kind, Card card, Guid personId,
         DateTimeOffset now, CardSubject? subject, Func<OutboxMessage, Task<bool>> add, CancellationToken cancellationToken, bool countStored = false)
     {
-        var conversations = await db.ConversationReferences.AsNoTracking()
+        var conversations = ConversationDirectory.OnePerChat(await db.ConversationReferences.AsNoTracking()
             .Where(c => c.PersonId == personId && c.Scope == ConversationScope.Personal)
-            .ToListAsync(cancellationToken);
+            .ToListAsync(cancellationToken));
         var stored = 0;
         foreach (var conversation in conversations)
         {
@@ -145,7 +146,7 @@ public static class OutboxQueue
         foreach (var chunk in cards.Chunk(500))
         {
             var people = chunk.Select(c => c.PersonId).Distinct().ToList();
-            var conversations = (await db.ConversationReferences.AsNoTracking()
+            var conversations = ConversationDirectory.OnePerChat(await db.ConversationReferences.AsNoTracking()
                     .Where(c => c.PersonId != null && people.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
                     .ToListAsync(cancellationToken))
                 .ToLookup(c => c.PersonId!.Value);

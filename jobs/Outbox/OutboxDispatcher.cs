@@ -305,7 +305,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 return;
             }
 
-            var keys = PacingKeys(conversation);
+            var keys = PacingKeys(_options, conversation, update: row.ReplacesMessageId is not null);
             var shared = db.Database.IsNpgsql();
             try
             {
@@ -633,33 +633,37 @@ internal sealed partial class OutboxDispatcher : IDisposable
     }
 
     /// <summary>
-    /// Teams: the conversation's windows, then the tenant's second. Slack: the channel, then the workspace. Each key's
+    /// Teams: the conversation's windows, then the tenant's second. Slack: the channel, then the workspace, for the method
+    /// the row calls (a post, or the update of a posted card). Each key's
     /// shortest window is also spread evenly (50 per second: one every 21 ms, not 50 at once and then none), so sends
     /// that a busy machine delays unevenly still do not bunch into more than the limit in any window where they arrive.
     /// </summary>
-    private IReadOnlyList<PacingKey> PacingKeys(ConversationReference conversation)
+    internal static IReadOnlyList<PacingKey> PacingKeys(OutboxOptions options, ConversationReference conversation, bool update)
     {
-        var margin = _options.PacingMargin;
+        var margin = options.PacingMargin;
         PacingLimit Limit(int count, TimeSpan window) => new(count, window + margin);
         PacingLimit Even(int count, TimeSpan window) => new(1, (window + margin) / count);
+        // Slack limits each Web API method on its own: a card's update (chat.update, Tier 3) does not spend the budget of posts.
+        var method = update ? "chat.update" : "chat.postMessage";
+        var workspacePerMinute = update ? options.SlackUpdatesPerMinute : options.SlackWorkspacePerMinute;
         return conversation.Platform == Platform.Slack
             ?
             [
-                new($"slack|chat.postMessage|channel|{conversation.ConversationId}", [Limit(1, _options.SlackChannelInterval)]),
-                new($"slack|chat.postMessage|workspace|{conversation.TenantId}",
-                    [Limit(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1)), Even(_options.SlackWorkspacePerMinute, TimeSpan.FromMinutes(1))]),
+                new($"slack|{method}|channel|{conversation.ConversationId}", [Limit(1, options.SlackChannelInterval)]),
+                new($"slack|{method}|workspace|{conversation.TenantId}",
+                    [Limit(workspacePerMinute, TimeSpan.FromMinutes(1)), Even(workspacePerMinute, TimeSpan.FromMinutes(1))]),
             ]
             :
             [
                 new($"teams|conversation|{conversation.ConversationId}",
                 [
-                    Limit(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
-                    Limit(_options.TeamsConversationPerTwoSeconds, TimeSpan.FromSeconds(2)),
-                    Limit(_options.TeamsConversationPerThirtySeconds, TimeSpan.FromSeconds(30)),
-                    Even(_options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
+                    Limit(options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
+                    Limit(options.TeamsConversationPerTwoSeconds, TimeSpan.FromSeconds(2)),
+                    Limit(options.TeamsConversationPerThirtySeconds, TimeSpan.FromSeconds(30)),
+                    Even(options.TeamsConversationPerSecond, TimeSpan.FromSeconds(1)),
                 ]),
                 new($"teams|tenant|{conversation.TenantId ?? conversation.ServiceUrl}",
-                    [Limit(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1)), Even(_options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1))]),
+                    [Limit(options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1)), Even(options.TeamsTenantPerSecond, TimeSpan.FromSeconds(1))]),
             ];
     }
 

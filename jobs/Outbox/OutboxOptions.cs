@@ -124,6 +124,10 @@ public sealed class OutboxOptions
     [Range(1, 100_000)]
     public int SlackWorkspacePerMinute { get; set; } = 300;
 
+    /// <summary>Slack: card updates per workspace per minute (chat.update is a Tier 3 method: 50 a minute and bursts).</summary>
+    [Range(1, 100_000)]
+    public int SlackUpdatesPerMinute { get; set; } = 50;
+
     /// <summary>Added to every pacing window, so network jitter cannot squeeze a window's sends into less than the platform's window.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:00:05")]
     public TimeSpan PacingMargin { get; set; } = TimeSpan.FromMilliseconds(50);
