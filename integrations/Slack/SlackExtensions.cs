@@ -47,8 +47,9 @@ public static class SlackExtensions
                 $"Slack:SigningSecret (or {SlackOptions.SigningSecretVariable}) is required when a bot token is set.")
             .Validate(
                 o => string.IsNullOrWhiteSpace(o.SigningSecret) || !builder.Environment.IsProduction()
-                    || (!string.IsNullOrWhiteSpace(o.TeamId) && !string.IsNullOrWhiteSpace(o.AppId)),
-                "Slack:TeamId and Slack:AppId are required with a signing secret in Production: a request from another workspace or app must be refused.")
+                    || (!string.IsNullOrWhiteSpace(o.TeamId) && !string.IsNullOrWhiteSpace(o.AppId)) || o.AllowAnyWorkspace,
+                "Slack:TeamId and Slack:AppId are required with a signing secret in Production: a request from another workspace or app must be refused "
+                + "(to accept every workspace and app, set Slack:AllowAnyWorkspace=true explicitly).")
             .ValidateOnStart();
 
         services.TryAddSingleton<SlackRateLimiter>();

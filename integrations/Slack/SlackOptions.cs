@@ -43,6 +43,13 @@ public sealed class SlackOptions : OutboundCallOptions
     /// </summary>
     public string? AppId { get; set; }
 
+    /// <summary>
+    /// Accept signed requests from any workspace and app in Production too, when <see cref="TeamId"/> and
+    /// <see cref="AppId"/> are not both set: an explicit choice (an app distributed to many workspaces, a load test), as
+    /// <c>Teams:AllowAllTenants</c> is on Teams. The start still warns that the origin is not checked.
+    /// </summary>
+    public bool AllowAnyWorkspace { get; set; }
+
     /// <summary>The Web API base URL; configurable so tests can stand in for Slack.</summary>
     public string ApiBaseUrl { get; set; } = "https://slack.com/api/";
 

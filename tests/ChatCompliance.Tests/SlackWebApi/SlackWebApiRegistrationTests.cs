@@ -65,6 +65,14 @@ public sealed class SlackWebApiRegistrationTests
     }
 
     [Fact]
+    public void AddSlack_SigningSecretInProductionWithAnyWorkspaceAllowedExplicitly_Starts()
+    {
+        using var services = Build(new() { ["SLACK_SIGNING_SECRET"] = "secret", ["Slack:AllowAnyWorkspace"] = "true" });
+
+        Assert.True(services.GetRequiredService<IOptions<SlackOptions>>().Value.AllowAnyWorkspace);
+    }
+
+    [Fact]
     public void AddSlack_SigningSecretInDevelopmentWithoutWorkspaceOrApp_Starts()
     {
         using var services = Build(new() { ["SLACK_SIGNING_SECRET"] = "secret" }, "Development");
