@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Bot.Conversation;
+using ChatCompliance.Bot.Web;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Domain;
@@ -8,11 +9,8 @@ using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Slack;
 using ChatCompliance.Integrations.Slack.Blocks;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-
-using ChatCompliance.Bot.Web;
 
 namespace ChatCompliance.Bot.Slack;
 
