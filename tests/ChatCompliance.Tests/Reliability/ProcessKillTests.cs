@@ -153,13 +153,23 @@ public sealed class ProcessKillTests(ITestOutputHelper output) : IAsyncLifetime
                 Assert.Fail($"Only {arrived()} of {Count} arrived within 40 s.\nthe first's log:\n{first.Output}\nthe second's:\n{second.Output}");
             }
 
-            // Kill the one with requests on the wire now (the first, if both have).
-            string prefix;
-            await using (var db = _store.NewContext())
+            // Kill one with requests on the wire now (the first, if both have). Between two paced sends an instance may
+            // have none for a moment: look again until one has (a kill with nothing on the wire would prove nothing).
+            string? prefix = null;
+            var looking = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (prefix is null && DateTime.UtcNow < looking)
             {
-                var firstPrefix = first.ClaimPrefix;
-                prefix = await db.Outbox.AnyAsync(o => o.ClaimedBy!.StartsWith(firstPrefix) && o.ClaimedBy.EndsWith(OutboxDispatcher.SendingSuffix)) ? firstPrefix : second.ClaimPrefix;
+                await using var db = _store.NewContext();
+                foreach (var candidate in new[] { first.ClaimPrefix, second.ClaimPrefix })
+                {
+                    if (prefix is null && await db.Outbox.AnyAsync(o => o.SentAt == null && o.ClaimedBy!.StartsWith(candidate) && o.ClaimedBy.EndsWith(OutboxDispatcher.SendingSuffix)))
+                    {
+                        prefix = candidate;
+                    }
+                }
             }
+
+            Assert.True(prefix is not null, "neither instance had a request on the wire within 10 s");
 
             var (killed, survivor) = prefix == first.ClaimPrefix ? (first, second) : (second, first);
             killed.Kill();
