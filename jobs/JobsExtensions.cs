@@ -147,6 +147,7 @@ public static class JobsExtensions
             .Validate(o => o.ClaimAhead < o.ClaimDuration, "Outbox:ClaimAhead must be shorter than Outbox:ClaimDuration.")
             .ValidateOnStart();
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton(services => new OutboxHandOff(services.GetRequiredService<IOptions<OutboxOptions>>(), services.GetRequiredService<JobServerIdentity>()));
         builder.Services.AddScoped<ChatChannels>();
         builder.Services.AddSingleton<OutboxDispatcher>();
         builder.Services.AddScoped<PersonalChatOpener>();

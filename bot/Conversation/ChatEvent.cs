@@ -51,13 +51,26 @@ internal sealed record ChatEvent(
 }
 
 /// <summary>What the bot answers, in platform-neutral terms.</summary>
-internal abstract record ChatReply;
+internal abstract record ChatReply
+{
+    /// <summary>What goes out as a message (through the outbox): the card, a text as a plain message, or null for nothing.</summary>
+    public abstract Card? Message { get; }
+}
 
 /// <summary>Nothing to say.</summary>
-internal sealed record NoReply : ChatReply;
+internal sealed record NoReply : ChatReply
+{
+    public override Card? Message => null;
+}
 
 /// <summary>A short text.</summary>
-internal sealed record TextReply(string Text) : ChatReply;
+internal sealed record TextReply(string Text) : ChatReply
+{
+    public override Card? Message => Card.Message(Text);
+}
 
 /// <summary>A card; for a card action, <see cref="ReplacesCard"/> says it replaces the clicked card instead of following it.</summary>
-internal sealed record CardReply(Card Card, bool ReplacesCard = false) : ChatReply;
+internal sealed record CardReply(Card Card, bool ReplacesCard = false) : ChatReply
+{
+    public override Card? Message => Card;
+}

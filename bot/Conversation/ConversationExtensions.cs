@@ -18,6 +18,7 @@ internal static class ConversationExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<QuestionWriter>());
         builder.Services.AddSingleton<KnownConversations>();
         builder.Services.AddScoped<ConversationService>();
+        builder.Services.AddScoped<ConversationReplies>();
         builder.Services.AddScoped<TopicMemory>();
         builder.Services.AddScoped<TaskConversation>();
         builder.Services.AddScoped<ReviewConversation>();

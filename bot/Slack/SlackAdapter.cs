@@ -14,8 +14,11 @@ using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot.Slack;
 
-/// <summary>Turns Slack events, commands and clicks into neutral events, and neutral replies into Web API calls.</summary>
-internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, IServiceProvider services, KnownConversations known, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackAdapter> logger)
+/// <summary>
+/// Turns Slack events, commands and clicks into neutral events, and neutral replies into a slash command's
+/// acknowledgement, an ephemeral message, or a message queued in the outbox (sent at Slack's pace, retried, recovered).
+/// </summary>
+internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, ConversationReplies replies, IServiceProvider services, KnownConversations known, TimeProvider time, IOptions<SlackOptions> options, ILogger<SlackAdapter> logger)
 {
     // Typed HTTP clients, built when first used: a slash command answered in its acknowledgement needs neither.
     private ISlackWebApi Slack => field ??= services.GetRequiredService<ISlackWebApi>();
@@ -49,7 +52,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         return Render(reply) ?? BlockKitRenderer.Render(QuestionCards.Help());
     }
 
-    public async Task OnEventAsync(string? team, JsonObject slackEvent, CancellationToken cancellationToken)
+    public async Task OnEventAsync(string? team, string eventId, JsonObject slackEvent, CancellationToken cancellationToken)
     {
         var type = SlackInbound.Text(slackEvent, "type");
         var user = SlackInbound.Text(slackEvent, "user");
@@ -76,13 +79,14 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
         if (TextRule.StorageProblem(text, "message") is not null)
         {
-            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            // Refused before anything is remembered: no conversation is stored to queue it for, so it is posted at once.
+            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken: cancellationToken);
             return;
         }
 
         if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
         {
-            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
+            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken: cancellationToken);
             return;
         }
 
@@ -90,10 +94,8 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         // conversation a follow-up belongs to.
         var thread = isDirect ? null : SlackInbound.Text(slackEvent, "thread_ts") ?? SlackInbound.Text(slackEvent, "ts");
         var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text, Thread: thread), cancellationToken);
-        if (Render(reply) is { } message)
-        {
-            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
-        }
+        // Keyed by the event's id: Slack delivering the event again (to any instance) queues no second answer.
+        await replies.QueueAsync(Platform.Slack, reference, reply, eventId, once: true, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
     }
 
     public async Task OnBlockActionAsync(JsonObject payload, CancellationToken cancellationToken)
@@ -140,11 +142,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
                 await Slack.PostEphemeralAsync(channel, user, ephemeralText.Text, ephemeralText.Blocks, cancellationToken: cancellationToken);
                 break;
             default:
-                if (Render(reply) is { } message)
-                {
-                    await Slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
-                }
-
+                await replies.QueueAsync(Platform.Slack, reference, reply, inboundId: null, once: false, cancellationToken: cancellationToken);
                 break;
         }
     }
@@ -247,11 +245,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         var reply = await conversation.HandleAsync(
             new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
             cancellationToken);
-        if (Render(reply) is { } message)
-        {
-            await Slack.PostMessageAsync(channel, message.Text, message.Blocks, cancellationToken: cancellationToken);
-        }
-
+        await replies.QueueAsync(Platform.Slack, reference, reply, inboundId: null, once: false, cancellationToken: cancellationToken);
         return null;
     }
 

@@ -68,7 +68,7 @@ internal static partial class SlackEndpoints
             if (seen.TryClaim(eventId))
             {
                 var team = SlackInbound.Text(payload, "team_id");
-                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, slackEvent, ct), cancellationToken);
+                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, eventId, slackEvent, ct), cancellationToken);
             }
         }
 

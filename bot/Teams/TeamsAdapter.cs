@@ -7,17 +7,17 @@ using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.People;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Integrations.Teams.Cards;
-using ChatCompliance.Integrations.Teams.Connector;
 using ChatCompliance.Integrations.Teams.Protocol;
 using Microsoft.EntityFrameworkCore;
 
 namespace ChatCompliance.Bot.Teams;
 
 /// <summary>
-/// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the
-/// neutral reply back into a Teams reply, updated card or invoke response.
+/// Turns a verified Teams activity into a neutral event (storing the conversation reference first), and the neutral
+/// reply back into an invoke response (a clicked card replaced, or a short message), or a reply queued in the outbox:
+/// the activity is acknowledged as soon as its reply is stored, and the dispatcher sends it at Teams' pace.
 /// </summary>
-internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, IBotConnector connector, KnownConversations known, TeamsIdentity identity, TimeProvider time)
+internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationDirectory directory, ConversationService conversation, ConversationReplies replies, KnownConversations known, TeamsIdentity identity, TimeProvider time)
 {
     private const string NotYouMessage = "I can't confirm who you are from this Teams account, so I did nothing. The compliance team has been told.";
 
@@ -35,7 +35,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationD
                 var chat = activity.Value is { ValueKind: JsonValueKind.Object } value && Data(value) is { } submitted && submitted.TryGetValue("verb", out var verb)
                     ? new ChatEvent(ChatEventKind.CardAction, User(activity), reference, Verb: verb, Data: submitted, MessageId: activity.ReplyToId)
                     : new ChatEvent(ChatEventKind.Message, User(activity), reference, Text: StripMentions(activity.Text));
-                await ReplyAsync(activity, await conversation.HandleAsync(chat, cancellationToken), cancellationToken);
+                await replies.QueueAsync(Platform.Teams, reference, await conversation.HandleAsync(chat, cancellationToken), activity.Id, once: false, activity.Id, cancellationToken);
                 return TypedResults.Ok();
             }
 
@@ -99,7 +99,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationD
                 return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = CardText.Plain(text.Text) }); // Teams shows it as plain text
             default:
                 // A new card (a related answer) follows the clicked one in the conversation.
-                await SendAsync(activity, reply, cancellationToken);
+                await replies.QueueAsync(Platform.Teams, reference, reply, activity.Id, once: false, cancellationToken: cancellationToken);
                 return TypedResults.Ok(new AdaptiveCardInvokeResponse { StatusCode = 200, Type = AdaptiveCardInvokeResponse.MessageType, Value = "Done." });
         }
     }
@@ -128,7 +128,7 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationD
         if (added && created)
         {
             var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Installed, User(activity), reference), cancellationToken);
-            await SendAsync(activity, reply, cancellationToken);
+            await replies.QueueAsync(Platform.Teams, reference, reply, activity.Id, once: false, cancellationToken: cancellationToken);
         }
     }
 
@@ -187,36 +187,6 @@ internal sealed partial class TeamsAdapter(ComplianceDbContext db, ConversationD
         known.Remember(Platform.Teams, conversationId, fingerprint, reference.Id, linked: scope != ConversationScope.Personal || reference.PersonId is not null);
         return reference.Id;
     }
-
-    private async Task ReplyAsync(Activity activity, ChatReply reply, CancellationToken cancellationToken)
-    {
-        if (ToActivity(reply) is { } outgoing && activity.Id is not null)
-        {
-            await connector.ReplyAsync(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, outgoing, cancellationToken);
-        }
-        else
-        {
-            await SendAsync(activity, reply, cancellationToken);
-        }
-    }
-
-    private async Task SendAsync(Activity activity, ChatReply reply, CancellationToken cancellationToken)
-    {
-        if (ToActivity(reply) is { } outgoing)
-        {
-            await connector.SendAsync(activity.ServiceUrl!, activity.Conversation!.Id!, outgoing, cancellationToken);
-        }
-    }
-
-    /// <summary>The Teams activity for a neutral reply, or null for none.</summary>
-    internal static Activity? ToActivity(ChatReply reply) => reply switch
-    {
-        TextReply text => new Activity { Type = ActivityTypes.Message, Text = text.Text, TextFormat = "markdown" },
-        CardReply card => ToActivity(card.Card),
-        _ => null,
-    };
-
-    internal static Activity ToActivity(Card card) => AdaptiveCardRenderer.ToMessage(card);
 
     private static ChatUser User(Activity activity) => new(
         Platform.Teams, activity.From!.Id!, activity.From.Name, activity.From.AadObjectId, activity.Conversation?.TenantId ?? activity.ChannelData?.Tenant?.Id);

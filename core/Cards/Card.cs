@@ -25,6 +25,15 @@ public sealed record Card(CardHeader? Header, IReadOnlyList<CardElement> Body, s
     /// message. Such a card is never changed after it is built.
     /// </summary>
     public bool Reused { get; init; }
+
+    /// <summary>
+    /// True for a plain message rather than a card (a short reply such as "Booked **SOC 2 Type 2**"): renderers send the
+    /// Markdown of <see cref="FallbackText"/> as the message's text. Built by <see cref="Message"/>.
+    /// </summary>
+    public bool IsMessage { get; init; }
+
+    /// <summary>A plain message written in card Markdown, to go out (through the outbox) like any card.</summary>
+    public static Card Message(string markdown) => new(null, [new TextElement(markdown)], markdown) { IsMessage = true };
 }
 
 /// <summary>A card's heading.</summary>

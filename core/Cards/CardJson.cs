@@ -14,7 +14,10 @@ public static class CardJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    public static string Serialize(Card card) => JsonSerializer.Serialize(card, Options);
+    /// <summary>The card as JSON; a <see cref="Card.Reused"/> card is serialized once.</summary>
+    public static string Serialize(Card card) => Serialized.Get(card);
+
+    private static readonly RenderedCards<string> Serialized = new(card => JsonSerializer.Serialize(card, Options));
 
     /// <summary>The card written by <see cref="Serialize"/>; throws <see cref="JsonException"/> on anything else.</summary>
     public static Card Deserialize(string json) => JsonSerializer.Deserialize<Card>(json, Options) ?? throw new JsonException("The card is null.");

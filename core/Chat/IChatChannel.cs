@@ -15,9 +15,10 @@ public interface IChatChannel
 
     /// <summary>
     /// Posts the card, carrying <paramref name="outboxKey"/> where the platform keeps it with the message (Slack's
-    /// message metadata); returns the new message's id (Teams activity id, Slack ts) when the platform gives one.
+    /// message metadata), as a reply to the message <paramref name="replyToId"/> when given (Teams: in its thread;
+    /// Slack: a thread's ts); returns the new message's id (Teams activity id, Slack ts) when the platform gives one.
     /// </summary>
-    Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default);
+    Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, string? replyToId = null, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the posted message <paramref name="messageId"/> in the conversation with the card.</summary>
     Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default);

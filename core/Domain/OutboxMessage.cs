@@ -34,6 +34,12 @@ public sealed class OutboxMessage
     /// </summary>
     public string? ReplacesMessageId { get; set; }
 
+    /// <summary>
+    /// The message this one answers (a Teams activity id: the reply joins its thread in a channel), or null for a message
+    /// of its own. A reply is queued when the question is decided; the HTTP request that asked is answered at once.
+    /// </summary>
+    public string? ReplyToId { get; set; }
+
     /// <summary>The platform's id of the sent message, so a later update can replace it.</summary>
     public string? SentMessageId { get; set; }
 

@@ -74,6 +74,54 @@ public static class OutboxQueue
         ConversationReference conversation, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         InsertNowAsync(db, NewRow(idempotencyKey, kind, card, conversation, now, null), cancellationToken);
 
+    /// <summary>The kind of a reply in a conversation: an answer, a command's result, a card following a click.</summary>
+    public const string ReplyKind = "reply";
+
+    /// <summary>
+    /// The key of the reply in a conversation to the platform's message <paramref name="inboundId"/> (a Teams activity id,
+    /// a Slack event id). With <paramref name="once"/>, the same message delivered twice gets one reply (Slack's event
+    /// ids are unique and its retries reuse them); otherwise every reply is its own, the message's id kept for tracing.
+    /// </summary>
+    public static string ReplyKey(Guid conversationReferenceId, string? inboundId, bool once)
+    {
+        var id = inboundId switch
+        {
+            null or "" => "",
+            { Length: <= 120 } => inboundId,
+            _ => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(inboundId)))[..32],
+        };
+        return once && id.Length > 0 ? $"{ReplyKind}:{conversationReferenceId:N}:{id}" : $"{ReplyKind}:{conversationReferenceId:N}:{id}:{Guid.NewGuid():N}";
+    }
+
+    /// <summary>
+    /// Queues <paramref name="card"/> as a reply in the conversation (to the message <paramref name="replyToId"/> when
+    /// given), written at once with <c>INSERT … ON CONFLICT DO NOTHING</c> on its key: the platform's retry of the same
+    /// message queues nothing more. The request that asked is answered as soon as this returns; the dispatcher sends
+    /// the reply at the platform's pace, after whatever the conversation already has queued. With
+    /// <paramref name="claimedBy"/>, the row is written already claimed by (and being sent by) the instance that will send
+    /// it next. Returns the stored row, or null when the key was queued before.
+    /// </summary>
+    public static async Task<OutboxMessage?> QueueReplyAsync(this ComplianceDbContext db, string idempotencyKey, Card card, Platform platform, Guid conversationReferenceId,
+        string? replyToId, DateTimeOffset now, string? claimedBy = null, DateTimeOffset? claimedUntil = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(idempotencyKey);
+        var row = NewRow(idempotencyKey, ReplyKind, card, null, now, null);
+        row.Platform = platform;
+        row.ConversationReferenceId = conversationReferenceId;
+        row.ReplyToId = replyToId;
+        if (claimedBy is not null)
+        {
+            row.ClaimedBy = claimedBy;
+            row.ClaimedUntil = claimedUntil;
+            row.SendStartedAt = now;
+        }
+
+        using (await db.WriteTurnAsync(cancellationToken))
+        {
+            return await InsertNowAsync(db, row, cancellationToken) ? row : null;
+        }
+    }
+
     private static async Task<int> ForPersonAsync(ComplianceDbContext db, string idempotencyKey, string kind, Card card, Guid personId,
         DateTimeOffset now, CardSubject? subject, Func<OutboxMessage, Task<bool>> add, CancellationToken cancellationToken, bool countStored = false)
     {

@@ -127,9 +127,12 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             e.Property(o => o.SubjectId).HasMaxLength(64);
             e.Property(o => o.ClaimedBy).HasMaxLength(200);
             e.Property(o => o.ReplacesMessageId).HasMaxLength(200);
+            e.Property(o => o.ReplyToId).HasMaxLength(200);
             e.HasIndex(o => o.IdempotencyKey).IsUnique();
             e.HasIndex(o => new { o.SentAt, o.DeadLetteredAt, o.NextAttemptAt });
             e.HasIndex(o => o.IncidentId);
+            // A claim reads back its rows by their claim token: without this, a scan of every row ever sent, payloads and all.
+            e.HasIndex(o => o.ClaimedBy).HasFilter("\"ClaimedBy\" IS NOT NULL");
         });
 
         modelBuilder.Entity<RateBudget>(e =>

@@ -8,14 +8,13 @@ namespace ChatCompliance.Integrations.Slack;
 /// </summary>
 public interface ISlackWebApi
 {
-    /// <summary><c>chat.postMessage</c>: posts to a channel (or a DM's channel id), in a thread when <paramref name="threadTs"/> is set.</summary>
-    Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default);
-
     /// <summary>
-    /// <c>chat.postMessage</c> with message <c>metadata</c> (<paramref name="metadata"/>: its <c>event_type</c> and
-    /// <c>event_payload</c>), so the message can be found again in the channel's history.
+    /// <c>chat.postMessage</c>: posts to a channel (or a DM's channel id), in a thread when <paramref name="threadTs"/> is
+    /// set, with message <c>metadata</c> when <paramref name="metadata"/> is (its <c>event_type</c> and <c>event_payload</c>),
+    /// so the message can be found again in the channel's history.
     /// </summary>
-    Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks, SlackMetadata metadata, CancellationToken cancellationToken = default);
+    Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, SlackMetadata? metadata = null,
+        CancellationToken cancellationToken = default);
 
     /// <summary>
     /// <c>conversations.history</c> with <c>include_all_metadata</c> since <paramref name="oldest"/>: the <c>ts</c> of a message

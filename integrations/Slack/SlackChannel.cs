@@ -16,13 +16,11 @@ public sealed class SlackChannel(ISlackWebApi slack) : IChatChannel
 
     public Platform Platform => Platform.Slack;
 
-    public async Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default)
+    public async Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, string? replyToId = null, CancellationToken cancellationToken = default)
     {
         var message = BlockKitRenderer.Render(card);
-        return outboxKey is null
-            ? (await slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, cancellationToken: cancellationToken)).Ts
-            : (await slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks,
-                new SlackMetadata(OutboxEventType, new Dictionary<string, string> { ["key"] = outboxKey }), cancellationToken)).Ts;
+        var metadata = outboxKey is null ? null : new SlackMetadata(OutboxEventType, new Dictionary<string, string> { ["key"] = outboxKey });
+        return (await slack.PostMessageAsync(conversation.ConversationId, message.Text, message.Blocks, replyToId, metadata, cancellationToken)).Ts;
     }
 
     public async Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default)

@@ -27,30 +27,25 @@ public sealed class SlackWebApiClient : ISlackWebApi
     }
 
     /// <inheritdoc />
-    public async Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, CancellationToken cancellationToken = default)
+    public async Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks = null, string? threadTs = null, SlackMetadata? metadata = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(channel);
         var body = new JsonObject { ["channel"] = channel, ["text"] = text };
         AddIfSet(body, "blocks", blocks);
         AddIfSet(body, "thread_ts", threadTs);
-        var root = await PostJsonAsync("chat.postMessage", body, channel, cancellationToken);
-        return new SlackMessage(String(root, "channel") ?? channel, Required(root, "ts", "chat.postMessage"));
-    }
-
-    /// <inheritdoc />
-    public async Task<SlackMessage> PostMessageAsync(string channel, string text, JsonArray? blocks, SlackMetadata metadata, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(channel);
-        ArgumentException.ThrowIfNullOrWhiteSpace(metadata.EventType);
-        var body = new JsonObject { ["channel"] = channel, ["text"] = text };
-        AddIfSet(body, "blocks", blocks);
-        var payload = new JsonObject();
-        foreach (var (name, value) in metadata.Payload)
+        if (metadata is not null)
         {
-            payload[name] = value;
+            ArgumentException.ThrowIfNullOrWhiteSpace(metadata.EventType);
+            var payload = new JsonObject();
+            foreach (var (name, value) in metadata.Payload)
+            {
+                payload[name] = value;
+            }
+
+            body["metadata"] = new JsonObject { ["event_type"] = metadata.EventType, ["event_payload"] = payload };
         }
 
-        body["metadata"] = new JsonObject { ["event_type"] = metadata.EventType, ["event_payload"] = payload };
         var root = await PostJsonAsync("chat.postMessage", body, channel, cancellationToken);
         return new SlackMessage(String(root, "channel") ?? channel, Required(root, "ts", "chat.postMessage"));
     }

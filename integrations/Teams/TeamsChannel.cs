@@ -11,8 +11,10 @@ public sealed class TeamsChannel(IBotConnector connector) : IChatChannel
 {
     public Platform Platform => Platform.Teams;
 
-    public async Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default) =>
-        (await connector.SendAsync(ServiceUrl(conversation), conversation.ConversationId, AdaptiveCardRenderer.ToMessage(card), cancellationToken)).Id;
+    public async Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, string? replyToId = null, CancellationToken cancellationToken = default) =>
+        (replyToId is null
+            ? await connector.SendAsync(ServiceUrl(conversation), conversation.ConversationId, AdaptiveCardRenderer.ToMessage(card), cancellationToken)
+            : await connector.ReplyAsync(ServiceUrl(conversation), conversation.ConversationId, replyToId, AdaptiveCardRenderer.ToMessage(card), cancellationToken)).Id;
 
     public Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default) =>
         connector.UpdateAsync(ServiceUrl(conversation), conversation.ConversationId, messageId, AdaptiveCardRenderer.ToMessage(card), cancellationToken);

@@ -48,6 +48,13 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private readonly TimeProvider _time;
     private readonly OutboxPacer _pacer;
     private readonly OutboxSignal _signal;
+    private readonly OutboxHandOff _handOff;
+    private readonly SentRecorder _recorder;
+
+    /// <summary>The conversations of rows handed over lately, and until when each is taken as read (only the loop uses it).</summary>
+    private readonly Dictionary<Guid, (ConversationReference Conversation, long Until)> _recentConversations = [];
+    private const int RecentConversationsLimit = 50_000;
+    private static readonly TimeSpan RecentConversationsFor = TimeSpan.FromMinutes(1);
     private readonly ILogger<OutboxDispatcher> _logger;
     private readonly SemaphoreSlim _sends;
     private readonly SemaphoreSlim _recovering = new(1, 1);
@@ -59,8 +66,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private long _nextRecovery;
 
     public OutboxDispatcher(IServiceScopeFactory scopes, IOptions<OutboxOptions> options, TimeProvider time, OutboxSignal signal,
-        JobServerIdentity identity, ILogger<OutboxDispatcher> logger)
+        JobServerIdentity identity, OutboxHandOff handOff, ILogger<OutboxDispatcher> logger)
     {
+        _handOff = handOff;
+        _recorder = new SentRecorder(scopes);
         _scopes = scopes;
         _options = options.Value;
         _time = time;
@@ -82,7 +91,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
     public async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken = default)
     {
         var inFlight = new List<Task>();
+        var tails = new Dictionary<Guid, Task>(); // each conversation's last row under way: the next one follows it
         var handled = 0;
+        var claimDue = true; // look for due rows: at start, after a nudge or a poll interval, and while a claim comes back full
         using var stopHeartbeat = new CancellationTokenSource();
         await HoldLivenessAsync(cancellationToken);
         var heartbeat = HeartbeatAsync(stopHeartbeat.Token);
@@ -93,16 +104,22 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     handled += inFlight.RemoveAll(t => t.IsCompleted);
+                    await TakeHandedAsync(inFlight, tails, cancellationToken);
                     await RecoverAsync(cancellationToken);
                     var room = _options.MaxInFlight - inFlight.Count;
                     var claimed = 0;
                     var wanted = Math.Min(room, _options.BatchSize);
                     // Claim when there is room for a good part of a batch: not one row per finished send.
-                    if (wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
+                    if (claimDue && wanted > 0 && (wanted * 2 >= Math.Min(_options.BatchSize, _options.MaxInFlight) || inFlight.Count == 0))
                     {
                         var (rows, conversations) = await ClaimAsync(wanted, cancellationToken);
                         claimed = rows.Count;
-                        inFlight.AddRange(rows.Select(row => ProcessAsync(row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), cancellationToken)));
+                        claimDue = claimed == wanted;
+                        foreach (var row in rows)
+                        {
+                            inFlight.Add(InOrder(tails, row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), null, cancellationToken));
+                        }
+
                         if (claimed == wanted)
                         {
                             continue; // more may be due: claim again straight away
@@ -114,10 +131,11 @@ internal sealed partial class OutboxDispatcher : IDisposable
                         break;
                     }
 
-                    // Wake on a nudge, the poll interval, or (when full) a finished row.
+                    // Wake on a nudge, the poll interval, a row handed over, or (when full) a finished row. Only a nudge or the
+                    // poll interval sends it looking for due rows: a reply handed over is already at hand.
                     using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     var nudged = _signal.WaitAsync(_options.PollInterval, wake.Token);
-                    var waits = new List<Task> { nudged };
+                    var waits = new List<Task> { nudged, _handOff.WaitAsync(wake.Token) };
                     if (inFlight.Count > 0 && room < _options.BatchSize)
                     {
                         waits.Add(Task.WhenAny(inFlight));
@@ -126,6 +144,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                     await Task.WhenAny(waits);
                     await wake.CancelAsync();
                     await nudged.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    claimDue |= nudged.IsCompletedSuccessfully;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -141,6 +160,8 @@ internal sealed partial class OutboxDispatcher : IDisposable
             {
                 // Rows cancelled while waiting for their slot have released their claims.
             }
+
+            await ReleaseHandedAsync();
         }
         finally
         {
@@ -186,7 +207,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 }
 
                 // A lease that ran out while this instance was slow is renewed too if the row is still ours: nobody took it.
-                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && o.SentAt == null && o.DeadLetteredAt == null)
+                // Rows being sent are not: while this instance runs, another resolves them only when stuck (OutboxRecovery),
+                // and renewing rewrites each row whole (payload and all) on SQLite.
+                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && !o.ClaimedBy.EndsWith(SendingSuffix)
+                        && o.SentAt == null && o.DeadLetteredAt == null)
                     .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -233,6 +257,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 return ([], []);
             }
 
+            using var turn = await db.WriteTurnAsync(cancellationToken);
             await Claimable(db.Outbox, now).Where(o => candidates.Contains(o.Id))
                 .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedBy, token).SetProperty(o => o.ClaimedUntil, until), cancellationToken);
         }
@@ -249,13 +274,136 @@ internal sealed partial class OutboxDispatcher : IDisposable
         outbox.Where(o => o.SentAt == null && o.DeadLetteredAt == null && o.NextAttemptAt <= now
             && (o.ClaimedUntil == null || o.ClaimedUntil <= now) && (o.ClaimedBy == null || !o.ClaimedBy.EndsWith(SendingSuffix)));
 
-    /// <summary>One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting).</summary>
-    private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts the row once the conversation's previous row under way on this instance is done (claims come oldest first):
+    /// replies, cards and updates reach a conversation in the order they were queued. The row's claim is renewed meanwhile.
+    /// </summary>
+    private Task InOrder(Dictionary<Guid, Task> tails, OutboxMessage row, ConversationReference? conversation, Card? card, CancellationToken cancellationToken)
+    {
+        if (row.ConversationReferenceId is not { } id)
+        {
+            return ProcessAsync(row, conversation, card, cancellationToken);
+        }
+
+        if (tails.Count > _options.MaxInFlight * 4)
+        {
+            foreach (var done in tails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList())
+            {
+                tails.Remove(done);
+            }
+        }
+
+        _working[row.Id] = 0;
+        var task = tails.TryGetValue(id, out var previous) && !previous.IsCompleted
+            ? AfterAsync(previous, row, conversation, card, cancellationToken)
+            : ProcessAsync(row, conversation, card, cancellationToken);
+        tails[id] = task;
+        return task;
+    }
+
+    /// <summary>
+    /// Starts the rows this instance has just written already claimed (<see cref="OutboxHandOff"/>), in the order they
+    /// were handed over, with their conversations read in one query.
+    /// </summary>
+    private async Task TakeHandedAsync(List<Task> inFlight, Dictionary<Guid, Task> tails, CancellationToken cancellationToken)
+    {
+        List<(OutboxMessage Row, Card Card)>? handed = null;
+        while (_handOff.TryTake(out var next))
+        {
+            (handed ??= []).Add(next);
+        }
+
+        if (handed is null)
+        {
+            return;
+        }
+
+        // Conversations read in the last minute are taken as read: a reply's conversation was stored moments ago.
+        var now = Stopwatch.GetTimestamp();
+        var ids = handed.Select(h => h.Row.ConversationReferenceId ?? Guid.Empty)
+            .Where(id => !_recentConversations.TryGetValue(id, out var known) || known.Until < now).Distinct().ToList();
+        try
+        {
+            if (ids.Count > 0)
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                var read = await scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().ConversationReferences.AsNoTracking()
+                    .Where(c => ids.Contains(c.Id)).ToListAsync(cancellationToken);
+                if (_recentConversations.Count > RecentConversationsLimit)
+                {
+                    _recentConversations.Clear();
+                }
+
+                foreach (var conversation in read)
+                {
+                    _recentConversations[conversation.Id] = (conversation, now + (long)(RecentConversationsFor.TotalSeconds * Stopwatch.Frequency));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The store failed: the rows' claims run out unrenewed and the recovery sends them (their kind's in-doubt policy).
+            LogStoreFailed(_logger, handed[0].Row.Id, e);
+            return;
+        }
+
+        foreach (var (row, card) in handed)
+        {
+            var conversation = _recentConversations.TryGetValue(row.ConversationReferenceId ?? Guid.Empty, out var known) ? known.Conversation : null;
+            inFlight.Add(InOrder(tails, row, conversation, card, cancellationToken));
+        }
+    }
+
+    /// <summary>Stopping: rows handed over but not started are released, unclaimed, for whichever instance runs next.</summary>
+    private async Task ReleaseHandedAsync()
+    {
+        while (_handOff.TryTake(out var handed))
+        {
+            try
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                await ReleaseAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), handed.Row.Id, handed.Row.ClaimedBy!);
+            }
+            catch (Exception e)
+            {
+                LogStoreFailed(_logger, handed.Row.Id, e); // the claim runs out instead
+            }
+        }
+    }
+
+    private async Task AfterAsync(Task previous, OutboxMessage row, ConversationReference? conversation, Card? card, CancellationToken cancellationToken)
+    {
+        await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping before its turn came: released at once for whichever instance runs next.
+            _working.TryRemove(row.Id, out _);
+            try
+            {
+                await using var scope = _scopes.CreateAsyncScope();
+                await ReleaseAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), row.Id, row.ClaimedBy!);
+            }
+            catch (Exception e)
+            {
+                LogStoreFailed(_logger, row.Id, e); // the claim runs out instead
+            }
+
+            return;
+        }
+
+        await ProcessAsync(row, conversation, card, cancellationToken);
+    }
+
+    /// <summary>
+    /// One claimed row: pace, fence, send, record. Never throws (but for cancellation while waiting). <paramref name="card"/>
+    /// is the row's card when this instance has it at hand (it wrote the row); otherwise it is read from the row's JSON.
+    /// </summary>
+    private async Task ProcessAsync(OutboxMessage row, ConversationReference? conversation, Card? card, CancellationToken cancellationToken)
     {
         _working[row.Id] = 0;
         try
         {
-            await ProcessClaimedAsync(row, conversation, cancellationToken);
+            await ProcessClaimedAsync(row, conversation, card, cancellationToken);
         }
         finally
         {
@@ -263,7 +411,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         }
     }
 
-    private async Task ProcessClaimedAsync(OutboxMessage row, ConversationReference? conversation, CancellationToken cancellationToken)
+    private async Task ProcessClaimedAsync(OutboxMessage row, ConversationReference? conversation, Card? handed, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var claim = row.ClaimedBy!;
@@ -289,7 +437,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             Card card;
             try
             {
-                card = CardJson.Deserialize(row.Payload);
+                card = handed ?? CardJson.Deserialize(row.Payload);
             }
             catch (System.Text.Json.JsonException e)
             {
@@ -437,18 +585,23 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private async Task SendAsync(ComplianceDbContext db, IServiceProvider services, OutboxMessage row, string claim, ConversationReference conversation, Card card, IReadOnlyList<PacingKey> keys)
     {
         // The fence, at the moment the request starts: only while this instance's claim still holds; marks the row as
-        // being sent (and since when), so that after a crash exactly the requests that had started are in doubt.
-        var sending = claim + SendingSuffix;
+        // being sent (and since when), so that after a crash exactly the requests that had started are in doubt. A row
+        // this instance wrote as being sent by it (OutboxHandOff) is fenced already: its claim is renewed while it waits.
+        var sending = claim.EndsWith(SendingSuffix, StringComparison.Ordinal) ? claim : claim + SendingSuffix;
         var now = _time.GetUtcNow();
-        var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.ClaimedUntil > now && o.SentAt == null)
-            .ExecuteUpdateAsync(s => s
-                .SetProperty(o => o.ClaimedBy, sending)
-                .SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration)
-                .SetProperty(o => o.SendStartedAt, now));
-        if (fenced == 0)
+        if (sending != claim)
         {
-            LogClaimLost(_logger, row.Id);
-            return;
+            using var turn = await db.WriteTurnAsync();
+            var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.ClaimedUntil > now && o.SentAt == null)
+                .ExecuteUpdateAsync(s => s
+                    .SetProperty(o => o.ClaimedBy, sending)
+                    .SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration)
+                    .SetProperty(o => o.SendStartedAt, now));
+            if (fenced == 0)
+            {
+                LogClaimLost(_logger, row.Id);
+                return;
+            }
         }
 
         string? messageId;
@@ -466,7 +619,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 }
                 else
                 {
-                    messageId = await sender.SendAsync(conversation, card, row.IdempotencyKey, timeout.Token);
+                    messageId = await sender.SendAsync(conversation, card, row.IdempotencyKey, row.ReplyToId, timeout.Token);
                 }
             }
         }
@@ -536,7 +689,22 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private async Task RecordSentAsync(ComplianceDbContext db, OutboxMessage row, ConversationReference conversation, string? messageId, string? note = null)
     {
         var now = _time.GetUtcNow();
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+        var copy = row is { SubjectType: not null, SubjectId: not null, Audience: not null, ReplacesMessageId: null } && messageId is not null;
+        if (!copy && note is null)
+        {
+            // Most sends (replies, reminders, updates): recorded with whatever else finished meanwhile, in one transaction.
+            if (!await _recorder.RecordAsync(row.Id, messageId, now))
+            {
+                LogSentTwice(_logger, row.Id, row.IdempotencyKey);
+            }
+
+            LogSent(_logger, row.Id, row.Kind, row.Platform);
+            return;
+        }
+
+        // A card about something is recorded with its copy (so later changes update it), in one transaction.
+        using var turn = await db.WriteTurnAsync(CancellationToken.None);
+        await using var transaction = copy ? await db.Database.BeginTransactionAsync(CancellationToken.None) : null;
         var recorded = await db.Outbox.Where(o => o.Id == row.Id && o.SentAt == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.SentAt, now)
@@ -563,7 +731,11 @@ internal sealed partial class OutboxDispatcher : IDisposable
             await db.SaveChangesAsync(CancellationToken.None);
         }
 
-        await transaction.CommitAsync(CancellationToken.None);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+
         LogSent(_logger, row.Id, row.Kind, row.Platform);
     }
 
@@ -612,6 +784,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private async Task PutBackAsync(ComplianceDbContext db, OutboxMessage row, string claim, DateTimeOffset free)
     {
         var next = _time.GetUtcNow() + (free - DateTimeOffset.UtcNow) - _options.ClaimAhead;
+        using var turn = await db.WriteTurnAsync(CancellationToken.None);
         await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.SentAt == null)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(o => o.NextAttemptAt, next)
@@ -669,6 +842,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
     public void Dispose()
     {
+        _recorder.Dispose();
         _sends.Dispose();
         _recovering.Dispose();
         _liveness.Dispose();

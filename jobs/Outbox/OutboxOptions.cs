@@ -53,6 +53,7 @@ public sealed class OutboxOptions
         ["job"] = InDoubtPolicy.Resend,
         ["outbox"] = InDoubtPolicy.Resend,
         ["question.answer"] = InDoubtPolicy.Resend,
+        ["reply"] = InDoubtPolicy.Resend,
         ["review"] = InDoubtPolicy.Hold,
         ["task"] = InDoubtPolicy.Hold,
         ["question.hand-off"] = InDoubtPolicy.Hold,

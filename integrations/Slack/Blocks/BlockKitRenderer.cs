@@ -51,6 +51,11 @@ public static class BlockKitRenderer
     /// <exception cref="ArgumentException">A button's data or verb is too long for Slack.</exception>
     public static BlockKitMessage Render(Card card)
     {
+        if (card.IsMessage)
+        {
+            return RenderText(card.FallbackText);
+        }
+
         if (!card.Reused)
         {
             return new(Blocks(card, HeaderBlocks(card.Header), card.Actions, MaxMessageBlocks), FallbackText(card));

@@ -74,13 +74,10 @@ public static class AdaptiveCardRenderer
         Content = Rendered.Get(card),
     };
 
-    /// <summary>The card as a message activity (its fallback text as the notification summary).</summary>
-    public static Activity ToMessage(Card card) => new()
-    {
-        Type = ActivityTypes.Message,
-        Summary = card.FallbackText,
-        Attachments = [ToAttachment(card)],
-    };
+    /// <summary>The card as a message activity (its fallback text as the notification summary); a plain message as Markdown text.</summary>
+    public static Activity ToMessage(Card card) => card.IsMessage
+        ? new() { Type = ActivityTypes.Message, Text = card.FallbackText, TextFormat = "markdown" }
+        : new() { Type = ActivityTypes.Message, Summary = card.FallbackText, Attachments = [ToAttachment(card)] };
 
     /// <summary>A JsonElement is read-only, so a reused card's one rendering is shared by every message that carries it.</summary>
     private static readonly RenderedCards<JsonElement> Rendered = new(card => JsonSerializer.SerializeToElement(Render(card)));

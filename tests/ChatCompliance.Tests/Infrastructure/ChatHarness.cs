@@ -98,6 +98,7 @@ public sealed class ChatHarness : IAsyncDisposable
             return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
         }
 
+        await RepliesSentAsync((string)activity["id"]!);
         var path = $"/connector/v3/conversations/{user.Conversation}/activities/{activity["id"]}";
         var reply = _teams.ConnectorCalls().SingleOrDefault(c => c.RequestMessage.Path == path)?.RequestMessage.Body;
         return (response.StatusCode, reply is null ? null : JsonNode.Parse(reply));
@@ -120,9 +121,13 @@ public sealed class ChatHarness : IAsyncDisposable
         activity["replyToId"] = "sent-1";
         activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = (string?)action["verb"], ["data"] = data }, ["trigger"] = "manual" };
         var response = await TeamsPostAsync(raw is null ? activity.ToJsonString() : raw(activity.ToJsonString()));
+        await RepliesSentAsync((string)activity["id"]!);
         var text = await response.Content.ReadAsStringAsync();
         return (response.StatusCode, text.Length == 0 ? null : response.IsSuccessStatusCode ? JsonNode.Parse(text)!["value"] : JsonNode.Parse(text));
     }
+
+    /// <summary>Waits (bounded) until the replies the bot queued to the platform message <paramref name="inboundId"/> have left the outbox.</summary>
+    public Task RepliesSentAsync(string inboundId) => OutboxWait.RepliesSentAsync(App.Services, inboundId);
 
     /// <summary>The text of a Teams reply activity (null for a card or no reply).</summary>
     public static string? TextOf(JsonNode? activity) => (string?)activity?["text"];

@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
@@ -33,6 +34,28 @@ public static class OutboxWait
 
             await Task.Delay(50);
         }
+    }
+
+    /// <summary>
+    /// Until every reply the bot queued in answer to the platform message <paramref name="inboundId"/> (a Teams activity
+    /// id) has left the outbox, sent or given up. Replies are queued before the request is answered, so none queued means
+    /// none will be; fails after <paramref name="timeout"/>.
+    /// </summary>
+    public static Task RepliesSentAsync(IServiceProvider services, string? inboundId, TimeSpan? timeout = null)
+    {
+        if (inboundId is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var id = ":" + inboundId;
+        return UntilAsync(async () =>
+        {
+            await using var scope = services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            return !await db.Outbox.AnyAsync(o => o.Kind == OutboxQueue.ReplyKind && (o.IdempotencyKey.EndsWith(id) || o.IdempotencyKey.Contains(id + ":"))
+                && o.SentAt == null && o.DeadLetteredAt == null);
+        }, $"the replies to {inboundId} were sent", timeout);
     }
 
     /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="timeout"/>.</summary>

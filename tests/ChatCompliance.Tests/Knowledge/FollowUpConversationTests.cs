@@ -232,6 +232,7 @@ public sealed class FollowUpConversationTests
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Fakes.Token());
             var response = await _clients[instance].SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            await OutboxWait.RepliesSentAsync(_apps[instance].Services, (string?)activity["id"]);
             var calls = Fakes.ConnectorCalls();
             Assert.Equal(before + 1, calls.Count);
             return calls[^1].RequestMessage.Body!;

@@ -164,6 +164,7 @@ public sealed class MoreAnswerTests
         private TestPostgres? _postgres;
         private WireMockServer _slack = null!;
         private ComplianceApp _app = null!;
+        private int _activities;
         private HttpClient _client = null!;
 
         public BotFrameworkFakes Fakes { get; } = new();
@@ -195,7 +196,7 @@ public sealed class MoreAnswerTests
         public JsonObject Activity(string type) => new()
         {
             ["type"] = type,
-            ["id"] = "act-1",
+            ["id"] = $"act-{Interlocked.Increment(ref _activities)}",
             ["channelId"] = "msteams",
             ["serviceUrl"] = Fakes.ServiceUrl,
             ["from"] = new JsonObject { ["id"] = "29:user-1", ["name"] = "Ada User", ["aadObjectId"] = "aad-user-1" },
@@ -211,7 +212,9 @@ public sealed class MoreAnswerTests
                 Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Fakes.Token());
-            return await _client.SendAsync(request);
+            var response = await _client.SendAsync(request);
+            await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+            return response;
         }
 
         public Task<HttpResponseMessage> SlackCommandAsync(string text) =>

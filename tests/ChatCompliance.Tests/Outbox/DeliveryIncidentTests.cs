@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Outbox;
 using ChatCompliance.Tests.Host;
@@ -173,7 +174,7 @@ public sealed class DeliveryIncidentTests : IAsyncLifetime
     {
         await using var scope = _app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-        return await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind).ToDictionaryAsync(o => o.IdempotencyKey);
+        return await db.Outbox.AsNoTracking().Where(o => o.Kind != OutboxDispatcher.DeadLetterAlertKind && o.Kind != OutboxQueue.ReplyKind).ToDictionaryAsync(o => o.IdempotencyKey);
     }
 
     private static JsonObject ResendAction(string activity)
@@ -220,7 +221,9 @@ public sealed class DeliveryIncidentTests : IAsyncLifetime
             Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _fakes.Token());
-        return await _client.SendAsync(request);
+        var response = await _client.SendAsync(request);
+        await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+        return response;
     }
 
     /// <summary>The bodies of the activities the bot posted into the user's chat on its own (not replies).</summary>

@@ -285,7 +285,9 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _teams.Token());
-        return await _client.SendAsync(request);
+        var response = await _client.SendAsync(request);
+        await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+        return response;
     }
 
     /// <summary>Adaptive Cards the bot posted into a Teams conversation on its own (not replies).</summary>

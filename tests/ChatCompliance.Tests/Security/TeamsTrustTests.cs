@@ -317,7 +317,9 @@ public sealed class TeamsTrustTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return await _client.SendAsync(request);
+        var response = await _client.SendAsync(request);
+        await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+        return response;
     }
 
     private static (ComplianceApp App, HttpClient Client) Start(Dictionary<string, string?> settings)

@@ -18,7 +18,7 @@ public sealed class SlackWebApiClientTests
         harness.Slack.Given(Request.Create().WithPath("/api/chat.postMessage").UsingPost()).RespondWith(SlackWebApiHarness.Posted("C123", "1700000000.000100"));
 
         var blocks = new JsonArray(new JsonObject { ["type"] = "section", ["text"] = new JsonObject { ["type"] = "mrkdwn", ["text"] = "*Review due*" } });
-        var sent = await harness.Client.PostMessageAsync("C123", "Review due", blocks, threadTs: "1699999999.000001", SlackWebApiHarness.Bounded());
+        var sent = await harness.Client.PostMessageAsync("C123", "Review due", blocks, threadTs: "1699999999.000001", cancellationToken: SlackWebApiHarness.Bounded());
 
         Assert.Equal(new SlackMessage("C123", "1700000000.000100"), sent);
         var request = Assert.Single(harness.Requests);

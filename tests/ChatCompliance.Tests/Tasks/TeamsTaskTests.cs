@@ -555,7 +555,9 @@ public sealed class TeamsTaskTests : IAsyncLifetime
             Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _fakes.Token());
-        return await _client.SendAsync(request);
+        var response = await _client.SendAsync(request);
+        await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+        return response;
     }
 
     /// <summary>Cards the bot posted into the user's chat on its own (not replies), with the activity ids the connector gave them.</summary>

@@ -35,6 +35,7 @@ public sealed class LocalModeTests : IDisposable
         var response = await client.PostAsync(new Uri("/api/messages", UriKind.Relative), new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await OutboxWait.RepliesSentAsync(app.Services, "1");
         var reply = Assert.Single(_fakes.ConnectorCalls());
         Assert.False(reply.RequestMessage.Headers!.ContainsKey("Authorization"));
         Assert.Contains("CC6.1", reply.RequestMessage.Body, StringComparison.Ordinal);

@@ -21,6 +21,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     private readonly BotFrameworkFakes _fakes = new();
     private readonly string _data = Directory.CreateTempSubdirectory("cc-teams-").FullName;
     private ComplianceApp _app = null!;
+    private int _activities;
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
@@ -220,7 +221,9 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
         var stored = await db.Questions.Select(q => q.Text).ToListAsync();
         Assert.Equal(40, stored.Count);
         Assert.Equal(40, stored.Distinct().Count());
-        _app = new ComplianceApp(_fakes.Settings()); // for DisposeAsync
+        var restart = _fakes.Settings();
+        restart["Storage:DataDirectory"] = _data; // for DisposeAsync (never the developer's own data folder)
+        _app = new ComplianceApp(restart);
         _client = _app.CreateClient();
     }
 
@@ -307,7 +310,7 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
     private JsonObject Activity(string type, string conversation = "a:conv-1", string from = "29:user-1", string? aad = "aad-user-1") => new()
     {
         ["type"] = type,
-        ["id"] = "act-1",
+        ["id"] = $"act-{Interlocked.Increment(ref _activities)}",
         ["channelId"] = "msteams",
         ["serviceUrl"] = _fakes.ServiceUrl,
         ["from"] = new JsonObject { ["id"] = from, ["name"] = "Ada User", ["aadObjectId"] = aad },
@@ -342,7 +345,9 @@ public sealed class TeamsEndpointTests : IAsyncLifetime
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
-        return await _client.SendAsync(request);
+        var response = await _client.SendAsync(request);
+        await OutboxWait.RepliesSentAsync(_app.Services, (string?)activity["id"]);
+        return response;
     }
 
     private static JsonObject Card(string body) =>

@@ -14,7 +14,7 @@ internal sealed class MemoryChannel(MemoryPlatform platform) : IChatChannel
 {
     public Platform Platform => MemoryPlatform.Id;
 
-    public Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, CancellationToken cancellationToken = default) =>
+    public Task<string?> SendAsync(ConversationReference conversation, Card card, string? outboxKey = null, string? replyToId = null, CancellationToken cancellationToken = default) =>
         Task.FromResult<string?>(platform.Post(conversation.ConversationId, card));
 
     public Task UpdateAsync(ConversationReference conversation, string messageId, Card card, CancellationToken cancellationToken = default)

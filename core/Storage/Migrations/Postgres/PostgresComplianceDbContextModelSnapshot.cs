@@ -793,6 +793,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)");
 
+                    b.Property<string>("ReplyToId")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
                     b.Property<DateTimeOffset?>("SendStartedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -811,6 +815,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy")
+                        .HasFilter("\"ClaimedBy\" IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();

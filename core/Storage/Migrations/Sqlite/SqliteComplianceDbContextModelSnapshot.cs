@@ -787,6 +787,10 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ReplyToId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("SendStartedAt")
                         .HasColumnType("INTEGER");
 
@@ -805,6 +809,9 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ClaimedBy")
+                        .HasFilter("\"ClaimedBy\" IS NOT NULL");
 
                     b.HasIndex("IdempotencyKey")
                         .IsUnique();

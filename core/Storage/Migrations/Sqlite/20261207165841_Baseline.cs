@@ -133,6 +133,33 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 });
 
             migrationBuilder.CreateTable(
+                name: "KnowledgeDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    EntryId = table.Column<string>(type: "TEXT", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "TEXT", maxLength: 3000, nullable: false),
+                    Phrasings = table.Column<string>(type: "TEXT", maxLength: 3000, nullable: false),
+                    References = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: false),
+                    SourceTitle = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    SourceUrl = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Owner = table.Column<string>(type: "TEXT", maxLength: 320, nullable: false),
+                    AuthorId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    QuestionId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    Status = table.Column<int>(type: "INTEGER", nullable: false),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    ReviewedById = table.Column<Guid>(type: "TEXT", nullable: true),
+                    ReviewedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    RejectionReason = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
+                    Version = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnowledgeDrafts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -146,6 +173,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     Attempts = table.Column<int>(type: "INTEGER", nullable: false),
                     NextAttemptAt = table.Column<long>(type: "INTEGER", nullable: false),
                     SentAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    ReplacesMessageId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    ReplyToId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
                     SentMessageId = table.Column<string>(type: "TEXT", nullable: true),
                     DeadLetteredAt = table.Column<long>(type: "INTEGER", nullable: true),
                     LastError = table.Column<string>(type: "TEXT", nullable: true),
@@ -205,6 +234,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     Status = table.Column<int>(type: "INTEGER", nullable: false),
                     EntryId = table.Column<string>(type: "TEXT", nullable: true),
                     Confidence = table.Column<double>(type: "REAL", nullable: false),
+                    FollowUpKey = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    Topic = table.Column<string>(type: "TEXT", maxLength: 2000, nullable: true),
                     HandedOffAt = table.Column<long>(type: "INTEGER", nullable: true),
                     Answer = table.Column<string>(type: "TEXT", nullable: true),
                     AnsweredById = table.Column<Guid>(type: "TEXT", nullable: true),
@@ -213,6 +244,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Questions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RateBudgets",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "TEXT", maxLength: 400, nullable: false),
+                    NextAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RateBudgets", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -512,6 +555,27 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 columns: new[] { "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_EntryId",
+                table: "KnowledgeDrafts",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_QuestionId",
+                table: "KnowledgeDrafts",
+                column: "QuestionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_Status",
+                table: "KnowledgeDrafts",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimedBy",
+                table: "Outbox",
+                column: "ClaimedBy",
+                filter: "\"ClaimedBy\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_IdempotencyKey",
                 table: "Outbox",
                 column: "IdempotencyKey",
@@ -554,6 +618,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 column: "TeamsUserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Questions_FollowUpKey_AskedAt",
+                table: "Questions",
+                columns: new[] { "FollowUpKey", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Questions_Status_AskedAt",
                 table: "Questions",
                 columns: new[] { "Status", "AskedAt" });
@@ -584,10 +653,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                 name: "EvidenceTasks");
 
             migrationBuilder.DropTable(
+                name: "KnowledgeDrafts");
+
+            migrationBuilder.DropTable(
                 name: "Outbox");
 
             migrationBuilder.DropTable(
                 name: "Questions");
+
+            migrationBuilder.DropTable(
+                name: "RateBudgets");
 
             migrationBuilder.DropTable(
                 name: "AccessReviewCampaigns");

@@ -134,6 +134,33 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "KnowledgeDrafts",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    EntryId = table.Column<string>(type: "character varying(80)", maxLength: 80, nullable: false),
+                    Title = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Body = table.Column<string>(type: "character varying(3000)", maxLength: 3000, nullable: false),
+                    Phrasings = table.Column<string>(type: "character varying(3000)", maxLength: 3000, nullable: false),
+                    References = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: false),
+                    SourceTitle = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    SourceUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Owner = table.Column<string>(type: "character varying(320)", maxLength: 320, nullable: false),
+                    AuthorId = table.Column<Guid>(type: "uuid", nullable: true),
+                    QuestionId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    ReviewedById = table.Column<Guid>(type: "uuid", nullable: true),
+                    ReviewedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    RejectionReason = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    Version = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_KnowledgeDrafts", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Outbox",
                 columns: table => new
                 {
@@ -147,6 +174,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     Attempts = table.Column<int>(type: "integer", nullable: false),
                     NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     SentAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    ReplacesMessageId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    ReplyToId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     SentMessageId = table.Column<string>(type: "text", nullable: true),
                     DeadLetteredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     LastError = table.Column<string>(type: "text", nullable: true),
@@ -206,6 +235,8 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     Status = table.Column<int>(type: "integer", nullable: false),
                     EntryId = table.Column<string>(type: "text", nullable: true),
                     Confidence = table.Column<double>(type: "double precision", nullable: false),
+                    FollowUpKey = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: true),
+                    Topic = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
                     HandedOffAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     Answer = table.Column<string>(type: "text", nullable: true),
                     AnsweredById = table.Column<Guid>(type: "uuid", nullable: true),
@@ -214,6 +245,18 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Questions", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "RateBudgets",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "character varying(400)", maxLength: 400, nullable: false),
+                    NextAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_RateBudgets", x => x.Key);
                 });
 
             migrationBuilder.CreateTable(
@@ -513,6 +556,27 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 columns: new[] { "Status", "DueDate" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_EntryId",
+                table: "KnowledgeDrafts",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_QuestionId",
+                table: "KnowledgeDrafts",
+                column: "QuestionId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_KnowledgeDrafts_Status",
+                table: "KnowledgeDrafts",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Outbox_ClaimedBy",
+                table: "Outbox",
+                column: "ClaimedBy",
+                filter: "\"ClaimedBy\" IS NOT NULL");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Outbox_IdempotencyKey",
                 table: "Outbox",
                 column: "IdempotencyKey",
@@ -555,6 +619,11 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 column: "TeamsUserId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Questions_FollowUpKey_AskedAt",
+                table: "Questions",
+                columns: new[] { "FollowUpKey", "AskedAt" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Questions_Status_AskedAt",
                 table: "Questions",
                 columns: new[] { "Status", "AskedAt" });
@@ -585,10 +654,16 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                 name: "EvidenceTasks");
 
             migrationBuilder.DropTable(
+                name: "KnowledgeDrafts");
+
+            migrationBuilder.DropTable(
                 name: "Outbox");
 
             migrationBuilder.DropTable(
                 name: "Questions");
+
+            migrationBuilder.DropTable(
+                name: "RateBudgets");
 
             migrationBuilder.DropTable(
                 name: "AccessReviewCampaigns");

@@ -1,0 +1,211 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
+using ChatCompliance.Core.Storage;
+using ChatCompliance.Tests.Host;
+using ChatCompliance.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace ChatCompliance.Tests.Outbox;
+
+[Collection(AppCollection.Name)]
+public sealed class SqliteAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("cc-ack-").FullName;
+
+    protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
+
+    protected override Task DropStoreAsync()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_data, recursive: true);
+        return Task.CompletedTask;
+    }
+}
+
+[Collection(AppCollection.Name)]
+public sealed class PostgresAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests
+{
+    private readonly TestPostgres _postgres = new();
+
+    protected override Task CreateStoreAsync() => _postgres.InitializeAsync();
+
+    protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
+
+    protected override Task DropStoreAsync() => _postgres.DisposeAsync();
+}
+
+/// <summary>
+/// A Teams message or Slack event is acknowledged as soon as its reply is stored in the outbox; the reply goes out
+/// from there at the platform's pace, in order per conversation, once, even when the instance that acknowledged it
+/// stops before sending or the platform refuses the first try.
+/// </summary>
+public abstract class AcknowledgeThenDeliverTests : IAsyncLifetime
+{
+    private const string Conversation = "a:conv-ack";
+    private const string SlackSecret = "test-signing-secret";
+    private readonly BotFrameworkFakes _teams = new();
+    private WireMockServer _slack = null!;
+    private int _ids;
+
+    public async Task InitializeAsync()
+    {
+        await CreateStoreAsync();
+        _slack = LoopbackWireMock.Start();
+        _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody("""{"ok":true,"channel":"D-ACK","ts":"1700000000.000100","messages":[],"user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"nobody@example.com"}}}"""));
+    }
+
+    public async Task DisposeAsync()
+    {
+        _teams.Dispose();
+        _slack.Stop();
+        await DropStoreAsync();
+    }
+
+    protected virtual Task CreateStoreAsync() => Task.CompletedTask;
+
+    protected abstract void Store(Dictionary<string, string?> settings);
+
+    protected abstract Task DropStoreAsync();
+
+    [Fact]
+    public async Task Messages_are_acknowledged_before_their_replies_are_sent_and_the_next_instance_sends_each_once_in_order()
+    {
+        // The first instance decides and acknowledges, but sends nothing (its dispatcher is off), then stops.
+        var questions = new[] { "help", "is soc2 a certification?", "what is cc6.1", "my tasks", "what is annex a" };
+        var ids = new List<string>();
+        await using (var first = Start(dispatching: false))
+        {
+            using var client = first.CreateClient();
+            foreach (var question in questions)
+            {
+                var activity = Message(question);
+                ids.Add((string)activity["id"]!);
+                Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, activity)).StatusCode);
+            }
+
+            Assert.Empty(Replies());
+            await using var scope = first.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            Assert.Equal(questions.Length, await db.Outbox.CountAsync(o => o.Kind == OutboxQueue.ReplyKind && o.SentAt == null));
+        }
+
+        // The next instance on the same store delivers them: each once, in the order they were asked.
+        await using var second = Start(dispatching: true);
+        await OutboxWait.DrainedAsync(second.Services);
+        var replies = Replies();
+        Assert.Equal(ids.Select(id => $"/connector/v3/conversations/{Conversation}/activities/{id}"), replies.Select(r => r.RequestMessage.Path));
+        Assert.Contains("CC6.1", replies[2].RequestMessage.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reply_refused_with_429_is_sent_again_after_Retry_After_and_arrives_once()
+    {
+        _teams.Server.Given(Request.Create().WithPath($"/connector/v3/conversations/{Conversation}/activities/*").UsingPost())
+            .InScenario("throttled").WillSetStateTo("served")
+            .AtPriority(-1) // before the fake's catch-all answer (priority 0)
+            .RespondWith(Response.Create().WithStatusCode(429).WithHeader("Retry-After", "1"));
+        await using var app = Start(dispatching: true);
+        using var client = app.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, Message("what is cc6.1"))).StatusCode);
+        await OutboxWait.DrainedAsync(app.Services);
+
+        var calls = Replies();
+        Assert.Equal([429, 200], calls.Select(c => (int)c.ResponseMessage.StatusCode!));
+        Assert.Contains("CC6.1", calls[1].RequestMessage.Body, StringComparison.Ordinal);
+        await using var scope = app.Services.CreateAsyncScope();
+        var row = await scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Outbox.SingleAsync(o => o.Kind == OutboxQueue.ReplyKind);
+        Assert.NotNull(row.SentAt);
+    }
+
+    [Fact]
+    public async Task A_Slack_direct_message_is_answered_from_the_outbox_once_even_when_Slack_delivers_the_event_twice()
+    {
+        await using var app = Start(dispatching: true);
+        using var client = app.CreateClient();
+        var envelope = new JsonObject
+        {
+            ["type"] = "event_callback",
+            ["team_id"] = "T1",
+            ["api_app_id"] = "A1",
+            ["event_id"] = "Ev-ack-1",
+            ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["channel"] = "D-ACK", ["user"] = "U1", ["text"] = "what is cc6.1", ["ts"] = "1700000000.000001" },
+        };
+
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope.ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope.ToJsonString())).StatusCode);
+        await OutboxWait.UntilAsync(async () =>
+        {
+            await using var scope = app.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Outbox.AnyAsync(o => o.Kind == OutboxQueue.ReplyKind && o.Platform == Platform.Slack);
+        }, "the Slack reply was queued");
+        await OutboxWait.DrainedAsync(app.Services);
+
+        var posted = Assert.Single(_slack.LogEntries, e => e.RequestMessage.Path == "/api/chat.postMessage");
+        var body = JsonNode.Parse(posted.RequestMessage.Body!)!;
+        Assert.Equal("D-ACK", (string?)body["channel"]);
+        Assert.Contains("CC6.1", body.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("chatcompliance_outbox", (string?)body["metadata"]?["event_type"]); // found again in the history after a crash
+    }
+
+    private ComplianceApp Start(bool dispatching)
+    {
+        var settings = _teams.Settings();
+        Store(settings);
+        settings["Outbox:Enabled"] = dispatching ? "true" : "false";
+        settings["SLACK_BOT_TOKEN"] = "test-bot-token";
+        settings["SLACK_SIGNING_SECRET"] = SlackSecret;
+        settings["Slack:ApiBaseUrl"] = $"{LoopbackWireMock.Url(_slack)}/api/";
+        settings["Slack:TeamId"] = "T1";
+        settings["Slack:AppId"] = "A1";
+        return new ComplianceApp(settings);
+    }
+
+    /// <summary>The bot's replies to activities in the conversation, in the order they reached the connector.</summary>
+    private List<WireMock.Logging.ILogEntry> Replies() =>
+    [
+        .. _teams.ConnectorCalls()
+            .Where(c => c.RequestMessage.Method == "POST" && c.RequestMessage.Path.StartsWith($"/connector/v3/conversations/{Conversation}/activities/", StringComparison.Ordinal))
+            .OrderBy(c => c.RequestMessage.DateTime),
+    ];
+
+    private JsonObject Message(string text) => new()
+    {
+        ["type"] = "message",
+        ["id"] = $"act-{Interlocked.Increment(ref _ids)}",
+        ["channelId"] = "msteams",
+        ["serviceUrl"] = _teams.ServiceUrl,
+        ["text"] = text,
+        ["from"] = new JsonObject { ["id"] = "29:asker", ["name"] = "Asker", ["aadObjectId"] = "aad-asker" },
+        ["recipient"] = new JsonObject { ["id"] = "28:bot", ["name"] = "ChatCompliance" },
+        ["conversation"] = new JsonObject { ["id"] = Conversation, ["conversationType"] = "personal", ["tenantId"] = "tenant-1" },
+        ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-1" } },
+    };
+
+    private async Task<HttpResponseMessage> PostAsync(HttpClient client, JsonObject activity)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = new StringContent(activity.ToJsonString(), Encoding.UTF8, "application/json") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _teams.Token());
+        return await client.SendAsync(request);
+    }
+
+    private static async Task<HttpResponseMessage> SlackPostAsync(HttpClient client, string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/slack/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        request.Headers.Add("X-Slack-Request-Timestamp", ts);
+        request.Headers.Add("X-Slack-Signature", "v0=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+            Encoding.UTF8.GetBytes(SlackSecret), Encoding.UTF8.GetBytes($"v0:{ts}:{body}"))));
+        return await client.SendAsync(request);
+    }
+}
