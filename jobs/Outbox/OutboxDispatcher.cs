@@ -51,6 +51,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private readonly OutboxHandOff _handOff;
     private readonly SentRecorder _recorder;
 
+    /// <summary>How long a row written as being sent (OutboxHandOff) may wait before it is fenced again: well within SendTimeout.</summary>
+    private TimeSpan FreshFor => _options.SendTimeout / 4 < _options.ClaimDuration ? _options.SendTimeout / 4 : _options.ClaimDuration;
+
     /// <summary>The conversations of rows handed over lately, and until when each is taken as read (only the loop uses it).</summary>
     private readonly Dictionary<Guid, (ConversationReference Conversation, long Until)> _recentConversations = [];
     private const int RecentConversationsLimit = 50_000;
@@ -586,13 +589,16 @@ internal sealed partial class OutboxDispatcher : IDisposable
     {
         // The fence, at the moment the request starts: only while this instance's claim still holds; marks the row as
         // being sent (and since when), so that after a crash exactly the requests that had started are in doubt. A row
-        // this instance wrote as being sent by it (OutboxHandOff) is fenced already: its claim is renewed while it waits.
+        // this instance wrote as being sent by it (OutboxHandOff) is fenced already, while it is fresh: the recovery takes
+        // a live instance's send only once it is stuck (SendTimeout after it started). One that waited longer (a burst
+        // queued behind its conversation) is fenced again here, so it is never sent after the recovery took it.
         var sending = claim.EndsWith(SendingSuffix, StringComparison.Ordinal) ? claim : claim + SendingSuffix;
         var now = _time.GetUtcNow();
-        if (sending != claim)
+        var fresh = sending == claim && row.SendStartedAt is { } started && now - started < FreshFor;
+        if (!fresh)
         {
             using var turn = await db.WriteTurnAsync();
-            var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && o.ClaimedUntil > now && o.SentAt == null)
+            var fenced = await db.Outbox.Where(o => o.Id == row.Id && o.ClaimedBy == claim && (o.ClaimedUntil > now || o.ClaimedBy == sending) && o.SentAt == null)
                 .ExecuteUpdateAsync(s => s
                     .SetProperty(o => o.ClaimedBy, sending)
                     .SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration)
