@@ -30,7 +30,7 @@ internal static class GraphErrors
     /// <summary>The exception to throw instead of <paramref name="e"/>, or null when it isn't Graph's or the token endpoint's.</summary>
     public static DirectoryException? Translate(Exception e, GraphOperation operation, int maxRetries) => Unwrap(e) switch
     {
-        TokenRequestException { StatusCode: { } status } token when (int)status < 500 && status != HttpStatusCode.TooManyRequests => new DirectoryException(
+        TokenRequestException { StatusCode: not 0 and var status } token when (int)status < 500 && status != HttpStatusCode.TooManyRequests => new DirectoryException(
             DirectoryProblem.NotConfigured,
             $"ChatCompliance couldn't sign in to Microsoft Graph: the token endpoint refused the app's credentials ({(int)status}). "
             + "Check Graph:TenantId, Graph:ClientId and Graph:ClientSecret (the client secret may have expired).",

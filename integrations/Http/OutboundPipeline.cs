@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Http.Resilience;
@@ -15,24 +16,41 @@ internal sealed record OutboundRetry(int MaxAttempts, TimeSpan BaseDelay, TimeSp
 /// honoured, otherwise exponential backoff with jitter), then each attempt waits for its rate-limit permit
 /// (queueing, never refusing until the queue is full), then gets its own timeout.
 /// </summary>
+/// <summary>What differs between the platforms' outbound clients; the pipeline around it is the same.</summary>
+/// <param name="Retry">Attempts and delays.</param>
+/// <param name="IsTransient">Which responses are worth another attempt.</param>
+/// <param name="IsTransientException">Which of the client's own exceptions are; network errors and attempt timeouts always are.</param>
+/// <param name="OnRetry">Logs a retry: the request, the outcome (status or exception), the next attempt and the delay in ms.</param>
+/// <param name="Acquire">Waits for the request's rate-limit permit.</param>
+internal sealed record OutboundPolicy(
+    OutboundRetry Retry,
+    Func<HttpResponseMessage, bool> IsTransient,
+    Func<Exception, bool> IsTransientException,
+    Action<HttpRequestMessage?, string, int, long> OnRetry,
+    Func<HttpRequestMessage, CancellationToken, ValueTask<RateLimitLease>> Acquire);
+
 internal static class OutboundPipeline
 {
     private static readonly RateLimiter NoLimit = new ConcurrencyLimiter(new ConcurrencyLimiterOptions { PermitLimit = int.MaxValue, QueueLimit = 0 });
 
-    /// <param name="pipeline">The pipeline to configure.</param>
-    /// <param name="retry">Attempts and delays.</param>
-    /// <param name="isTransient">Which responses are worth another attempt.</param>
-    /// <param name="isTransientException">Which of the client's own exceptions are; network errors and attempt timeouts always are.</param>
-    /// <param name="onRetry">Logs a retry: the request, the outcome (status or exception), the next attempt and the delay in ms.</param>
-    /// <param name="acquire">Waits for the request's rate-limit permit.</param>
-    public static void Configure(
-        ResiliencePipelineBuilder<HttpResponseMessage> pipeline,
-        OutboundRetry retry,
-        Func<HttpResponseMessage, bool> isTransient,
-        Func<Exception, bool> isTransientException,
-        Action<HttpRequestMessage?, string, int, long> onRetry,
-        Func<HttpRequestMessage, CancellationToken, ValueTask<RateLimitLease>> acquire)
+    /// <summary>
+    /// Adds the pipeline to <paramref name="client"/> and then its token handler, so the pipeline wraps the handler and
+    /// every attempt asks for the current token; drops the factory's per-request log lines, since each client logs its
+    /// calls' outcomes itself and those lines would cost more than the call.
+    /// </summary>
+    public static IHttpClientBuilder AddOutboundPipeline<TTokenHandler>(
+        this IHttpClientBuilder client, string name, Func<IServiceProvider, OutboundPolicy> policy)
+        where TTokenHandler : DelegatingHandler
     {
+        client.AddResilienceHandler(name, (pipeline, context) => Configure(pipeline, policy(context.ServiceProvider)));
+        client.AddHttpMessageHandler<TTokenHandler>();
+        client.RemoveAllLoggers();
+        return client;
+    }
+
+    private static void Configure(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, OutboundPolicy policy)
+    {
+        var (retry, isTransient, isTransientException, onRetry, acquire) = policy;
         pipeline.AddRetry(new HttpRetryStrategyOptions
         {
             MaxRetryAttempts = retry.MaxAttempts,

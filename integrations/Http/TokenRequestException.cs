@@ -3,17 +3,15 @@ using System.Net;
 namespace ChatCompliance.Integrations.Http;
 
 /// <summary>
-/// A client-credentials token endpoint refused (with its status and body, cut to a few kilobytes) or answered
-/// with something other than a token. Each client turns it into its own exception.
+/// A client-credentials token endpoint refused (with its status and body) or answered with something other than a
+/// token (status 0). Each client turns it into its own exception.
 /// </summary>
-public sealed class TokenRequestException : Exception
+public sealed class TokenRequestException : OutboundCallException
 {
     /// <summary>The endpoint answered with an error status.</summary>
     public TokenRequestException(string message, HttpStatusCode statusCode, string responseBody)
-        : base(message)
+        : base(message, statusCode, responseBody)
     {
-        StatusCode = statusCode;
-        ResponseBody = responseBody;
     }
 
     /// <summary>Creates the exception with a message only.</summary>
@@ -32,10 +30,4 @@ public sealed class TokenRequestException : Exception
     public TokenRequestException()
     {
     }
-
-    /// <summary>The endpoint's HTTP status; null when it answered 2xx with something unusable.</summary>
-    public HttpStatusCode? StatusCode { get; }
-
-    /// <summary>The endpoint's response body (its error JSON, usually).</summary>
-    public string ResponseBody { get; } = "";
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using ChatCompliance.Integrations.Http;
 
 namespace ChatCompliance.Integrations.Slack;
 
@@ -6,15 +7,14 @@ namespace ChatCompliance.Integrations.Slack;
 /// A Slack Web API call failed: Slack answered <c>ok:false</c> (see <see cref="Error"/>), or an HTTP error that
 /// retrying did not cure. Carries the API method, and the missing scopes when Slack names them.
 /// </summary>
-public sealed class SlackApiException : Exception
+public sealed class SlackApiException : OutboundCallException
 {
     /// <summary>Creates the exception for a failed call.</summary>
     public SlackApiException(string method, string? error, HttpStatusCode statusCode, string message, string? needed = null, string? provided = null)
-        : base(message)
+        : base(message, statusCode)
     {
         Method = method;
         Error = error;
-        StatusCode = statusCode;
         Needed = needed;
         Provided = provided;
     }
@@ -41,12 +41,6 @@ public sealed class SlackApiException : Exception
 
     /// <summary>Slack's error code (<c>channel_not_found</c>, <c>missing_scope</c>, …); null for an HTTP failure without one.</summary>
     public string? Error { get; }
-
-    /// <summary>The HTTP status of the last answer (200 for <c>ok:false</c>).</summary>
-    public HttpStatusCode StatusCode { get; }
-
-    /// <summary>How long Slack asked callers to wait (its <c>Retry-After</c> on a 429), when it said.</summary>
-    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The scope the call needed, on <c>missing_scope</c>.</summary>
     public string? Needed { get; }

@@ -4,12 +4,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.RateLimiting;
-using Polly.Timeout;
 
 using ChatCompliance.Core.Chat;
 using ChatCompliance.Integrations.Http;
@@ -59,36 +55,28 @@ public static class SlackExtensions
         // Interaction response URLs: a plain client, no bot token.
         services.AddHttpClient<SlackResponseUrl>(http => http.Timeout = TimeSpan.FromSeconds(10));
 
-        // Handlers run in the order added: the resilience handler wraps the token handler.
         var client = services.AddHttpClient<ISlackWebApi, SlackWebApiClient>((sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<SlackOptions>>().Value;
             http.BaseAddress = new Uri(options.ApiBaseUrl.TrimEnd('/') + "/");
             http.Timeout = options.TotalTimeout;
         });
-        client.AddResilienceHandler(ResiliencePipelineName, ConfigurePipeline);
-        client.AddHttpMessageHandler<SlackTokenHandler>();
-        // The client logs each call's outcome itself; the factory's per-request start/end lines would only repeat it.
-        client.RemoveAllLoggers();
+        client.AddOutboundPipeline<SlackTokenHandler>(ResiliencePipelineName, Policy);
         return builder;
     }
 
-    /// <summary>Retries in one place (429 after <c>Retry-After</c>, 5xx with backoff and jitter); each attempt waits for its permit, then gets its own timeout.</summary>
-    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    /// <summary>429 after <c>Retry-After</c> and 5xx but 501 are retried; each attempt waits for its Slack method tier's permit.</summary>
+    private static OutboundPolicy Policy(IServiceProvider services)
     {
-        var options = context.ServiceProvider.GetRequiredService<IOptions<SlackOptions>>().Value;
-        var limiter = context.ServiceProvider.GetRequiredService<SlackRateLimiter>();
-        var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<SlackWebApiClient>();
-
-        OutboundPipeline.Configure(
-            pipeline,
-            options.Retry,
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<SlackWebApiClient>();
+        return new OutboundPolicy(
+            services.GetRequiredService<IOptions<SlackOptions>>().Value.Retry,
             response => response.StatusCode == HttpStatusCode.TooManyRequests
                 || ((int)response.StatusCode >= 500 && response.StatusCode != HttpStatusCode.NotImplemented),
             _ => false,
             (request, outcome, attempt, delay) => Log.Retrying(
                 logger, request is not null && request.Options.TryGetValue(SlackCall.Key, out var call) ? call.Method : null, outcome, attempt, delay),
-            limiter.AcquireAsync);
+            services.GetRequiredService<SlackRateLimiter>().AcquireAsync);
     }
 
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;

@@ -6,12 +6,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly;
-using Polly.RateLimiting;
-using Polly.Timeout;
 
 namespace ChatCompliance.Integrations.Teams;
 
@@ -64,31 +60,23 @@ public static class TeamsExtensions
         services.TryAddTransient<BotTokenHandler>();
 
         services.AddHttpClient(BotTokenProvider.HttpClientName, http => http.Timeout = TimeSpan.FromSeconds(30));
-        // Handlers run in the order added: the resilience handler wraps the token handler, so every attempt asks for the current token.
         var connector = services.AddHttpClient<IBotConnector, BotConnectorClient>((sp, http) =>
             http.Timeout = sp.GetRequiredService<IOptions<BotConnectorOptions>>().Value.TotalTimeout);
         // The connector never redirects; a redirect would lose the bearer token anyway, so it is an error, not a hop.
         connector.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
-        connector.AddResilienceHandler(ResiliencePipelineName, ConfigureConnectorPipeline);
-        connector.AddHttpMessageHandler<BotTokenHandler>();
-        // The client logs its own failures and retries; the factory's per-request start/end lines cost more than the call itself.
-        connector.RemoveAllLoggers();
+        connector.AddOutboundPipeline<BotTokenHandler>(ResiliencePipelineName, ConnectorPolicy);
         return builder;
     }
 
-    /// <summary>Retries in one place: each attempt first waits for its rate-limit permits, then gets its own timeout.</summary>
-    private static void ConfigureConnectorPipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    /// <summary>412, 429 and 5xx but 501 are retried; each attempt first waits for its conversation's and tenant's permits.</summary>
+    private static OutboundPolicy ConnectorPolicy(IServiceProvider services)
     {
-        var options = context.ServiceProvider.GetRequiredService<IOptions<BotConnectorOptions>>().Value;
-        var limiter = context.ServiceProvider.GetRequiredService<BotConnectorRateLimiter>();
-        var logger = context.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger<BotConnectorClient>();
-
-        OutboundPipeline.Configure(
-            pipeline,
-            options.Retry,
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger<BotConnectorClient>();
+        return new OutboundPolicy(
+            services.GetRequiredService<IOptions<BotConnectorOptions>>().Value.Retry,
             response => BotConnectorException.IsTransientStatus(response.StatusCode),
             e => e is BotConnectorException { IsTransient: true },
             (request, outcome, attempt, delay) => Log.Retrying(logger, request?.Method, request?.RequestUri, outcome, attempt, delay),
-            limiter.AcquireAsync);
+            services.GetRequiredService<BotConnectorRateLimiter>().AcquireAsync);
     }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using ChatCompliance.Integrations.Http;
 using ChatCompliance.Integrations.Slack;
-using ChatCompliance.Integrations.Teams.Connector;
 
 namespace ChatCompliance.Jobs.Outbox;
 
@@ -28,13 +28,11 @@ internal sealed record OutboxFailure(bool Permanent, bool Throttled, TimeSpan? R
     {
         TimeoutException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException when !resendUncertain =>
             Permanently($"The send timed out, so the message may or may not have arrived; it is not sent again, so it cannot arrive twice ({e.Message})"),
-        BotConnectorException { StatusCode: 0 } b when b.InnerException is JsonException => Permanently(b.Message),
-        BotConnectorException { StatusCode: 0 } b => Transient(b.Message, null, throttled: false),
-        BotConnectorException b => Http(b.StatusCode, b.RetryAfter, $"{b.Message} {b.ResponseBody}"),
         SlackApiException { Error: { } code } s when s.StatusCode == HttpStatusCode.OK =>
             TransientSlackErrors.Contains(code) ? Transient(s.Message, s.RetryAfter, code == "ratelimited") : Permanently(s.Message),
-        SlackApiException { StatusCode: 0 } s => Transient(s.Message, null, throttled: false),
-        SlackApiException s => Http(s.StatusCode, s.RetryAfter, s.Message),
+        OutboundCallException { StatusCode: 0, InnerException: JsonException } o => Permanently(o.Message),
+        OutboundCallException { StatusCode: 0 } o => Transient(o.Message, null, throttled: false),
+        OutboundCallException o => Http(o.StatusCode, o.RetryAfter, o.ResponseBody.Length == 0 ? o.Message : $"{o.Message} {o.ResponseBody}"),
         HttpRequestException or TimeoutException or Polly.Timeout.TimeoutRejectedException or TaskCanceledException or IOException => Transient(e.Message, null, throttled: false),
         _ => Permanently($"{e.GetType().Name}: {e.Message}"),
     };

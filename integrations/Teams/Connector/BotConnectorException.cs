@@ -1,19 +1,18 @@
 using System.Net;
+using ChatCompliance.Integrations.Http;
 
 namespace ChatCompliance.Integrations.Teams.Connector;
 
 /// <summary>
 /// The Bot Connector, or the token endpoint in front of it, answered with an error that retrying did not
-/// cure (or that is not worth retrying). Carries the HTTP status and the response body as the service sent it.
+/// cure (or that is not worth retrying), or with something it could not read (status 0).
 /// </summary>
-public sealed class BotConnectorException : Exception
+public sealed class BotConnectorException : OutboundCallException
 {
     /// <summary>Creates the exception for a failed exchange.</summary>
     public BotConnectorException(string message, HttpStatusCode statusCode, string responseBody)
-        : base(message)
+        : base(message, statusCode, responseBody)
     {
-        StatusCode = statusCode;
-        ResponseBody = responseBody;
     }
 
     /// <summary>Creates the exception with a message only.</summary>
@@ -32,15 +31,6 @@ public sealed class BotConnectorException : Exception
     public BotConnectorException()
     {
     }
-
-    /// <summary>The HTTP status the service answered with.</summary>
-    public HttpStatusCode StatusCode { get; }
-
-    /// <summary>The response body (the service's error JSON, usually), cut to a few kilobytes.</summary>
-    public string ResponseBody { get; } = "";
-
-    /// <summary>How long the service asked callers to wait (its <c>Retry-After</c>), when it said.</summary>
-    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>True for the statuses Teams asks callers to retry: 412, 429 and server errors other than 501.</summary>
     public bool IsTransient => IsTransientStatus(StatusCode);

@@ -45,8 +45,8 @@ public sealed class BotTokenProvider
         }
         catch (TokenRequestException e)
         {
-            throw e.StatusCode is { } status
-                ? new BotConnectorException(e.Message, status, e.ResponseBody)
+            throw e.StatusCode != 0
+                ? new BotConnectorException(e.Message, e.StatusCode, e.ResponseBody)
                 : new BotConnectorException(e.Message, e);
         }
     }
