@@ -43,7 +43,10 @@ public sealed class EngineAnswersUnchangedTests(KnowledgeFixture fixture) : ICla
     private static List<string> Record(QuestionAnswerer answerer)
     {
         var lines = new List<string>();
-        var files = Directory.EnumerateFiles(KnowledgeFixture.EvalFolder, "*.jsonl", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
+        // The fresh held-out set is left out: a record of its answers would show whoever tunes the engine what it misses.
+        var files = Directory.EnumerateFiles(KnowledgeFixture.EvalFolder, "*.jsonl", SearchOption.AllDirectories)
+            .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) != "heldout3")
+            .Order(StringComparer.Ordinal);
         foreach (var file in files)
         {
             var name = Path.GetRelativePath(KnowledgeFixture.EvalFolder, file).Replace('\\', '/');
