@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Chasing;
 using ChatCompliance.Core.Storage;
@@ -17,6 +18,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -146,7 +148,7 @@ public static class JobsExtensions
             .ValidateDataAnnotations()
             .Validate(o => o.ClaimAhead < o.ClaimDuration, "Outbox:ClaimAhead must be shorter than Outbox:ClaimDuration.")
             .ValidateOnStart();
-        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.AddSingleton(services => new OutboxHandOff(services.GetRequiredService<IOptions<OutboxOptions>>(), services.GetRequiredService<JobServerIdentity>()));
         builder.Services.AddScoped<ChatChannels>();
         builder.Services.AddSingleton<OutboxDispatcher>();

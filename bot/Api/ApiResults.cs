@@ -29,6 +29,9 @@ internal sealed class ApiValidation
 
     public bool IsValid => _errors.Count == 0;
 
+    /// <summary>True when <paramref name="field"/> already has an error (a missing value needs no second one).</summary>
+    public bool Names(string field) => _errors.ContainsKey(field);
+
     /// <summary>Adds <paramref name="reason"/> for <paramref name="field"/> (its JSON name); a null reason is no error.</summary>
     public ApiValidation Add(string field, string? reason)
     {

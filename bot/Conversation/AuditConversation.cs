@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Announcements;

@@ -26,7 +26,6 @@ internal static class ConversationExtensions
         builder.Services.AddScoped<AuditConversation>();
         builder.Services.AddScoped<JobConversation>();
         builder.Services.AddScoped<DraftConversation>();
-        builder.Services.AddScoped<Jobs.Tasks.ITaskAssignmentNotifier>(services => services.GetRequiredService<TaskConversation>());
         builder.Services.AddScoped<OutboxConversation>();
         builder.Services.AddScoped<Slack.SlackAdapter>();
         return builder;

@@ -42,8 +42,8 @@ internal sealed class DraftConversation(KnowledgeDrafts drafts, ComplianceDbCont
 
             var saved = await drafts.SaveFromAnswerAsync(questionId, who, cancellationToken);
             return saved.Kind is DraftOutcomeKind.Done or DraftOutcomeKind.Unchanged
-                ? new CardReply(new Card(new CardHeader("Saved as draft", saved.Draft?.EntryId), [new TextElement(saved.Message)], CardText.Plain(saved.Message)), ReplacesCard: true)
-                : new TextReply(saved.Message);
+                ? new CardReply(new Card(new CardHeader("Saved as draft", saved.Draft?.EntryId), [new TextElement(saved.Message.Markdown)], saved.Message.Text), ReplacesCard: true)
+                : new TextReply(saved.Message.Markdown);
         }
 
         if (chat.Verb == CardVerbs.KbDrafts)
@@ -80,7 +80,7 @@ internal sealed class DraftConversation(KnowledgeDrafts drafts, ComplianceDbCont
                     new DraftChanges(Title: chat.Value(CardDataKeys.Title) ?? "", Body: chat.Value(CardDataKeys.Body) ?? "", Phrasings: chat.Value(CardDataKeys.Phrasings) ?? ""), cancellationToken);
                 if (outcome.Kind == DraftOutcomeKind.Invalid)
                 {
-                    return new TextReply($"Sorry, I couldn't save that: {outcome.Message}. Nothing was changed.");
+                    return new TextReply($"Sorry, I couldn't save that: {outcome.Message.Markdown}. Nothing was changed.");
                 }
 
                 break;
@@ -90,8 +90,8 @@ internal sealed class DraftConversation(KnowledgeDrafts drafts, ComplianceDbCont
 
         // A decision replaces the list with the list as it is now, saying what happened; a refusal leaves the card as it was.
         return outcome.Kind is DraftOutcomeKind.Done or DraftOutcomeKind.Unchanged or DraftOutcomeKind.Changed
-            ? await ListAsync(actor, cancellationToken, outcome.Message, replaces: true)
-            : new TextReply(outcome.Message);
+            ? await ListAsync(actor, cancellationToken, outcome.Message.Markdown, replaces: true)
+            : new TextReply(outcome.Message.Markdown);
     }
 
     private static readonly TextReply Unknown = new("Sorry, I don't recognise that button any more. Type **kb drafts** to see the drafts as they are now.");

@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ChatCompliance.Core.Cards;
@@ -80,7 +81,7 @@ internal sealed partial class ReviewConversation(
             RemoveThroughGraph: match.Groups["remove"].Success);
         var outcome = await launcher.CreateAsync(spec, new TaskActor(actor, chat.User.Platform, chat.User.UserId), cancellationToken: cancellationToken);
         outbox.Nudge(); // the reviewers' cards are queued
-        return new TextReply(outcome.Message);
+        return new TextReply(outcome.Message.Markdown);
     }
 
     /// <summary>Handles a review card action; the reply replaces the clicked card, or is a short message when nothing changed.</summary>
@@ -146,7 +147,7 @@ internal sealed partial class ReviewConversation(
                 var outcome = await decisions.DecideAllAsync(campaignId, actorRecord, chosen, chat.Value(CardDataKeys.Justification), cancellationToken);
                 if (outcome.Kind == ReviewOutcomeKind.Invalid && outcome.Campaign is { } shown)
                 {
-                    return new CardReply(WithNotice(ReviewCards.BulkConfirm(shown, chosen, await decisions.PreviewAsync(campaignId, actor.Id, chosen, cancellationToken), page), outcome.Message), ReplacesCard: true);
+                    return new CardReply(WithNotice(ReviewCards.BulkConfirm(shown, chosen, await decisions.PreviewAsync(campaignId, actor.Id, chosen, cancellationToken), page), outcome.Message.Markdown), ReplacesCard: true);
                 }
 
                 return await AfterDecisionAsync(campaignId, actor, page, outcome, cancellationToken);
@@ -157,10 +158,10 @@ internal sealed partial class ReviewConversation(
                 var handed = await decisions.DelegateAsync(campaignId, actorRecord, chat.Value(CardDataKeys.Email) ?? "", chat.Value(CardDataKeys.Reason), cancellationToken);
                 if (handed.Kind == ReviewOutcomeKind.Invalid && handed.Campaign is { } form)
                 {
-                    return new CardReply(WithNotice(ReviewCards.DelegateForm(form, page), handed.Message), ReplacesCard: true);
+                    return new CardReply(WithNotice(ReviewCards.DelegateForm(form, page), handed.Message.Markdown), ReplacesCard: true);
                 }
 
-                return await PageAsync(campaignId, actor, page, handed.Message, cancellationToken);
+                return await PageAsync(campaignId, actor, page, handed.Message.Markdown, cancellationToken);
             default:
                 return new TextReply("Sorry, I don't recognise that button any more.");
         }
@@ -184,7 +185,7 @@ internal sealed partial class ReviewConversation(
         var outcome = await decisions.DecideAsync(itemId, version, actor, decision, chat.Value(CardDataKeys.Justification), cancellationToken);
         if (outcome.Kind is ReviewOutcomeKind.Refused or ReviewOutcomeKind.NotFound || actor.Person is null || outcome.Campaign is null)
         {
-            return new TextReply(outcome.Message);
+            return new TextReply(outcome.Message.Markdown);
         }
 
         return await AfterDecisionAsync(outcome.Campaign.Id, actor.Person, page, outcome, cancellationToken);
@@ -193,7 +194,7 @@ internal sealed partial class ReviewConversation(
     /// <summary>The reviewer's page with what happened on top; closes the campaign when that was the last open account.</summary>
     private async Task<ChatReply> AfterDecisionAsync(Guid campaignId, Person reviewer, int page, ReviewOutcome outcome, CancellationToken cancellationToken)
     {
-        var notice = outcome.Message;
+        var notice = outcome.Message.Markdown;
         if (outcome.Succeeded && await completion.CompleteIfDecidedAsync(campaignId, cancellationToken))
         {
             notice += " That was the last account in this review: it is now closed. Thank you!";
@@ -220,8 +221,8 @@ internal sealed partial class ReviewConversation(
     {
         var outcome = await decisions.MarkRemediatedAsync(itemId, actor, chat.Value(CardDataKeys.Note), cancellationToken);
         return outcome.Kind is ReviewOutcomeKind.Refused or ReviewOutcomeKind.NotFound || outcome.Campaign is null
-            ? new TextReply(outcome.Message)
-            : await RemediationPageAsync(actor, outcome.Campaign.Id, page, outcome.Message, cancellationToken);
+            ? new TextReply(outcome.Message.Markdown)
+            : await RemediationPageAsync(actor, outcome.Campaign.Id, page, outcome.Message.Markdown, cancellationToken);
     }
 
     private async Task<ChatReply> RemediationPageAsync(TaskActor actor, Guid campaignId, int page, string? notice, CancellationToken cancellationToken)

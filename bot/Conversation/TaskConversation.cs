@@ -18,9 +18,9 @@ namespace ChatCompliance.Bot.Conversation;
 internal sealed partial class TaskConversation(
     ComplianceDbContext db,
     EvidenceTaskService tasks,
+    TaskMessages messages,
     AuditTrail audit,
-    OutboxSignal outbox,
-    TimeProvider time) : Jobs.Tasks.ITaskAssignmentNotifier
+    TimeProvider time)
 {
     /// <summary>The reply to a task or review button whose data lacks the version every card carries.</summary>
     internal const string StaleButton = "That button is missing its version, so I can't tell whether the card is current. Type **my tasks** or **my reviews** for fresh cards.";
@@ -77,22 +77,19 @@ internal sealed partial class TaskConversation(
             return new TextReply("Please give the due date as yyyy-mm-dd, for example 2027-01-15.");
         }
 
-        var reached = false;
         var outcome = await tasks.CreateAsync(new NewTask(match.Groups["control"].Value, match.Groups["email"].Value, due,
-            match.Groups["title"].Success ? match.Groups["title"].Value : null, AllowOverdue: match.Groups["overdue"].Success), actorRecord,
-            async (task, ct) => reached = await NotifyAssignedAsync(task, ct), cancellationToken);
+            match.Groups["title"].Success ? match.Groups["title"].Value : null, AllowOverdue: match.Groups["overdue"].Success), actorRecord, cancellationToken);
         if (outcome.Kind == TaskOutcomeKind.NeedsConfirmation)
         {
-            return new TextReply(outcome.Message + " To create it overdue anyway, send the same command with **overdue** at the end.");
+            return new TextReply(outcome.Message.Markdown + " To create it overdue anyway, send the same command with **overdue** at the end.");
         }
 
         if (!outcome.Succeeded)
         {
-            return new TextReply(outcome.Message);
+            return new TextReply(outcome.Message.Markdown);
         }
 
-        outbox.Nudge();
-        return new TextReply(outcome.Message + (reached ? "" : " They haven't talked to me yet, so they'll see it when they do (**my tasks**)."));
+        return new TextReply(outcome.Message.Markdown + (outcome.OwnerReached ? "" : " They haven't talked to me yet, so they'll see it when they do (**my tasks**)."));
     }
 
     /// <summary>
@@ -126,7 +123,7 @@ internal sealed partial class TaskConversation(
         var (control, problem) = await tasks.FindControlAsync(match.Groups["control"].Value, cancellationToken);
         if (control is null)
         {
-            return new TextReply(problem!);
+            return new TextReply(problem!.Markdown);
         }
 
         var from = Date("from");
@@ -143,20 +140,12 @@ internal sealed partial class TaskConversation(
 
         var command = new ChangeDueDate(newDue, match.Groups["reason"].Success ? match.Groups["reason"].Value.Trim() : null, match.Groups["overdue"].Success);
         var outcome = await tasks.ActAsync(candidates[0].Id, candidates[0].Version, new TaskActor(actor, chat.User.Platform, chat.User.UserId), command,
-            (changed, ct) => QueueNextAsync(changed, command, null, ct), cancellationToken);
-        if (outcome.Succeeded)
-        {
-            outbox.Nudge();
-        }
+            cancellationToken: cancellationToken);
 
         return new TextReply(outcome.Kind == TaskOutcomeKind.NeedsConfirmation
-            ? outcome.Message + " To make it overdue anyway, send the same command with **overdue** after the date."
-            : outcome.Message);
+            ? outcome.Message.Markdown + " To make it overdue anyway, send the same command with **overdue** after the date."
+            : outcome.Message.Markdown);
     }
-
-    /// <summary>Sends the new owner their task card on every platform they use; false when they can't be reached yet.</summary>
-    public async Task<bool> NotifyAssignedAsync(EvidenceTask task, CancellationToken cancellationToken) =>
-        await PostAsync(task, task.OwnerId, CardAudience.Owner, cancellationToken) > 0;
 
     /// <summary>Handles a task card action; the reply replaces the clicked card, or is a short message when nothing changed.</summary>
     public async Task<ChatReply> OnActionAsync(ChatEvent chat, Person? actor, CancellationToken cancellationToken)
@@ -193,35 +182,19 @@ internal sealed partial class TaskConversation(
 
         // Whoever must act next gets a card, and every other posted copy its update, queued in the change's own transaction.
         var clicked = chat.MessageId is { } messageId ? new PostedCard(chat.ConversationReferenceId, messageId) : (PostedCard?)null;
-        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, (changed, ct) => QueueNextAsync(changed, command, clicked, ct), cancellationToken);
+        var outcome = await tasks.ActAsync(taskId, version, actorRecord, command, clicked, cancellationToken);
         switch (outcome.Kind)
         {
             case TaskOutcomeKind.Done:
                 var task = outcome.Task!;
-                outbox.Nudge();
-                var card = command.ForLeads ? TaskCards.Lead(task, Today) : TaskCards.Owner(task, Today);
-                return new CardReply(WithNotice(card, outcome.Message), ReplacesCard: true);
+                var card = messages.CardFor(task, command.ForLeads ? CardAudience.Lead : CardAudience.Owner);
+                return new CardReply(WithNotice(card, outcome.Message.Markdown), ReplacesCard: true);
             case TaskOutcomeKind.Changed or TaskOutcomeKind.NotApplicable when outcome.Task is { } current:
-                var viewer = actor is not null && actor.Has(PersonRoles.ComplianceLead) && command.ForLeads ? TaskCards.Lead(current, Today) : TaskCards.Owner(current, Today);
-                return new CardReply(WithNotice(viewer, outcome.Message), ReplacesCard: true);
+                var viewer = messages.CardFor(current, actor is not null && actor.Has(PersonRoles.ComplianceLead) && command.ForLeads ? CardAudience.Lead : CardAudience.Owner);
+                return new CardReply(WithNotice(viewer, outcome.Message.Markdown), ReplacesCard: true);
             default:
-                return new TextReply(outcome.Message);
+                return new TextReply(outcome.Message.Markdown);
         }
-    }
-
-    /// <summary>
-    /// A lead's decision from outside chat (the admin API): the same command and checks as a click on the lead's card, the
-    /// same cards queued for whoever acts next, and every posted copy of the task's card updated.
-    /// </summary>
-    public async Task<TaskOutcome> DecideAsync(Guid taskId, int version, TaskActor actor, TaskCommand command, CancellationToken cancellationToken)
-    {
-        var outcome = await tasks.ActAsync(taskId, version, actor, command, (changed, ct) => QueueNextAsync(changed, command, null, ct), cancellationToken);
-        if (outcome.Kind == TaskOutcomeKind.Done)
-        {
-            outbox.Nudge();
-        }
-
-        return outcome;
     }
 
     private async Task<ChatReply> ShowAsync(ChatEvent chat, Person? actor, Guid taskId, CancellationToken cancellationToken)
@@ -258,7 +231,7 @@ internal sealed partial class TaskConversation(
 
         var audience = isOwner ? CardAudience.Owner : CardAudience.Lead;
         await RememberCopyAsync(task.Id, chat, audience, cancellationToken);
-        return new CardReply(audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today), ReplacesCard: true);
+        return new CardReply(messages.CardFor(task, audience), ReplacesCard: true);
     }
 
     /// <summary>The command a task action asks for, from its verb and inputs; null when an input is missing or bad.</summary>
@@ -293,49 +266,6 @@ internal sealed partial class TaskConversation(
         CardVerbs.TaskReject => "Please give the owner a reason for returning the evidence.",
         _ => null,
     };
-
-    /// <summary>Queues a card for whoever must act next: the leads after a submission or request, the owner when it comes back to them.</summary>
-    private async Task QueueNextAsync(EvidenceTask task, TaskCommand command, PostedCard? clicked, CancellationToken cancellationToken)
-    {
-        await CardCopies.QueueUpdatesAsync(db, AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), $"v{task.Version}",
-            audience => audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today), time.GetUtcNow(), clicked, cancellationToken);
-        var leadsDecide = command is SubmitEvidence or MarkDone or RequestExtension || command is Reassign && task.ProposedOwnerId is not null;
-        if (leadsDecide)
-        {
-            foreach (var lead in await db.People.Where(p => p.IsActive).Select(p => new { p.Id, p.Roles }).ToListAsync(cancellationToken))
-            {
-                if ((lead.Roles & PersonRoles.ComplianceLead) != 0)
-                {
-                    await PostAsync(task, lead.Id, CardAudience.Lead, cancellationToken);
-                }
-            }
-        }
-        else if (command is RejectEvidence || command is Reassign || command is DecideReassignment { Approve: true } || command is ChangeDueDate)
-        {
-            await PostAsync(task, task.OwnerId, CardAudience.Owner, cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Queues the task's card for the person's personal conversations (the dispatcher sends it and remembers each copy, so
-    /// later changes update it); returns how many conversations reach the person. Inside a change's transaction the rows
-    /// are saved with the change; outside one (the API, the daily generation) right away. Keyed by the task's version,
-    /// so a retry queues nothing twice.
-    /// </summary>
-    private async Task<int> PostAsync(EvidenceTask task, Guid personId, CardAudience audience, CancellationToken cancellationToken)
-    {
-        var card = audience == CardAudience.Owner ? TaskCards.Owner(task, Today) : TaskCards.Lead(task, Today);
-        var subject = new Core.Outbox.CardSubject(AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), audience);
-        var reached = await db.EnqueueForPersonAsync($"task:{task.Id:N}:v{task.Version}:{audience}:{personId:N}", $"task.{audience}".ToLowerInvariant(),
-            card, personId, time.GetUtcNow(), subject, cancellationToken);
-        if (db.Database.CurrentTransaction is null)
-        {
-            await db.SaveChangesAsync(cancellationToken);
-            outbox.Nudge();
-        }
-
-        return reached;
-    }
 
     /// <summary>Remembers the clicked message as a copy of the task's card, so later changes update it too.</summary>
     private async Task RememberCopyAsync(Guid taskId, ChatEvent chat, CardAudience audience, CancellationToken cancellationToken)

@@ -135,7 +135,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
                 // Through the outbox like every other update: retried on a 429, sent again after a crash, paced with the rest.
                 await CardCopies.QueueReplacementAsync(db, $"slack:reply:{Guid.NewGuid():N}", "reply.update", replaced.Card, clicked, ts, time.GetUtcNow(), cancellationToken);
                 await db.SaveChangesAsync(cancellationToken);
-                services.GetRequiredService<Jobs.Outbox.OutboxSignal>().Nudge();
+                services.GetRequiredService<OutboxSignal>().Nudge();
                 break;
             case TextReply text:
                 var ephemeralText = BlockKitRenderer.RenderText(text.Text);

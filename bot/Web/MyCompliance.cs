@@ -39,7 +39,7 @@ internal sealed record PageOutcome(int Status, string Message)
         TaskOutcomeKind.NotFound => StatusCodes.Status404NotFound,
         TaskOutcomeKind.Invalid or TaskOutcomeKind.NeedsConfirmation => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status409Conflict,
-    }, CardText.Plain(outcome.Message));
+    }, outcome.Message.Text);
 
     public static PageOutcome From(ReviewOutcome outcome) => new(outcome.Kind switch
     {
@@ -48,18 +48,18 @@ internal sealed record PageOutcome(int Status, string Message)
         ReviewOutcomeKind.NotFound => StatusCodes.Status404NotFound,
         ReviewOutcomeKind.Invalid => StatusCodes.Status400BadRequest,
         _ => StatusCodes.Status409Conflict,
-    }, CardText.Plain(outcome.Message));
+    }, outcome.Message.Text);
 
     public static PageOutcome Invalid(string message) => new(StatusCodes.Status400BadRequest, message);
 }
 
 /// <summary>
 /// My compliance: reads the signed-in person's work, and acts on it through the same commands as the chat cards
-/// (<see cref="TaskConversation.DecideAsync"/> for tasks: the command, the cards queued for whoever acts next and every
+/// (<see cref="EvidenceTaskService.ActAsync"/> for tasks: the command, the cards queued for whoever acts next and every
 /// posted copy updated; <see cref="ReviewDecisions"/> and <see cref="CampaignCompletion"/> for reviews). The person is
 /// always the signed-in one; ids in a form only name what to act on, and the commands check the person may.
 /// </summary>
-internal sealed class MyCompliance(ComplianceDbContext db, TaskConversation tasks, ReviewDecisions reviews, CampaignCompletion completion, TimeProvider time)
+internal sealed class MyCompliance(ComplianceDbContext db, EvidenceTaskService tasks, ReviewDecisions reviews, CampaignCompletion completion, TimeProvider time)
 {
     /// <summary>Recent questions shown.</summary>
     public const int QuestionCount = 10;
@@ -87,7 +87,7 @@ internal sealed class MyCompliance(ComplianceDbContext db, TaskConversation task
             return PageOutcome.Invalid("Please fill in the form's required fields (dates as yyyy-mm-dd).");
         }
 
-        return PageOutcome.From(await tasks.DecideAsync(taskId, version, Actor(me), command, cancellationToken));
+        return PageOutcome.From(await tasks.ActAsync(taskId, version, Actor(me), command, cancellationToken: cancellationToken));
     }
 
     /// <summary>A decision on one account, as the signed-in reviewer; the campaign completes when it was the last.</summary>

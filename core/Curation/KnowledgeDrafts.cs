@@ -26,7 +26,7 @@ public enum DraftOutcomeKind
 }
 
 /// <summary>What became of a draft action: the kind, a chat sentence (Markdown) and the draft as it is now.</summary>
-public sealed record DraftOutcome(DraftOutcomeKind Kind, string Message, KnowledgeDraft? Draft = null);
+public sealed record DraftOutcome(DraftOutcomeKind Kind, Notice Message, KnowledgeDraft? Draft = null);
 
 /// <summary>A lead's changes to a pending draft; null leaves a field as it is. Lists are one item a line.</summary>
 public sealed record DraftChanges(
@@ -76,7 +76,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
         var existing = await db.KnowledgeDrafts.AsNoTracking().FirstOrDefaultAsync(d => d.QuestionId == questionId && d.Status != DraftStatus.Rejected, cancellationToken);
         if (existing is not null)
         {
-            return new(DraftOutcomeKind.Unchanged, $"That answer is already a draft (**{existing.EntryId}**). Type **kb drafts** to review it.", existing);
+            return new(DraftOutcomeKind.Unchanged, Notice.Of($"That answer is already a draft ({Notice.Stress(existing.EntryId)}). Type {Notice.Stress("kb drafts")} to review it."), existing);
         }
 
         var answer = question.Answer.Trim();
@@ -109,7 +109,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
         {
             db.KnowledgeDrafts.Add(draft);
             await audit.AppendAsync(db, Record(actor, "kb.draft_created", draft, null, ChangeSnapshots.Of(draft), $"from question {AuditSubjects.Id(question.Id)}"), ct);
-            return new DraftOutcome(DraftOutcomeKind.Done, $"Saved as draft **{draft.EntryId}**. Another compliance lead reviews it with **kb drafts**.", draft);
+            return new DraftOutcome(DraftOutcomeKind.Done, Notice.Of($"Saved as draft {Notice.Stress(draft.EntryId)}. Another compliance lead reviews it with {Notice.Stress("kb drafts")}."), draft);
         }, cancellationToken);
     }
 
@@ -142,12 +142,12 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
             draft.SourceUrl = changes.SourceUrl is null ? draft.SourceUrl : changes.SourceUrl.Trim() is { Length: > 0 } url ? url : null;
             if (ChangeSnapshots.Of(draft) == before)
             {
-                return new DraftOutcome(DraftOutcomeKind.Unchanged, $"Nothing changed in draft **{draft.EntryId}**.", draft);
+                return new DraftOutcome(DraftOutcomeKind.Unchanged, Notice.Of($"Nothing changed in draft {Notice.Stress(draft.EntryId)}."), draft);
             }
 
             draft.Version++;
             await audit.AppendAsync(db, Record(actor, "kb.draft_edited", draft, before, ChangeSnapshots.Of(draft), null), ct);
-            return new DraftOutcome(DraftOutcomeKind.Done, $"Draft **{draft.EntryId}** saved.", draft);
+            return new DraftOutcome(DraftOutcomeKind.Done, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} saved."), draft);
         }, cancellationToken);
     }
 
@@ -167,22 +167,22 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
             switch (draft.Status)
             {
                 case DraftStatus.Approved:
-                    return new DraftOutcome(DraftOutcomeKind.Unchanged, $"Draft **{draft.EntryId}** is already approved: I answer from it.", draft);
+                    return new DraftOutcome(DraftOutcomeKind.Unchanged, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} is already approved: I answer from it."), draft);
                 case DraftStatus.Rejected:
-                    return new DraftOutcome(DraftOutcomeKind.Refused, $"Draft **{draft.EntryId}** was rejected, so it can't be approved. Save the answer again to start a new draft.", draft);
+                    return new DraftOutcome(DraftOutcomeKind.Refused, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} was rejected, so it can't be approved. Save the answer again to start a new draft."), draft);
             }
 
             var person = actor.Person!;
             if (duties.Value.AuthorCannotApproveOwnDraft && draft.AuthorId == person.Id && await OtherLeadExistsAsync(person.Id, ct))
             {
-                var refusal = $"You wrote this answer, so another compliance lead must approve it: {await Duties.Duties.OtherLeadsAsync(db, [person.Id], ct)}.";
-                await audit.AppendAsync(db, Record(actor, "kb.draft_refused", draft, null, null, $"approve refused: {CardText.Plain(refusal)}"), ct);
+                var refusal = Notice.Of($"You wrote this answer, so another compliance lead must approve it: {await Duties.Duties.OtherLeadsAsync(db, [person.Id], ct)}.");
+                await audit.AppendAsync(db, Record(actor, "kb.draft_refused", draft, null, null, $"approve refused: {refusal.Text}"), ct);
                 return new DraftOutcome(DraftOutcomeKind.Refused, refusal, draft);
             }
 
             if (knowledge.Files.ById.ContainsKey(draft.EntryId) || await db.KnowledgeDrafts.AnyAsync(d => d.Id != draft.Id && d.EntryId == draft.EntryId && d.Status == DraftStatus.Approved, ct))
             {
-                return new DraftOutcome(DraftOutcomeKind.Refused, $"The knowledge base already has an entry **{draft.EntryId}**: reject this draft, or change that entry in knowledge/.", draft);
+                return new DraftOutcome(DraftOutcomeKind.Refused, Notice.Of($"The knowledge base already has an entry {Notice.Stress(draft.EntryId)}: reject this draft, or change that entry in knowledge/."), draft);
             }
 
             var before = ChangeSnapshots.Of(draft);
@@ -191,7 +191,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
             draft.ReviewedAt = time.GetUtcNow();
             draft.Version++;
             await audit.AppendAsync(db, Record(actor, "kb.draft_approved", draft, before, ChangeSnapshots.Of(draft), null), ct);
-            return new DraftOutcome(DraftOutcomeKind.Done, $"Approved **{draft.EntryId}**: I answer from it now. Export it to knowledge/ with **kb export-drafts** to commit it.", draft);
+            return new DraftOutcome(DraftOutcomeKind.Done, Notice.Of($"Approved {Notice.Stress(draft.EntryId)}: I answer from it now. Export it to knowledge/ with {Notice.Stress("kb export-drafts")} to commit it."), draft);
         }, cancellationToken);
     }
 
@@ -213,9 +213,9 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
             switch (draft.Status)
             {
                 case DraftStatus.Rejected:
-                    return new DraftOutcome(DraftOutcomeKind.Unchanged, $"Draft **{draft.EntryId}** is already rejected.", draft);
+                    return new DraftOutcome(DraftOutcomeKind.Unchanged, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} is already rejected."), draft);
                 case DraftStatus.Approved:
-                    return new DraftOutcome(DraftOutcomeKind.Refused, $"Draft **{draft.EntryId}** is already approved and answering questions, so it can't be rejected. Change or remove the entry in knowledge/ instead.", draft);
+                    return new DraftOutcome(DraftOutcomeKind.Refused, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} is already approved and answering questions, so it can't be rejected. Change or remove the entry in knowledge/ instead."), draft);
             }
 
             var before = ChangeSnapshots.Of(draft);
@@ -225,7 +225,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
             draft.RejectionReason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
             draft.Version++;
             await audit.AppendAsync(db, Record(actor, "kb.draft_rejected", draft, before, ChangeSnapshots.Of(draft), draft.RejectionReason), ct);
-            return new DraftOutcome(DraftOutcomeKind.Done, $"Rejected draft **{draft.EntryId}**.", draft);
+            return new DraftOutcome(DraftOutcomeKind.Done, Notice.Of($"Rejected draft {Notice.Stress(draft.EntryId)}."), draft);
         }, cancellationToken);
     }
 
@@ -243,7 +243,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
 
                 if (expectedVersion is { } version && version != draft.Version && draft.Status == DraftStatus.Pending)
                 {
-                    return new DraftOutcome(DraftOutcomeKind.Changed, $"Draft **{draft.EntryId}** changed since you saw it. Type **kb drafts** to see it as it is now.", draft);
+                    return new DraftOutcome(DraftOutcomeKind.Changed, Notice.Of($"Draft {Notice.Stress(draft.EntryId)} changed since you saw it. Type {Notice.Stress("kb drafts")} to see it as it is now."), draft);
                 }
 
                 return await decide(draft, ct);
@@ -252,7 +252,7 @@ public sealed class KnowledgeDrafts(ComplianceDbContext db, AuditTrail audit, Cu
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
-            return new DraftOutcome(DraftOutcomeKind.Changed, "Someone else changed or decided that draft at the same moment. Type **kb drafts** to see it as it is now.");
+            return new DraftOutcome(DraftOutcomeKind.Changed, Notice.Of($"Someone else changed or decided that draft at the same moment. Type {Notice.Stress("kb drafts")} to see it as it is now."));
         }
     }
 

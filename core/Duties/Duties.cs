@@ -22,6 +22,6 @@ public static class Duties
         var names = leads.Where(p => !skip.Contains(p.Id)).Select(p => p.DisplayName).Order(StringComparer.OrdinalIgnoreCase).Take(10).ToList();
         return names.Count == 0
             ? "there is no other compliance lead yet (an admin can give someone the ComplianceLead role)"
-            : string.Join(", ", names.Select(CardText.Escape));
+            : string.Join(", ", names);
     }
 }

@@ -69,7 +69,7 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
 
                 if (campaign.Status != CampaignStatus.Running)
                 {
-                    return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, $"**{CardText.Escape(campaign.Name)}** is not running.", campaign);
+                    return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, Notice.Of($"{Notice.Stress(campaign.Name)} is not running."), campaign);
                 }
 
                 var now = time.GetUtcNow();
@@ -117,7 +117,7 @@ public sealed class CampaignCompletion(ComplianceDbContext db, AuditTrail audit,
                         remediator, now, cancellationToken: ct);
                 }
 
-                return new ReviewOutcome(ReviewOutcomeKind.Done, $"Closed **{CardText.Escape(campaign.Name)}**: {why}.", campaign, Count: revoked);
+                return new ReviewOutcome(ReviewOutcomeKind.Done, Notice.Of($"Closed {Notice.Stress(campaign.Name)}: {why}."), campaign, Count: revoked);
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)

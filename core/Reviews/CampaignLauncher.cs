@@ -93,7 +93,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
 
         if (campaign.Status != CampaignStatus.Draft)
         {
-            return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, $"**{CardText.Escape(campaign.Name)}** has already started.", campaign);
+            return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, Notice.Of($"{Notice.Stress(campaign.Name)} has already started."), campaign);
         }
 
         IReadOnlyList<DirectoryAccount> population;
@@ -118,7 +118,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         {
             campaign.LaunchError = e.Message;
             await db.SaveChangesAsync(cancellationToken);
-            return new ReviewOutcome(ReviewOutcomeKind.Failed, $"I couldn't start **{CardText.Escape(campaign.Name)}**: {e.Message}", campaign);
+            return new ReviewOutcome(ReviewOutcomeKind.Failed, Notice.Of($"I couldn't start {Notice.Stress(campaign.Name)}: {e.Message}"), campaign);
         }
 
         var snapshotAt = time.GetUtcNow();
@@ -194,7 +194,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
                 await db.EnqueueForPeopleAsync(cards, "review.request", snapshotAt, ct);
 
                 return new ReviewOutcome(ReviewOutcomeKind.Done,
-                    $"Started **{CardText.Escape(campaign.Name)}**: {items.Count} accounts, {byReviewer.Count} reviewer(s), {items.Count(i => i.Recommendation == ReviewRecommendation.Revoke)} flagged for revoking, due {campaign.DueDate:yyyy-MM-dd}.",
+                    Notice.Of($"Started {Notice.Stress(campaign.Name)}: {items.Count} accounts, {byReviewer.Count} reviewer(s), {items.Count(i => i.Recommendation == ReviewRecommendation.Revoke)} flagged for revoking, due {campaign.DueDate:yyyy-MM-dd}."),
                     campaign, Count: items.Count);
             }, cancellationToken);
         }
@@ -204,13 +204,13 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
             var draft = await db.AccessReviewCampaigns.SingleAsync(c => c.Id == campaignId, cancellationToken);
             draft.LaunchError = e.Message;
             await db.SaveChangesAsync(cancellationToken);
-            return new ReviewOutcome(ReviewOutcomeKind.Failed, $"I couldn't start **{CardText.Escape(draft.Name)}**: {e.Message}", draft);
+            return new ReviewOutcome(ReviewOutcomeKind.Failed, Notice.Of($"I couldn't start {Notice.Stress(draft.Name)}: {e.Message}"), draft);
         }
         catch (DbUpdateConcurrencyException)
         {
             db.ChangeTracker.Clear();
             var current = await db.AccessReviewCampaigns.AsNoTracking().SingleAsync(c => c.Id == campaignId, cancellationToken);
-            return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, $"**{CardText.Escape(current.Name)}** has already started.", current);
+            return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, Notice.Of($"{Notice.Stress(current.Name)} has already started."), current);
         }
     }
 
@@ -390,7 +390,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         return result;
     }
 
-    private static string? Validate(NewCampaign spec, IReadOnlyList<DirectoryAccount>? csvPopulation)
+    private static Notice? Validate(NewCampaign spec, IReadOnlyList<DirectoryAccount>? csvPopulation)
     {
         if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Length > 200)
         {
@@ -415,7 +415,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         var emails = new[] { spec.ResourceOwnerEmail, spec.FallbackReviewerEmail }.Concat(spec.NamedReviewers ?? []);
         if (emails.FirstOrDefault(e => e is not null && !Person.IsValidEmail(Person.NormaliseEmail(e))) is { } bad)
         {
-            return $"'{CardText.Escape(bad.Length > 100 ? bad[..100] : bad)}' is not an email address.";
+            return Notice.Of($"'{(bad.Length > 100 ? bad[..100] : bad)}' is not an email address.");
         }
 
         if (spec.ReviewerRule == ReviewerRule.NamedPeople && spec.NamedReviewers is not { Count: > 0 })

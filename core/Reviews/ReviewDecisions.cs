@@ -95,14 +95,14 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
                 if (justification is null && (decision == ReviewDecision.Revoke || changing || decision == ReviewDecision.Keep && item.Recommendation == ReviewRecommendation.Revoke))
                 {
                     var why = changing ? "changing a decision" : decision == ReviewDecision.Revoke ? "revoking access" : $"keeping a flagged account ({item.RecommendationReason})";
-                    return new ReviewOutcome(ReviewOutcomeKind.Invalid, $"Please write a justification for {why}: {CardText.Escape(item.SubjectDisplayName)}.", item.Campaign, item);
+                    return new ReviewOutcome(ReviewOutcomeKind.Invalid, Notice.Of($"Please write a justification for {why}: {item.SubjectDisplayName}."), item.Campaign, item);
                 }
 
                 var before = Snapshot(item);
                 Apply(item, decision, justification, actor.Person!.Id);
                 await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person.Id, actor.Platform, changing ? "review.decision_changed" : "review.decided",
                     AuditSubjects.AccessReviewItem, AuditSubjects.Id(item.Id), before, Snapshot(item), justification), ct);
-                return new ReviewOutcome(ReviewOutcomeKind.Done, $"{Name(decision)}: {CardText.Escape(item.SubjectDisplayName)}.", item.Campaign, item);
+                return new ReviewOutcome(ReviewOutcomeKind.Done, Notice.Of($"{Name(decision)}: {item.SubjectDisplayName}."), item.Campaign, item);
             }, cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
@@ -160,8 +160,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
                 if (own.Count > 0)
                 {
                     // Deciding everything at once must not decide one's own access either.
-                    var refusal = $"{own.Count} of these accounts are your own access, so someone else must decide them: hand them to another reviewer " +
-                        $"(**Hand to someone else**), or ask a compliance lead: {await Duties.Duties.OtherLeadsAsync(db, [reviewer.Id], ct)}.";
+                    var refusal = Notice.Of($"{own.Count} of these accounts are your own access, so someone else must decide them: hand them to another reviewer ({Notice.Stress("Hand to someone else")}), or ask a compliance lead: {await Duties.Duties.OtherLeadsAsync(db, [reviewer.Id], ct)}.");
                     foreach (var item in own)
                     {
                         await audit.AppendAsync(db, new AuditRecord(actor.Name, reviewer.Id, actor.Platform, "review.refused",
@@ -234,7 +233,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
             var target = await db.People.SingleOrDefaultAsync(p => p.Email == normalised, ct);
             if (target is not { IsActive: true })
             {
-                return new ReviewOutcome(ReviewOutcomeKind.Invalid, $"I don't know anyone with the email {CardText.Escape(normalised)}. Ask your compliance team to add them first.", campaign);
+                return new ReviewOutcome(ReviewOutcomeKind.Invalid, Notice.Of($"I don't know anyone with the email {normalised}. Ask your compliance team to add them first."), campaign);
             }
 
             if (target.Id == reviewer.Id)
@@ -273,7 +272,8 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
                 ReviewCards.ReviewerPage(page, $"{CardText.Escape(reviewer.DisplayName)} handed you {moving.Count} account(s) to review: {CardText.Escape(reason)}"),
                 target.Id, now, cancellationToken: ct);
             return new ReviewOutcome(ReviewOutcomeKind.Done,
-                $"Handed {moving.Count} account(s) to {CardText.Escape(target.DisplayName)}." + (reached > 0 ? "" : " They haven't talked to me yet: they'll see it under **my reviews**."),
+                Notice.Of($"Handed {moving.Count} account(s) to {target.DisplayName}.")
+                    .Then(reached > 0 ? "" : Notice.Of($"They haven't talked to me yet: they'll see it under {Notice.Stress("my reviews")}.")),
                 campaign, Count: moving.Count);
         }, cancellationToken);
     }
@@ -307,7 +307,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
 
             if (item.RemediationStatus is not (RemediationStatus.Pending or RemediationStatus.Failed))
             {
-                return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, $"{CardText.Escape(item.SubjectDisplayName)}: nothing to remove{(item.RemediationStatus == RemediationStatus.Done ? " (already removed)" : "")}.", item.Campaign, item);
+                return new ReviewOutcome(ReviewOutcomeKind.NotApplicable, Notice.Of($"{item.SubjectDisplayName}: nothing to remove{(item.RemediationStatus == RemediationStatus.Done ? " (already removed)" : "")}."), item.Campaign, item);
             }
 
             var before = Snapshot(item);
@@ -317,7 +317,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
             item.Version++;
             await audit.AppendAsync(db, new AuditRecord(actor.Name, person!.Id, actor.Platform, "review.remediated",
                 AuditSubjects.AccessReviewItem, AuditSubjects.Id(item.Id), before, Snapshot(item), note), ct);
-            return new ReviewOutcome(ReviewOutcomeKind.Done, $"Recorded: {CardText.Escape(item.SubjectDisplayName)}'s access was removed.", item.Campaign, item);
+            return new ReviewOutcome(ReviewOutcomeKind.Done, Notice.Of($"Recorded: {item.SubjectDisplayName}'s access was removed."), item.Campaign, item);
         }, cancellationToken);
     }
 
@@ -353,7 +353,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
     }
 
     /// <summary>Why the actor may not decide this item, judged on the database's current view of them; null when they may.</summary>
-    private async Task<string?> RefusalAsync(AccessReviewItem item, TaskActor actor, CancellationToken cancellationToken)
+    private async Task<Notice?> RefusalAsync(AccessReviewItem item, TaskActor actor, CancellationToken cancellationToken)
     {
         if (actor.Person is null)
         {
@@ -369,14 +369,13 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
         if (item.ReviewerId != person.Id)
         {
             var reviewer = item.ReviewerId is { } id ? await db.People.AsNoTracking().Where(p => p.Id == id).Select(p => p.DisplayName).SingleOrDefaultAsync(cancellationToken) : null;
-            return $"This account is for {CardText.Escape(reviewer ?? "another reviewer")} to review; only the assigned reviewer can decide it.";
+            return Notice.Of($"This account is for {reviewer ?? "another reviewer"} to review; only the assigned reviewer can decide it.");
         }
 
         if (duties.Value.ReviewerCannotDecideOwnAccess && IsOwnAccess(item, person))
         {
             var others = await Duties.Duties.OtherLeadsAsync(db, [person.Id], cancellationToken);
-            return "This is your own access, so someone else must decide it: hand it to another reviewer (**Hand to someone else**), " +
-                $"or ask a compliance lead: {others}.";
+            return Notice.Of($"This is your own access, so someone else must decide it: hand it to another reviewer ({Notice.Stress("Hand to someone else")}), or ask a compliance lead: {others}.");
         }
 
         return null;

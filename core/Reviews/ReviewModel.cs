@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 
 namespace ChatCompliance.Core.Reviews;
@@ -51,7 +52,7 @@ public enum ReviewOutcomeKind
 }
 
 /// <summary>How an action ended, a message for the actor, and the campaign or item as it now stands.</summary>
-public sealed record ReviewOutcome(ReviewOutcomeKind Kind, string Message, AccessReviewCampaign? Campaign = null, AccessReviewItem? Item = null, int Count = 0)
+public sealed record ReviewOutcome(ReviewOutcomeKind Kind, Notice Message, AccessReviewCampaign? Campaign = null, AccessReviewItem? Item = null, int Count = 0)
 {
     public bool Succeeded => Kind == ReviewOutcomeKind.Done;
 }

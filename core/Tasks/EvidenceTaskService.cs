@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Cards;
 using System.Globalization;
 using System.Text.Json;
 using ChatCompliance.Core.Audit;
@@ -14,7 +15,39 @@ namespace ChatCompliance.Core.Tasks;
 /// <summary>What a new task needs. <see cref="Control"/> is a control id of the register, or a SOC 2 / ISO 27001 reference one control maps to;
 /// <see cref="AllowOverdue"/> confirms a due date already past (onboarding an existing programme); without it such a task is not created.</summary>
 public sealed record NewTask(string Control, string OwnerEmail, DateOnly DueDate, string? Title = null,
-    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null, string? DelegateEmail = null, bool AllowOverdue = false);
+    DateOnly? PeriodStart = null, DateOnly? PeriodEnd = null, string? DelegateEmail = null, bool AllowOverdue = false)
+{
+    public const int MaximumTitleLength = 300;
+
+    /// <summary>
+    /// Every rule a new task's own fields break, each with the field it is about (the admin API's names), checked without
+    /// the store: every door (chat, API, CSV) asks this one list. A due date in the past is not among them: it needs a
+    /// confirmation (<see cref="AllowOverdue"/>), not a correction.
+    /// </summary>
+    public IReadOnlyList<TaskProblem> Problems(DateOnly today)
+    {
+        var problems = new List<TaskProblem>();
+        void Add(string field, string? reason)
+        {
+            if (reason is not null)
+            {
+                problems.Add(new TaskProblem(field, reason));
+            }
+        }
+
+        Add("ownerEmail", EmailAddress.IsValid(OwnerEmail) ? null : "Please give the owner as an email address.");
+        Add("delegateEmail", DelegateEmail is null || EmailAddress.IsValid(DelegateEmail) ? null : "Please give the delegate as an email address.");
+        Add("title", Title is { Length: > MaximumTitleLength } ? $"The title can be at most {MaximumTitleLength} characters." : null);
+        Add("dueDate", TaskDueDates.Problem(DueDate, today, allowOverdue: true)?.Reason);
+        Add("periodStart", PeriodStart is { } start && DateRule.Problem(start, "The period's start", today) is { } early ? early + "." : null);
+        Add("periodEnd", PeriodEnd is { } end && DateRule.Problem(end, "The period's end", today) is { } late ? late + "." : null);
+        Add("periodEnd", PeriodStart > PeriodEnd ? "The period must start before it ends." : null);
+        return problems;
+    }
+}
+
+/// <summary>One rule a request breaks: the field it is about and why, in words for the person.</summary>
+public sealed record TaskProblem(string Field, string Reason);
 
 /// <summary>
 /// Evidence tasks' life: creation (by a lead, from the API or CSV, or generated from each control's frequency) and
@@ -23,18 +56,31 @@ public sealed record NewTask(string Control, string OwnerEmail, DateOnly DueDate
 /// concurrent winner makes it a no-op with the current state), and written to the audit trail in the same transaction.
 /// </summary>
 public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit, TimeProvider time, IOptions<TaskOptions> options,
-    IOptions<SeparationOfDutiesOptions> duties)
+    IOptions<SeparationOfDutiesOptions> duties, TaskMessages messages, OutboxSignal outbox)
 {
     public const int MaximumTextLength = 2000;
 
     private static readonly JsonSerializerOptions SnapshotJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>
-    /// Applies <paramref name="command"/> to the task when the actor may and the card was current (<paramref name="expectedVersion"/>);
-    /// <paramref name="queueMessages"/> runs after a change, in its transaction, to queue the cards it causes in the outbox.
+    /// Applies <paramref name="command"/> to the task when the actor may and the card was current (<paramref name="expectedVersion"/>).
+    /// The cards the change causes (<see cref="TaskMessages.QueueAfterAsync"/>) are queued in its transaction; <paramref name="clicked"/>
+    /// is the card the actor clicked, when they did, so it is updated too.
     /// </summary>
     public async Task<TaskOutcome> ActAsync(Guid taskId, int? expectedVersion, TaskActor actor, TaskCommand command,
-        Func<EvidenceTask, CancellationToken, Task>? queueMessages = null, CancellationToken cancellationToken = default)
+        PostedCard? clicked = null, CancellationToken cancellationToken = default)
+    {
+        var outcome = await DecideAsync(taskId, expectedVersion, actor, command, clicked, cancellationToken);
+        if (outcome.Succeeded)
+        {
+            outbox.Nudge();
+        }
+
+        return outcome;
+    }
+
+    private async Task<TaskOutcome> DecideAsync(Guid taskId, int? expectedVersion, TaskActor actor, TaskCommand command,
+        PostedCard? clicked, CancellationToken cancellationToken)
     {
         if (Validate(command) is { } invalid)
         {
@@ -75,11 +121,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 var action = command is Reassign && task.ProposedOwnerId is not null ? "task.reassignment_requested" : command.Action;
                 await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, action,
                     AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), before, Snapshot(task), reason), ct);
-                if (queueMessages is not null)
-                {
-                    await queueMessages(task, ct);
-                }
-
+                await messages.QueueAfterAsync(task, command, clicked, ct);
                 return outcome;
             }, cancellationToken);
         }
@@ -93,53 +135,37 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     }
 
     /// <summary>
-    /// Creates a task after checking the control and the people; the owner is added to the register when new.
-    /// <paramref name="queueMessages"/> runs in the creation's transaction, to queue the owner's card in the outbox.
+    /// Creates a task after checking the control and the people; the owner is added to the register when new. The
+    /// owner's card is queued in the creation's transaction (<see cref="TaskOutcome.OwnerReached"/> says whether any
+    /// conversation reaches them yet).
     /// </summary>
-    public async Task<TaskOutcome> CreateAsync(NewTask spec, TaskActor actor, Func<EvidenceTask, CancellationToken, Task>? queueMessages = null, CancellationToken cancellationToken = default)
+    public async Task<TaskOutcome> CreateAsync(NewTask spec, TaskActor actor, CancellationToken cancellationToken = default)
     {
         var (control, problem) = await FindControlAsync(spec.Control, cancellationToken);
         if (control is null)
         {
-            return new TaskOutcome(TaskOutcomeKind.Invalid, problem!, null);
-        }
-
-        if (!EmailAddress.IsValid(spec.OwnerEmail) || spec.DelegateEmail is { } d && !EmailAddress.IsValid(d))
-        {
-            return new TaskOutcome(TaskOutcomeKind.Invalid, "Please give the owner (and any delegate) as an email address.", null);
-        }
-
-        if (spec.PeriodStart > spec.PeriodEnd)
-        {
-            return new TaskOutcome(TaskOutcomeKind.Invalid, "The period must start before it ends.", null);
-        }
-
-        if (spec.Title is { Length: > 300 })
-        {
-            return new TaskOutcome(TaskOutcomeKind.Invalid, "The title can be at most 300 characters.", null);
+            return new TaskOutcome(TaskOutcomeKind.Invalid, problem!, null) { Problems = [new TaskProblem("control", problem!.Text)] };
         }
 
         var today = Today;
-        if (TaskDueDates.Problem(spec.DueDate, today, spec.AllowOverdue) is { } dueProblem)
+        if (spec.Problems(today) is [var first, ..] problems)
         {
-            return new TaskOutcome(dueProblem.Kind, dueProblem.Reason, null);
+            return new TaskOutcome(TaskOutcomeKind.Invalid, first.Reason, null) { Problems = problems };
         }
 
-        var periodProblem = (spec.PeriodStart is { } ps ? DateRule.Problem(ps, "The period's start", today) : null)
-            ?? (spec.PeriodEnd is { } pe ? DateRule.Problem(pe, "The period's end", today) : null);
-        if (periodProblem is not null)
+        if (TaskDueDates.Problem(spec.DueDate, today, spec.AllowOverdue) is { } dueProblem)
         {
-            return new TaskOutcome(TaskOutcomeKind.Invalid, periodProblem + ".", null);
+            return new TaskOutcome(dueProblem.Kind, dueProblem.Reason, null) { Problems = [new TaskProblem("dueDate", dueProblem.Reason)] };
         }
 
         if (spec.PeriodStart is { } periodStart && spec.PeriodEnd is { } periodEnd
             && await db.EvidenceTasks.AnyAsync(t => t.ControlId == control.Id && t.PeriodStart == periodStart && t.PeriodEnd == periodEnd, cancellationToken))
         {
-            return new TaskOutcome(TaskOutcomeKind.Invalid,
-                $"{control.Code} already has a task for {periodStart:yyyy-MM-dd} to {periodEnd:yyyy-MM-dd}: one task per control and period.", null);
+            var duplicate = $"{control.Code} already has a task for {periodStart:yyyy-MM-dd} to {periodEnd:yyyy-MM-dd}: one task per control and period.";
+            return new TaskOutcome(TaskOutcomeKind.Invalid, duplicate, null) { Problems = [new TaskProblem("periodStart", duplicate)] };
         }
 
-        return await AuditTrail.RunInTransactionAsync(db, async ct =>
+        var created = await AuditTrail.RunInTransactionAsync(db, async ct =>
         {
             var owner = await PersonForAsync(spec.OwnerEmail, ct);
             var delegatePerson = spec.DelegateEmail is { } delegateEmail ? await PersonForAsync(delegateEmail, ct) : null;
@@ -162,20 +188,21 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
             db.EvidenceTasks.Add(task);
             await audit.AppendAsync(db, new AuditRecord(actor.Name, actor.Person?.Id, actor.Platform, "task.created",
                 AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), task.DueDate < today ? TaskDueDates.CreatedOverdue : null), ct);
-            if (queueMessages is not null)
+            var reached = await messages.QueueAssignedAsync(task, ct);
+            return new TaskOutcome(TaskOutcomeKind.Done, Notice.Of($"Assigned {Notice.Stress(task.Title)} ({control.Code}) to {owner.DisplayName}, due {task.DueDate:yyyy-MM-dd}."), task)
             {
-                await queueMessages(task, ct);
-            }
-
-            return new TaskOutcome(TaskOutcomeKind.Done, $"Assigned **{CardSafe(task.Title)}** ({control.Code}) to {owner.DisplayName}, due {task.DueDate:yyyy-MM-dd}.", task);
+                OwnerReached = reached > 0,
+            };
         }, cancellationToken);
+        outbox.Nudge();
+        return created;
     }
 
     /// <summary>
     /// Creates the current period's task for every control with a frequency and an owner, unless the control already has
     /// a task for that period, whatever its state (open, submitted, accepted, rejected): one whose period overlaps it, or
-    /// one without a period that falls due within it. Returns the tasks created. Safe to run repeatedly and on several
-    /// instances (a unique index backs it). Each due date follows <see cref="DueDate"/>.
+    /// one without a period that falls due within it. Returns the tasks created; each owner's card is queued with its
+    /// task. Safe to run repeatedly and on several instances (a unique index backs it). Each due date follows <see cref="DueDate"/>.
     /// </summary>
     public async Task<IReadOnlyList<EvidenceTask>> GenerateForCurrentPeriodAsync(DateOnly today, CancellationToken cancellationToken = default) =>
         await GenerateForCurrentPeriodAsync(today, null, cancellationToken);
@@ -225,6 +252,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                     db.EvidenceTasks.Add(task);
                     await audit.AppendAsync(db, new AuditRecord("system", null, Platform.System, "task.generated",
                         AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), null, Snapshot(task), $"{control.Frequency} evidence for {label}"), ct);
+                    await messages.QueueAssignedAsync(task, ct);
                     return task;
                 }, cancellationToken);
                 created.Add(outcome);
@@ -249,6 +277,11 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
                 failures.Add(new JobRowFailure($"control {control.Code} ({label})", e.Message));
             }
+        }
+
+        if (created.Count > 0)
+        {
+            outbox.Nudge();
         }
 
         return created;
@@ -279,7 +312,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     };
 
     /// <summary>A control by register id, or the one control mapped to a SOC 2 / ISO 27001 reference; else why not.</summary>
-    public async Task<(Control? Control, string? Problem)> FindControlAsync(string reference, CancellationToken cancellationToken = default)
+    public async Task<(Control? Control, Notice? Problem)> FindControlAsync(string reference, CancellationToken cancellationToken = default)
     {
         var wanted = reference.Trim();
         var byCode = await db.Controls.Include(c => c.Owner).FirstOrDefaultAsync(c => c.Code == wanted, cancellationToken)
@@ -296,8 +329,8 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
         return mapped.Count switch
         {
             1 => (mapped[0], null),
-            0 => (null, $"No control in the register is {CardSafe(wanted)} or maps to it. Import the control register, or use a control id."),
-            _ => (null, $"Several controls map to {CardSafe(wanted)}: {string.Join(", ", mapped.Select(c => c.Code))}. Please name one of them."),
+            0 => (null, Notice.Of($"No control in the register is {Short(wanted)} or maps to it. Import the control register, or use a control id.")),
+            _ => (null, Notice.Of($"Several controls map to {Short(wanted)}: {string.Join(", ", mapped.Select(c => c.Code))}. Please name one of them.")),
         };
     }
 
@@ -318,7 +351,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     };
 
     /// <summary>Why the actor may not do this, or null when they may.</summary>
-    private static string? Refusal(EvidenceTask task, TaskActor actor, TaskCommand command)
+    private static Notice? Refusal(EvidenceTask task, TaskActor actor, TaskCommand command)
     {
         var person = actor.Person;
         if (person is null && actor.ActsAsLead && command is { ForLeads: true, NeedsPerson: false })
@@ -345,7 +378,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
     /// Why separation of duties keeps this person from this decision, naming who can take it; null when it does not.
     /// Runs after <see cref="Refusal"/> has found the person active and in the right role.
     /// </summary>
-    private async Task<string?> DutyRefusalAsync(EvidenceTask task, Person person, TaskCommand command, CancellationToken cancellationToken)
+    private async Task<Notice?> DutyRefusalAsync(EvidenceTask task, Person person, TaskCommand command, CancellationToken cancellationToken)
     {
         var rules = duties.Value;
         var ownsTask = task.OwnerId == person.Id || task.DelegateId == person.Id;
@@ -372,7 +405,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
         Guid?[] conflicted = [person.Id, task.OwnerId, task.DelegateId, task.SubmittedById, task.ExtensionRequestedById, task.ReassignRequestedById];
         var others = await Duties.Duties.OtherLeadsAsync(db, conflicted.OfType<Guid>(), cancellationToken);
-        return $"{why}: {others}.";
+        return Notice.Of($"{why}: {others}.");
     }
 
     /// <summary>Changes the tracked task, or says why the command does not apply; returns the outcome and the reason to record.</summary>
@@ -427,7 +460,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
                 var newOwner = await db.People.FirstOrDefaultAsync(p => p.Email == Person.NormaliseEmail(reassign.Email) && p.IsActive, cancellationToken);
                 if (newOwner is null)
                 {
-                    return (new TaskOutcome(TaskOutcomeKind.Invalid, $"I don't know anyone with the email {CardSafe(reassign.Email)}. Ask your compliance team to add them first.", task), null);
+                    return (new TaskOutcome(TaskOutcomeKind.Invalid, Notice.Of($"I don't know anyone with the email {Short(reassign.Email)}. Ask your compliance team to add them first."), task), null);
                 }
 
                 if (newOwner.Id == task.OwnerId)
@@ -519,7 +552,7 @@ public sealed class EvidenceTaskService(ComplianceDbContext db, AuditTrail audit
 
     private static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    private static string CardSafe(string text) => Cards.CardText.Escape(text.Length > 200 ? text[..200] : text);
+    private static string Short(string text) => text.Length > 200 ? text[..200] : text;
 
     /// <summary>The task's state as the audit trail records it before and after a change.</summary>
     public static string Snapshot(EvidenceTask task) => JsonSerializer.Serialize(new

@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
 
 namespace ChatCompliance.Core.Tasks;
@@ -128,9 +129,15 @@ public enum TaskOutcomeKind
 }
 
 /// <summary>The result of an action: what happened, a sentence for the actor, and the task as it now stands.</summary>
-public sealed record TaskOutcome(TaskOutcomeKind Kind, string Message, EvidenceTask? Task)
+public sealed record TaskOutcome(TaskOutcomeKind Kind, Notice Message, EvidenceTask? Task)
 {
     public bool Succeeded => Kind == TaskOutcomeKind.Done;
+
+    /// <summary>What was wrong with the request, field by field, when it was <see cref="TaskOutcomeKind.Invalid"/> (or needs a confirmation).</summary>
+    public IReadOnlyList<TaskProblem> Problems { get; init; } = [];
+
+    /// <summary>For a new task: false when its owner has no conversation with the bot yet, so their card waits for them.</summary>
+    public bool OwnerReached { get; init; } = true;
 }
 
 /// <summary>Settings of evidence tasks.</summary>

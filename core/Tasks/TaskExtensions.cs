@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace ChatCompliance.Core.Tasks;
@@ -10,6 +11,8 @@ public static class TaskExtensions
     public static IHostApplicationBuilder AddEvidenceTasks(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<TaskOptions>().BindConfiguration(TaskOptions.SectionName);
+        builder.Services.TryAddSingleton<Outbox.OutboxSignal>();
+        builder.Services.AddScoped<TaskMessages>();
         builder.Services.AddScoped<EvidenceTaskService>();
         builder.Services.AddScoped<TaskImport>();
         return builder;

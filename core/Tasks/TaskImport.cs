@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Globalization;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Controls;
@@ -19,7 +20,7 @@ public sealed record TaskImportReport(bool DryRun, bool Imported, int Rows, IRea
 /// then all are created in one transaction (each audited), or none. A due date in the past is refused unless the
 /// import confirms overdue tasks (<c>allowOverdue</c>), for onboarding an existing programme.
 /// </summary>
-public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks, TimeProvider time)
+public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks, TimeProvider time, OutboxSignal outbox)
 {
     public const string Control = "control";
     public const string OwnerEmail = "owner_email";
@@ -43,7 +44,7 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
             var (control, problem) = await tasks.FindControlAsync(spec.Control, cancellationToken);
             if (control is null)
             {
-                errors.Add(new(line, Control, problem!));
+                errors.Add(new(line, Control, problem!.Text));
             }
         }
 
@@ -63,6 +64,7 @@ public sealed class TaskImport(ComplianceDbContext db, EvidenceTaskService tasks
 
             return made;
         }, cancellationToken);
+        outbox.Nudge(); // the owners' cards were queued with their tasks
         return new TaskImportReport(false, true, count, created, []);
     }
 

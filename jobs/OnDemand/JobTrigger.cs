@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Globalization;
 using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;

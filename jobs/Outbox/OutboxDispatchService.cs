@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Diagnostics;
 using ChatCompliance.Core.Chat;
 using ChatCompliance.Core.Cards;

@@ -112,10 +112,10 @@ internal static class DraftsApi
         DraftOutcomeKind.Done => TypedResults.Ok(DraftResponse.From(outcome.Draft!)),
         DraftOutcomeKind.Unchanged when !unchangedIsConflict => TypedResults.Ok(DraftResponse.From(outcome.Draft!)),
         DraftOutcomeKind.NotFound => ApiProblems.NotFound("knowledge-base draft", id),
-        DraftOutcomeKind.Invalid => new ApiValidation().Add("draft", CardText.Plain(outcome.Message)).Problem(),
+        DraftOutcomeKind.Invalid => new ApiValidation().Add("draft", outcome.Message.Text).Problem(),
         // A decision already taken (approve twice, reject after approve, edit after a decision) conflicts with the draft's state.
-        DraftOutcomeKind.Refused when outcome.Draft is { Status: not DraftStatus.Pending } => ApiProblems.Conflict(CardText.Plain(outcome.Message)),
-        DraftOutcomeKind.Refused => ApiProblems.Forbidden(CardText.Plain(outcome.Message)),
-        _ => ApiProblems.Conflict(CardText.Plain(outcome.Message)),
+        DraftOutcomeKind.Refused when outcome.Draft is { Status: not DraftStatus.Pending } => ApiProblems.Conflict(outcome.Message.Text),
+        DraftOutcomeKind.Refused => ApiProblems.Forbidden(outcome.Message.Text),
+        _ => ApiProblems.Conflict(outcome.Message.Text),
     };
 }

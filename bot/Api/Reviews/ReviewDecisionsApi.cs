@@ -95,13 +95,13 @@ internal static class ReviewDecisionsApi
             case ReviewOutcomeKind.NotFound:
                 return ApiProblems.NotFound("access-review item", id);
             case ReviewOutcomeKind.Refused:
-                return ApiProblems.Forbidden(CardText.Plain(outcome.Message));
+                return ApiProblems.Forbidden(outcome.Message.Text);
             case ReviewOutcomeKind.Invalid:
-                return new ApiValidation().Add("justification", CardText.Plain(outcome.Message)).Problem();
+                return new ApiValidation().Add("justification", outcome.Message.Text).Problem();
             case ReviewOutcomeKind.Changed:
                 return ApiProblems.Conflict($"The account changed since version {request.Version} (or someone decided first); it is now at version {outcome.Item?.Version}. Read it again and decide on what it says now.");
             default:
-                return ApiProblems.Conflict(CardText.Plain(outcome.Message));
+                return ApiProblems.Conflict(outcome.Message.Text);
         }
     }
 }

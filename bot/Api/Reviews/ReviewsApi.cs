@@ -136,7 +136,7 @@ internal static class ReviewsApi
             ReviewOutcomeKind.Done => TypedResults.Ok(CampaignResponse.From(outcome.Campaign!, await completion.ProgressAsync(id, cancellationToken))),
             ReviewOutcomeKind.NotFound => ApiProblems.NotFound("access review", id),
             ReviewOutcomeKind.Failed => DirectoryProblem(outcome),
-            _ => ApiProblems.Conflict(CardText.Plain(outcome.Message)),
+            _ => ApiProblems.Conflict(outcome.Message.Text),
         };
     }
 
@@ -151,7 +151,7 @@ internal static class ReviewsApi
 
         if (!outcome.Succeeded)
         {
-            return ApiProblems.Conflict(CardText.Plain(outcome.Message));
+            return ApiProblems.Conflict(outcome.Message.Text);
         }
 
         var campaign = await db.AccessReviewCampaigns.AsNoTracking().SingleAsync(c => c.Id == id, cancellationToken);
@@ -213,12 +213,12 @@ internal static class ReviewsApi
             ReviewOutcomeKind.Done => TypedResults.Created($"{AdminApi.Prefix}/reviews/{outcome.Campaign!.Id}",
                 CampaignResponse.From(outcome.Campaign, await completion.ProgressAsync(outcome.Campaign.Id, cancellationToken))),
             ReviewOutcomeKind.Failed => DirectoryProblem(outcome),
-            _ => new ApiValidation().Add("campaign", CardText.Plain(outcome.Message)).Problem(),
+            _ => new ApiValidation().Add("campaign", outcome.Message.Text).Problem(),
         };
 
     /// <summary>The directory refused or failed: 502 with the lead's plain-words reason; the draft stays for another launch.</summary>
     private static ProblemHttpResult DirectoryProblem(ReviewOutcome outcome) => TypedResults.Problem(
-        outcome.Campaign?.LaunchError ?? CardText.Plain(outcome.Message), statusCode: StatusCodes.Status502BadGateway, title: "The directory could not be read",
+        outcome.Campaign?.LaunchError ?? outcome.Message.Text, statusCode: StatusCodes.Status502BadGateway, title: "The directory could not be read",
         extensions: outcome.Campaign is { } draft ? new Dictionary<string, object?> { ["campaignId"] = draft.Id } : null);
 
     private static TaskActor Actor(ClaimsPrincipal user) => new(null, Platform.Api, AdminApiAuthentication.CallerName(user));

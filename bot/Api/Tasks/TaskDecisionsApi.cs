@@ -34,24 +34,24 @@ internal static class TaskDecisionsApi
     }
 
     private static Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> AcceptAsync(
-        Guid id, EvidenceDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskConversation conversation, CancellationToken cancellationToken) =>
-        DecideAsync(id, request.Version, request.Reason, required: false, reason => new AcceptEvidence(reason), user, db, conversation, cancellationToken);
+        Guid id, EvidenceDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, EvidenceTaskService tasks, CancellationToken cancellationToken) =>
+        DecideAsync(id, request.Version, request.Reason, required: false, reason => new AcceptEvidence(reason), user, db, tasks, cancellationToken);
 
     private static Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> RejectAsync(
-        Guid id, EvidenceDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskConversation conversation, CancellationToken cancellationToken) =>
-        DecideAsync(id, request.Version, request.Reason, required: true, reason => new RejectEvidence(reason!), user, db, conversation, cancellationToken);
+        Guid id, EvidenceDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, EvidenceTaskService tasks, CancellationToken cancellationToken) =>
+        DecideAsync(id, request.Version, request.Reason, required: true, reason => new RejectEvidence(reason!), user, db, tasks, cancellationToken);
 
     private static Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> ExtensionAsync(
-        Guid id, PendingDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskConversation conversation, CancellationToken cancellationToken) =>
-        PendingAsync(id, request, approve => (reason => new DecideExtension(approve, reason)), user, db, conversation, cancellationToken);
+        Guid id, PendingDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, EvidenceTaskService tasks, CancellationToken cancellationToken) =>
+        PendingAsync(id, request, approve => (reason => new DecideExtension(approve, reason)), user, db, tasks, cancellationToken);
 
     private static Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> ReassignmentAsync(
-        Guid id, PendingDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskConversation conversation, CancellationToken cancellationToken) =>
-        PendingAsync(id, request, approve => (reason => new DecideReassignment(approve, reason)), user, db, conversation, cancellationToken);
+        Guid id, PendingDecisionRequest request, ClaimsPrincipal user, ComplianceDbContext db, EvidenceTaskService tasks, CancellationToken cancellationToken) =>
+        PendingAsync(id, request, approve => (reason => new DecideReassignment(approve, reason)), user, db, tasks, cancellationToken);
 
     private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> PendingAsync(
         Guid id, PendingDecisionRequest request, Func<bool, Func<string?, TaskCommand>> command, ClaimsPrincipal user, ComplianceDbContext db,
-        TaskConversation conversation, CancellationToken cancellationToken)
+        EvidenceTaskService tasks, CancellationToken cancellationToken)
     {
         if (request.Decision is not ("approve" or "decline"))
         {
@@ -61,12 +61,12 @@ internal static class TaskDecisionsApi
                 .Problem();
         }
 
-        return await DecideAsync(id, request.Version, request.Reason, required: false, command(request.Decision == "approve"), user, db, conversation, cancellationToken);
+        return await DecideAsync(id, request.Version, request.Reason, required: false, command(request.Decision == "approve"), user, db, tasks, cancellationToken);
     }
 
     private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> DecideAsync(
         Guid id, int? version, string? reason, bool required, Func<string?, TaskCommand> command, ClaimsPrincipal user, ComplianceDbContext db,
-        TaskConversation conversation, CancellationToken cancellationToken)
+        EvidenceTaskService tasks, CancellationToken cancellationToken)
     {
         var validation = new ApiValidation()
             .Add("version", version is null ? "version is required: the task's version you last read" : version < 0 ? "version is not a version" : null)
@@ -82,7 +82,7 @@ internal static class TaskDecisionsApi
             return ApiProblems.Forbidden(ApiActor.NoPersonRefusal);
         }
 
-        var outcome = await conversation.DecideAsync(id, version!.Value, actor, command(string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()), cancellationToken);
+        var outcome = await tasks.ActAsync(id, version!.Value, actor, command(string.IsNullOrWhiteSpace(reason) ? null : reason.Trim()), cancellationToken: cancellationToken);
         switch (outcome.Kind)
         {
             case TaskOutcomeKind.Done:
@@ -91,13 +91,13 @@ internal static class TaskDecisionsApi
             case TaskOutcomeKind.NotFound:
                 return ApiProblems.NotFound("evidence task", id);
             case TaskOutcomeKind.Refused:
-                return ApiProblems.Forbidden(CardText.Plain(outcome.Message));
+                return ApiProblems.Forbidden(outcome.Message.Text);
             case TaskOutcomeKind.Invalid:
-                return new ApiValidation().Add("reason", CardText.Plain(outcome.Message)).Problem();
+                return new ApiValidation().Add("reason", outcome.Message.Text).Problem();
             case TaskOutcomeKind.Changed:
                 return ApiProblems.Conflict($"The task changed since version {version} (or someone decided first); it is now at version {outcome.Task?.Version}. Read it again and decide on what it says now.");
             default:
-                return ApiProblems.Conflict(CardText.Plain(outcome.Message));
+                return ApiProblems.Conflict(outcome.Message.Text);
         }
     }
 }

@@ -32,7 +32,7 @@ internal static class TaskDueDateApi
         TypedResults.Problem($"{reason} Send \"allowOverdue\": true to confirm it.", statusCode: StatusCodes.Status422UnprocessableEntity, title: "Due date in the past");
 
     private static async Task<Results<Ok<TaskResponse>, ValidationProblem, ProblemHttpResult>> ChangeAsync(
-        Guid id, DueDateRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,
+        Guid id, DueDateRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, ComplianceDbContext db,
         CancellationToken cancellationToken)
     {
         var validation = new ApiValidation()
@@ -46,16 +46,16 @@ internal static class TaskDueDateApi
         // The group's policy has made the caller a lead or admin; a person behind the token is named in the audit trail.
         var actor = await ApiActor.ResolveAsync(user, db, cancellationToken) with { ActsAsLead = true };
         var outcome = await tasks.ActAsync(id, null, actor, new ChangeDueDate(request.DueDate!.Value, request.Reason?.Trim(), request.AllowOverdue),
-            async (task, ct) => await conversation.NotifyAssignedAsync(task, ct), cancellationToken);
+            cancellationToken: cancellationToken);
         return outcome.Kind switch
         {
             TaskOutcomeKind.Done => TypedResults.Ok(TaskResponse.From(
                 await db.EvidenceTasks.WithControlAndPeople().AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken))),
             TaskOutcomeKind.NotFound => ApiProblems.NotFound("evidence task", id),
-            TaskOutcomeKind.NeedsConfirmation => Overdue(outcome.Message),
-            TaskOutcomeKind.Refused => ApiProblems.Forbidden(outcome.Message),
-            TaskOutcomeKind.NotApplicable or TaskOutcomeKind.Changed => ApiProblems.Conflict(outcome.Message),
-            _ => new ApiValidation().Add("dueDate", outcome.Message).Problem(),
+            TaskOutcomeKind.NeedsConfirmation => Overdue(outcome.Message.Text),
+            TaskOutcomeKind.Refused => ApiProblems.Forbidden(outcome.Message.Text),
+            TaskOutcomeKind.NotApplicable or TaskOutcomeKind.Changed => ApiProblems.Conflict(outcome.Message.Text),
+            _ => new ApiValidation().Add("dueDate", outcome.Message.Text).Problem(),
         };
     }
 }

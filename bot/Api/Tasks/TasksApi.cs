@@ -86,34 +86,53 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Created<TaskResponse>, ValidationProblem, ProblemHttpResult>> CreateAsync(
-        TaskRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, TaskConversation conversation, ComplianceDbContext db,
+        TaskRequest request, ClaimsPrincipal user, EvidenceTaskService tasks, ComplianceDbContext db,
         TimeProvider time, CancellationToken cancellationToken)
     {
         var actor = await ApiActor.ResolveAsync(user, db, cancellationToken);
         var validation = new ApiValidation()
             .Add("control", ApiValidation.Text(request.Control, "control", 64))
-            .Add("ownerEmail", string.IsNullOrWhiteSpace(request.OwnerEmail) ? "ownerEmail is required" : EmailAddress.IsValid(request.OwnerEmail) ? null : "ownerEmail is not an email address")
-            .Add("delegateEmail", request.DelegateEmail is null || EmailAddress.IsValid(request.DelegateEmail) ? null : "delegateEmail is not an email address")
+            .Add("ownerEmail", string.IsNullOrWhiteSpace(request.OwnerEmail) ? "ownerEmail is required" : null)
             .Add("dueDate", request.DueDate is null ? "dueDate is required" : null)
-            .Add("title", ApiValidation.Text(request.Title, "title", 300, required: false))
-            .Add("periodEnd", request.PeriodStart > request.PeriodEnd ? "periodEnd is before periodStart" : null);
-        // The core's rule, asked here too so that a bad request names every bad field at once; the past alone is 422.
-        var dueProblem = request.DueDate is { } due ? TaskDueDates.Problem(due, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime), request.AllowOverdue) : null;
-        if (!validation.IsValid || dueProblem is { Kind: TaskOutcomeKind.Invalid })
+            .Add("title", ApiValidation.Text(request.Title, "title", NewTask.MaximumTitleLength, required: false));
+        var spec = new NewTask(request.Control ?? "", request.OwnerEmail ?? "", request.DueDate ?? default, request.Title,
+            request.PeriodStart, request.PeriodEnd, request.DelegateEmail, request.AllowOverdue);
+        // The core's rules for a task's fields, asked before the store so that a bad request names every bad field at once
+        // (a past due date among them; alone, it asks for a confirmation instead).
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        foreach (var problem in spec.Problems(today))
         {
-            return validation.Add("dueDate", dueProblem?.Reason).Problem();
+            if (!validation.Names(problem.Field))
+            {
+                validation.Add(problem.Field, problem.Reason);
+            }
         }
 
-        var outcome = await tasks.CreateAsync(new NewTask(request.Control!, request.OwnerEmail!, request.DueDate!.Value, request.Title,
-            request.PeriodStart, request.PeriodEnd, request.DelegateEmail, request.AllowOverdue), actor, conversation.NotifyAssignedAsync, cancellationToken);
+        if (!validation.IsValid && request.DueDate is { } due && !validation.Names("dueDate"))
+        {
+            validation.Add("dueDate", TaskDueDates.Problem(due, today, request.AllowOverdue)?.Reason);
+        }
+
+        if (!validation.IsValid)
+        {
+            return validation.Problem();
+        }
+
+        var outcome = await tasks.CreateAsync(spec, actor, cancellationToken);
         if (outcome.Kind == TaskOutcomeKind.NeedsConfirmation)
         {
-            return TaskDueDateApi.Overdue(outcome.Message);
+            return TaskDueDateApi.Overdue(outcome.Message.Text);
         }
 
         if (!outcome.Succeeded)
         {
-            return new ApiValidation().Add(outcome.Message.StartsWith("The due date", StringComparison.Ordinal) ? "dueDate" : "control", outcome.Message).Problem();
+            var problems = new ApiValidation();
+            foreach (var problem in outcome.Problems)
+            {
+                problems.Add(problem.Field, problem.Reason);
+            }
+
+            return problems.Problem();
         }
 
         var created = await db.EvidenceTasks.WithControlAndPeople().AsNoTracking()
@@ -122,7 +141,7 @@ internal static class TasksApi
     }
 
     private static async Task<Results<Ok<TaskImportResponse>, ValidationProblem, ProblemHttpResult>> ImportAsync(
-        HttpRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskImport import, TaskConversation conversation, IOptions<AdminApiOptions> options, bool? dryRun,
+        HttpRequest request, ClaimsPrincipal user, ComplianceDbContext db, TaskImport import, IOptions<AdminApiOptions> options, bool? dryRun,
         bool? allowOverdue, CancellationToken cancellationToken)
     {
         var (body, refusal) = await CsvUpload.ReadAsync(request, options.Value.MaxRequestBytes, cancellationToken);
@@ -136,11 +155,6 @@ internal static class TasksApi
         if (!report.IsValid && !report.DryRun)
         {
             return CsvUpload.RowProblems(report.Errors);
-        }
-
-        foreach (var task in report.Created)
-        {
-            await conversation.NotifyAssignedAsync(task, cancellationToken);
         }
 
         return TypedResults.Ok(new TaskImportResponse(report.DryRun, report.Imported, report.Rows, [.. report.Created.Select(TaskResponse.From)], report.Errors));

@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Outbox;
 using System.Net.Http.Json;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;

@@ -1,4 +1,5 @@
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Tests.Infrastructure;
 using ChatCompliance.Tests.Host;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -63,7 +64,8 @@ public sealed class PagesBrowserTests : IAsyncLifetime
         var stored = await _world.TaskAsync(_world.OwnerTask);
         Assert.Equal((EvidenceTaskStatus.Submitted, "https://evidence.example.com/ac-01/q4.pdf"), (stored.Status, stored.EvidenceUrl));
 
-        // Both posted copies of the owner's card were updated in place.
+        // Both posted copies of the owner's card were updated in place (through the outbox, after the page's answer).
+        await OutboxWait.DrainedAsync(_world.App.Services);
         Assert.Contains(_world.Teams.Server.LogEntries, e => e.RequestMessage.Method == "PUT"
             && e.RequestMessage.Path == $"/connector/v3/conversations/a:owner-conv/activities/{PagesWorld.TeamsMessage}"
             && e.RequestMessage.Body!.Contains("Submitted", StringComparison.Ordinal));

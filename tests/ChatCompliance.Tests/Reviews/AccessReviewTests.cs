@@ -112,7 +112,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         var outcome = await Launcher(db).CreateAsync(Spec(), await ActorAsync(db, _lead));
 
         Assert.Equal(ReviewOutcomeKind.Failed, outcome.Kind);
-        Assert.Contains("grant GroupMember.Read.All", outcome.Message, StringComparison.Ordinal);
+        Assert.Contains("grant GroupMember.Read.All", outcome.Message.Text, StringComparison.Ordinal);
         await using var check = _store.NewContext();
         var draft = await check.AccessReviewCampaigns.SingleAsync();
         Assert.Equal(CampaignStatus.Draft, draft.Status);
@@ -144,7 +144,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         var byStranger = await DecideAsync(null, alice, ReviewDecision.Keep);
 
         Assert.All([byMax, byLead, byStranger], o => Assert.Equal(ReviewOutcomeKind.Refused, o.Kind));
-        Assert.Equal("This account is for Mona to review; only the assigned reviewer can decide it.", byMax.Message);
+        Assert.Equal("This account is for Mona to review; only the assigned reviewer can decide it.", byMax.Message.Text);
         Assert.Equal(ReviewDecision.Undecided, (await ItemAsync("Alice")).Decision);
         await using var db = _store.NewContext();
         Assert.Equal(3, await db.AuditTrail.CountAsync(e => e.Action == "review.refused"));
@@ -167,17 +167,17 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
             all = await Decisions(db).DecideAllAsync(campaign, await ActorAsync(db, _fay), BulkDecision.KeepRemaining, "all fine");
         }
 
-        Assert.Equal((ReviewOutcomeKind.Refused, "This is your own access, so someone else must decide it: hand it to another reviewer (**Hand to someone else**), " +
-            "or ask a compliance lead: Lee."), (own.Kind, own.Message));
+        Assert.Equal((ReviewOutcomeKind.Refused, "This is your own access, so someone else must decide it: hand it to another reviewer (Hand to someone else), " +
+            "or ask a compliance lead: Lee."), (own.Kind, own.Message.Text));
         Assert.Equal(ReviewOutcomeKind.Refused, all.Kind);
-        Assert.StartsWith("1 of these accounts are your own access", all.Message, StringComparison.Ordinal);
+        Assert.StartsWith("1 of these accounts are your own access", all.Message.Text, StringComparison.Ordinal);
         Assert.Equal((ReviewDecision.Undecided, ReviewDecision.Undecided), ((await ItemAsync("Fay")).Decision, (await ItemAsync("Dave")).Decision));
         await using var check = _store.NewContext();
         var refusals = await check.AuditTrail.Where(e => e.Action == "review.refused").OrderBy(e => e.Sequence).ToListAsync();
         Assert.Equal(2, refusals.Count);
         var fayItem = AuditSubjects.Id((await ItemAsync("Fay")).Id);
         Assert.All(refusals, e => Assert.Equal((_fay.Email, fayItem), (e.Actor, e.SubjectId)));
-        Assert.Equal("decide keep refused: " + own.Message, refusals[0].Reason);
+        Assert.Equal("decide keep refused: " + own.Message.Text, refusals[0].Reason);
     }
 
     [Fact]
@@ -191,9 +191,9 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         var revokeBob = await DecideAsync(_mona, await ItemAsync("Bob"), ReviewDecision.Revoke, "left in October");
 
         Assert.Equal(ReviewOutcomeKind.Invalid, revokeAlice.Kind);
-        Assert.Equal("Please write a justification for revoking access: Alice.", revokeAlice.Message);
+        Assert.Equal("Please write a justification for revoking access: Alice.", revokeAlice.Message.Text);
         Assert.Equal(ReviewOutcomeKind.Invalid, keepBob.Kind);
-        Assert.Equal("Please write a justification for keeping a flagged account (account disabled): Bob.", keepBob.Message);
+        Assert.Equal("Please write a justification for keeping a flagged account (account disabled): Bob.", keepBob.Message.Text);
         Assert.Equal(ReviewOutcomeKind.Done, keepAlice.Kind);
         Assert.Equal(ReviewOutcomeKind.Done, revokeBob.Kind);
         var bob = await ItemAsync("Bob");
@@ -273,7 +273,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
         {
             var handed = await Decisions(db).DelegateAsync(campaign, await ActorAsync(db, _mona), _nick.Email, "on leave until January");
             Assert.Equal(ReviewOutcomeKind.Done, handed.Kind);
-            Assert.Equal("Handed 1 account(s) to Nick. They haven't talked to me yet: they'll see it under **my reviews**.", handed.Message);
+            Assert.Equal("Handed 1 account(s) to Nick. They haven't talked to me yet: they'll see it under my reviews.", handed.Message.Text);
         }
 
         var bob = await ItemAsync("Bob");
@@ -440,7 +440,7 @@ public abstract class AccessReviewTests<TStore> : IAsyncLifetime
     {
         await using var db = _store.NewContext();
         var outcome = await Launcher(db).CreateAsync(spec ?? Spec(), await ActorAsync(db, _lead));
-        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.True(outcome.Succeeded, outcome.Message.Text);
         return outcome.Campaign!.Id;
     }
 

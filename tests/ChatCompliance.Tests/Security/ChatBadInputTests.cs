@@ -50,7 +50,7 @@ public abstract class ChatBadInputTests(ITestStore store) : IAsyncLifetime
             var lead = await db.People.SingleAsync(p => p.Email == TeamsLead.Email);
             var outcome = await scope.ServiceProvider.GetRequiredService<EvidenceTaskService>()
                 .CreateAsync(new NewTask("AC-01", TeamsOwner.Email, DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30), "Q4 access review"), new TaskActor(lead, Platform.Teams));
-            Assert.True(outcome.Succeeded, outcome.Message);
+            Assert.True(outcome.Succeeded, outcome.Message.Text);
             _task = outcome.Task!.Id;
         }
 

@@ -65,7 +65,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
         var created = await Service(db).CreateAsync(
             new NewTask("AC-01", _owner.Email, Due, "Q4 access review", new DateOnly(2026, 10, 1), Due, _delegate.Email), await ActorAsync(db, _lead));
-        Assert.True(created.Succeeded, created.Message);
+        Assert.True(created.Succeeded, created.Message.Text);
         _task = created.Task!.Id;
     }
 
@@ -77,7 +77,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var submitted = await ActAsync(_owner, new SubmitEvidence(Link, "Signed by the CISO", new DateOnly(2026, 10, 1), Due));
 
         Assert.Equal(TaskOutcomeKind.Done, submitted.Kind);
-        Assert.Equal("Thanks: your evidence is with the compliance team.", submitted.Message);
+        Assert.Equal("Thanks: your evidence is with the compliance team.", submitted.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(EvidenceTaskStatus.Submitted, task.Status);
         Assert.Equal(Link, task.EvidenceUrl);
@@ -91,7 +91,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var accepted = await ActAsync(_secondLead, new AcceptEvidence("Complete and signed"));
 
         Assert.Equal(TaskOutcomeKind.Done, accepted.Kind);
-        Assert.Equal("Evidence accepted.", accepted.Message);
+        Assert.Equal("Evidence accepted.", accepted.Message.Text);
         task = await TaskAsync();
         Assert.Equal(EvidenceTaskStatus.Accepted, task.Status);
         Assert.Equal(_secondLead.Id, task.DecidedById);
@@ -112,7 +112,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         // Accepted is final: the owner's old buttons no longer apply.
         var late = await ActAsync(_owner, new MarkDone("done again"));
         Assert.Equal(TaskOutcomeKind.NotApplicable, late.Kind);
-        Assert.Equal("This task is already accepted.", late.Message);
+        Assert.Equal("This task is already accepted.", late.Message.Text);
         Assert.Equal(3, (await TaskAsync()).Version);
         await AssertChainIntactAsync();
     }
@@ -132,7 +132,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
         var twice = await ActAsync(_owner, new SubmitEvidence(Link, null, null, null));
         Assert.Equal(TaskOutcomeKind.NotApplicable, twice.Kind);
-        Assert.Equal("Evidence for this task is already with the compliance team.", twice.Message);
+        Assert.Equal("Evidence for this task is already with the compliance team.", twice.Message.Text);
     }
 
     [Fact]
@@ -143,7 +143,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var returned = await ActAsync(_lead, new RejectEvidence("The export is from Q3; please attach the Q4 one."));
 
         Assert.Equal(TaskOutcomeKind.Done, returned.Kind);
-        Assert.Equal("Evidence returned to the owner with your reason.", returned.Message);
+        Assert.Equal("Evidence returned to the owner with your reason.", returned.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(EvidenceTaskStatus.Open, task.Status);
         Assert.Equal("The export is from Q3; please attach the Q4 one.", task.DecisionReason);
@@ -169,7 +169,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var asked = await ActAsync(_owner, new RequestExtension(new DateOnly(2027, 1, 31), "The auditor's access arrives in January"));
 
         Assert.Equal(TaskOutcomeKind.Done, asked.Kind);
-        Assert.Equal("Asked the compliance team to move the due date to 2027-01-31.", asked.Message);
+        Assert.Equal("Asked the compliance team to move the due date to 2027-01-31.", asked.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(Due, task.DueDate);
         Assert.Equal(new DateOnly(2027, 1, 31), task.RequestedDueDate);
@@ -177,12 +177,12 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
         var askedAgain = await ActAsync(_owner, new RequestExtension(new DateOnly(2027, 2, 28), "even later"));
         Assert.Equal(TaskOutcomeKind.NotApplicable, askedAgain.Kind);
-        Assert.Equal("An extension request is already waiting for a decision.", askedAgain.Message);
+        Assert.Equal("An extension request is already waiting for a decision.", askedAgain.Message.Text);
 
         var approved = await ActAsync(_lead, new DecideExtension(true, null));
 
         Assert.Equal(TaskOutcomeKind.Done, approved.Kind);
-        Assert.Equal("Extension approved: now due 2027-01-31.", approved.Message);
+        Assert.Equal("Extension approved: now due 2027-01-31.", approved.Message.Text);
         task = await TaskAsync();
         Assert.Equal(new DateOnly(2027, 1, 31), task.DueDate);
         Assert.Null(task.RequestedDueDate);
@@ -199,7 +199,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var declined = await ActAsync(_lead, new DecideExtension(false, "Fieldwork starts on 4 January"));
 
         Assert.Equal(TaskOutcomeKind.Done, declined.Kind);
-        Assert.Equal("Extension declined.", declined.Message);
+        Assert.Equal("Extension declined.", declined.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(Due, task.DueDate);
         Assert.Null(task.RequestedDueDate);
@@ -208,7 +208,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
         var decideAgain = await ActAsync(_secondLead, new DecideExtension(true, null));
         Assert.Equal(TaskOutcomeKind.NotApplicable, decideAgain.Kind);
-        Assert.Equal("There is no extension request waiting.", decideAgain.Message);
+        Assert.Equal("There is no extension request waiting.", decideAgain.Message.Text);
         Assert.Equal(Due, (await TaskAsync()).DueDate);
     }
 
@@ -218,7 +218,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var handed = await ActAsync(_owner, new Reassign("Bob@Example.com", "Bob runs access reviews now"));
 
         Assert.Equal(TaskOutcomeKind.Done, handed.Kind);
-        Assert.Equal("The task is now Bob Builder's.", handed.Message);
+        Assert.Equal("The task is now Bob Builder's.", handed.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(_bob.Id, task.OwnerId);
         Assert.Null(task.DelegateId);
@@ -240,7 +240,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var asked = await ActAsync(_owner, new Reassign(_bob.Email, "Moving teams"), approval: true);
 
         Assert.Equal(TaskOutcomeKind.Done, asked.Kind);
-        Assert.Equal("Asked the compliance team to approve handing the task to Bob Builder.", asked.Message);
+        Assert.Equal("Asked the compliance team to approve handing the task to Bob Builder.", asked.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(_owner.Id, task.OwnerId);
         Assert.Equal(_bob.Id, task.ProposedOwnerId);
@@ -251,7 +251,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var approved = await ActAsync(_lead, new DecideReassignment(true, null), approval: true);
 
         Assert.Equal(TaskOutcomeKind.Done, approved.Kind);
-        Assert.Equal("Reassignment approved.", approved.Message);
+        Assert.Equal("Reassignment approved.", approved.Message.Text);
         task = await TaskAsync();
         Assert.Equal(_bob.Id, task.OwnerId);
         Assert.Null(task.ProposedOwnerId);
@@ -270,7 +270,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var declined = await ActAsync(_lead, new DecideReassignment(false, "Bob is on leave"), approval: true);
 
         Assert.Equal(TaskOutcomeKind.Done, declined.Kind);
-        Assert.Equal("Reassignment declined.", declined.Message);
+        Assert.Equal("Reassignment declined.", declined.Message.Text);
         var task = await TaskAsync();
         Assert.Equal(_owner.Id, task.OwnerId);
         Assert.Equal(_delegate.Id, task.DelegateId);
@@ -311,7 +311,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
             var outcome = await ActAsync(actor, command);
 
             Assert.True(outcome.Kind == TaskOutcomeKind.Refused, $"{who} {command.Action}: {outcome.Kind}");
-            Assert.Equal(message, outcome.Message);
+            Assert.Equal(message, outcome.Message.Text);
             Assert.Equal(before, EvidenceTaskService.Snapshot(await TaskAsync()));
             var entry = (await TrailAsync())[^1];
             Assert.Equal(("task.refused", who, actor?.Id), (entry.Action, entry.Actor, entry.ActorPersonId));
@@ -335,7 +335,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var stale = await ActAsync(_owner, new SubmitEvidence(Link, null, null, null), version: 1);
 
         Assert.Equal(TaskOutcomeKind.Changed, stale.Kind);
-        Assert.Equal("This task changed since that card was shown (or someone acted first). Here is its current state.", stale.Message);
+        Assert.Equal("This task changed since that card was shown (or someone acted first). Here is its current state.", stale.Message.Text);
         Assert.Equal(2, stale.Task!.Version);
         var task = await TaskAsync();
         Assert.Equal((EvidenceTaskStatus.Open, 2, (string?)null), (task.Status, task.Version, task.EvidenceUrl));
@@ -396,13 +396,14 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var outcomes = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => Task.Run(async () =>
         {
             await using var db = _store.NewContext();
-            return await Service(db).ActAsync(_task, 1, await ActorAsync(db, i % 2 == 0 ? _owner : _delegate), new SubmitEvidence($"{Link}?copy={i}", null, null, null),
-                (task, ct) => db.EnqueueForPersonAsync($"task:{task.Id:N}:v{task.Version}:submitted-{i}", "task.lead", TaskCards.Lead(task, new DateOnly(2026, 11, 28)), _lead.Id, _time.GetUtcNow(), cancellationToken: ct));
+            return await Service(db).ActAsync(_task, 1, await ActorAsync(db, i % 2 == 0 ? _owner : _delegate), new SubmitEvidence($"{Link}?copy={i}", null, null, null));
         })));
 
         Assert.Single(outcomes, o => o.Kind == TaskOutcomeKind.Done);
         await using var check = _store.NewContext();
-        Assert.Single(await check.Outbox.ToListAsync()); // the nine that lost rolled their cards back with their change
+        var card = Assert.Single(await check.Outbox.ToListAsync()); // the lead's card, once: the nine that lost queued nothing
+        Assert.Equal("task.lead", card.Kind);
+        Assert.Contains($"copy=", card.Payload, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -435,8 +436,8 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         {
             var outcome = await ActAsync(actor, command);
 
-            Assert.True(outcome.Kind == TaskOutcomeKind.Invalid, $"{command}: {outcome.Kind} {outcome.Message}");
-            Assert.Contains(message, outcome.Message, StringComparison.Ordinal);
+            Assert.True(outcome.Kind == TaskOutcomeKind.Invalid, $"{command}: {outcome.Kind} {outcome.Message.Text}");
+            Assert.Contains(message, outcome.Message.Text, StringComparison.Ordinal);
             Assert.Equal(before, EvidenceTaskService.Snapshot(await TaskAsync()));
             Assert.Equal(entries, (await TrailAsync()).Count);
         }
@@ -452,7 +453,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var outcome = await Service(db).ActAsync(Guid.NewGuid(), 1, await ActorAsync(db, _owner), new MarkDone("done"));
 
         Assert.Equal(TaskOutcomeKind.NotFound, outcome.Kind);
-        Assert.Equal("I can't find that evidence task any more.", outcome.Message);
+        Assert.Equal("I can't find that evidence task any more.", outcome.Message.Text);
     }
 
     [Fact]
@@ -467,11 +468,11 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
         var own = await ActAsync(_secondLead, new DecideReassignment(true, null), approval: true);
 
-        Assert.Equal((TaskOutcomeKind.Refused, "You asked for this reassignment, so another compliance lead must decide it: Lee Lead."), (own.Kind, own.Message));
+        Assert.Equal((TaskOutcomeKind.Refused, "You asked for this reassignment, so another compliance lead must decide it: Lee Lead."), (own.Kind, own.Message.Text));
         var task = await TaskAsync();
         Assert.Equal((_owner.Id, (Guid?)_bob.Id, 2), (task.OwnerId, task.ProposedOwnerId, task.Version));
         var refusal = (await TrailAsync())[^1];
-        Assert.Equal(("task.refused", _secondLead.Email, "task.reassignment_approved refused: " + own.Message), (refusal.Action, refusal.Actor, refusal.Reason));
+        Assert.Equal(("task.refused", _secondLead.Email, "task.reassignment_approved refused: " + own.Message.Text), (refusal.Action, refusal.Actor, refusal.Reason));
 
         Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_lead, new DecideReassignment(true, null), approval: true)).Kind);
         Assert.Equal(_bob.Id, (await TaskAsync()).OwnerId);
@@ -491,8 +492,8 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
         var accept = await ActAsync(_lead, new AcceptEvidence("fine"));
         var reject = await ActAsync(_lead, new RejectEvidence("not fine"));
 
-        Assert.Equal((TaskOutcomeKind.Refused, "You submitted this evidence, so another compliance lead must accept it: Lara Lead."), (accept.Kind, accept.Message));
-        Assert.Equal("You submitted this evidence, so another compliance lead must return it: Lara Lead.", reject.Message);
+        Assert.Equal((TaskOutcomeKind.Refused, "You submitted this evidence, so another compliance lead must accept it: Lara Lead."), (accept.Kind, accept.Message.Text));
+        Assert.Equal("You submitted this evidence, so another compliance lead must return it: Lara Lead.", reject.Message.Text);
         Assert.Equal((EvidenceTaskStatus.Submitted, (Guid?)null), ((await TaskAsync()).Status, (await TaskAsync()).DecidedById));
         Assert.Equal(["task.refused", "task.refused"], (await TrailAsync())[^2..].Select(e => e.Action));
         Assert.Equal(TaskOutcomeKind.Done, (await ActAsync(_secondLead, new AcceptEvidence(null))).Kind);
@@ -554,7 +555,7 @@ public abstract class EvidenceTaskServiceTests<TStore> : IAsyncLifetime
 
     private EvidenceTaskService Service(ComplianceDbContext db, bool approval = false, ChatCompliance.Core.Duties.SeparationOfDutiesOptions? duties = null) =>
         new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions { ReassignRequiresApproval = approval }),
-            Options.Create(duties ?? new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
+            Options.Create(duties ?? new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()), new TaskMessages(db, _time), new ChatCompliance.Core.Outbox.OutboxSignal());
 
     private static async Task<TaskActor> ActorAsync(ComplianceDbContext db, Person? person) =>
         new(person is null ? null : await db.People.SingleAsync(p => p.Id == person.Id), Platform.Teams, person is null ? "29:stranger" : null);

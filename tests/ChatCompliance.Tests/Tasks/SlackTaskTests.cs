@@ -235,6 +235,7 @@ public sealed class SlackTaskTests : IAsyncLifetime
 
         var form = (await ClickAsync(Owner, Button(ownerCard, "Mark done"))).Body;
         await ClickAsync(Owner, Button(form, "Send"), State((CardDataKeys.Note, "Reviewed in the HR system")));
+        await OutboxWait.DrainedAsync(_app.Services); // the other copies are updated through the outbox
 
         var delegatesMessage = Calls("chat.update", Delegate.Channel)[^1];
         Assert.Equal(Ts, (string?)delegatesMessage["ts"]);
@@ -399,7 +400,8 @@ public sealed class SlackTaskTests : IAsyncLifetime
         var lead = await db.People.SingleAsync(p => p.Email == Lead.Email);
         var outcome = await scope.ServiceProvider.GetRequiredService<EvidenceTaskService>()
             .CreateAsync(new NewTask("AC-01", Owner.Email, due, title, DelegateEmail: delegateEmail), new TaskActor(lead, Platform.Slack));
-        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.True(outcome.Succeeded, outcome.Message.Text);
+        await OutboxWait.DrainedAsync(_app.Services); // the owner's card, queued with the task, is in their channel before the test goes on
         return outcome.Task!.Id;
     }
 

@@ -99,8 +99,8 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var byIso = await CreateAsync(new NewTask("a.5.18", _owner.Email, Due, "  Q1 access review  "));
 
         Assert.Equal(TaskOutcomeKind.Done, byCode.Kind);
-        Assert.Equal("Assigned **Quarterly access review** (AC-01) to Olivia Owner, due 2027-01-15.", byCode.Message);
-        Assert.Equal("Assigned **Q4 access review** (AC-01) to Olivia Owner, due 2027-01-15.", bySoc2.Message);
+        Assert.Equal("Assigned Quarterly access review (AC-01) to Olivia Owner, due 2027-01-15.", byCode.Message.Text);
+        Assert.Equal("Assigned Q4 access review (AC-01) to Olivia Owner, due 2027-01-15.", bySoc2.Message.Text);
         Assert.Equal(TaskOutcomeKind.Done, byIso.Kind);
         await using var db = _store.NewContext();
         var tasks = await db.EvidenceTasks.Include(t => t.Control).OrderBy(t => t.CreatedAt).ThenBy(t => t.Title).ToListAsync();
@@ -121,7 +121,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var outcome = await CreateAsync(new NewTask("CC6.1", _owner.Email, Due));
 
         Assert.Equal(TaskOutcomeKind.Invalid, outcome.Kind);
-        Assert.Equal("Several controls map to CC6.1: AC-01, AC-03. Please name one of them.", outcome.Message);
+        Assert.Equal("Several controls map to CC6.1: AC-01, AC-03. Please name one of them.", outcome.Message.Text);
         await AssertNothingCreatedAsync();
     }
 
@@ -133,7 +133,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var outcome = await CreateAsync(new NewTask("CC9.9", _owner.Email, Due));
 
         Assert.Equal(TaskOutcomeKind.Invalid, outcome.Kind);
-        Assert.Equal("No control in the register is CC9.9 or maps to it. Import the control register, or use a control id.", outcome.Message);
+        Assert.Equal("No control in the register is CC9.9 or maps to it. Import the control register, or use a control id.", outcome.Message.Text);
         await AssertNothingCreatedAsync();
     }
 
@@ -145,7 +145,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var created = await CreateAsync(new NewTask("AC-01", " New.Person@Example.com ", Due, DelegateEmail: _erin.Email));
 
         Assert.Equal(TaskOutcomeKind.Done, created.Kind);
-        Assert.Equal("Assigned **Access review** (AC-01) to new.person, due 2027-01-15.", created.Message);
+        Assert.Equal("Assigned Access review (AC-01) to new.person, due 2027-01-15.", created.Message.Text);
         await using var db = _store.NewContext();
         var added = await db.People.SingleAsync(p => p.Email == "new.person@example.com");
         Assert.Equal(PersonRoles.Employee | PersonRoles.ControlOwner, added.Roles);
@@ -165,11 +165,17 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var backwards = await CreateAsync(new NewTask("AC-01", _owner.Email, Due, PeriodStart: new DateOnly(2026, 12, 31), PeriodEnd: new DateOnly(2026, 10, 1)));
         var longTitle = await CreateAsync(new NewTask("AC-01", _owner.Email, Due, new string('t', 301)));
 
-        Assert.Equal("Please give the owner (and any delegate) as an email address.", badOwner.Message);
-        Assert.Equal("Please give the owner (and any delegate) as an email address.", badDelegate.Message);
-        Assert.Equal("The period must start before it ends.", backwards.Message);
-        Assert.Equal("The title can be at most 300 characters.", longTitle.Message);
+        Assert.Equal("Please give the owner as an email address.", badOwner.Message.Text);
+        Assert.Equal("Please give the delegate as an email address.", badDelegate.Message.Text);
+        Assert.Equal("The period must start before it ends.", backwards.Message.Text);
+        Assert.Equal("The title can be at most 300 characters.", longTitle.Message.Text);
         Assert.All(new[] { badOwner, badDelegate, backwards, longTitle }, o => Assert.Equal(TaskOutcomeKind.Invalid, o.Kind));
+        Assert.Equal(["ownerEmail", "delegateEmail", "periodEnd", "title"], new[] { badOwner, badDelegate, backwards, longTitle }.Select(o => Assert.Single(o.Problems).Field));
+
+        // One list of rules for every door: a request wrong in several ways hears all of them at once.
+        var everything = await CreateAsync(new NewTask("AC-01", "olivia", new DateOnly(1999, 1, 1), new string('t', 301),
+            new DateOnly(2026, 12, 31), new DateOnly(2026, 10, 1), "dan"));
+        Assert.Equal(["ownerEmail", "delegateEmail", "title", "dueDate", "periodEnd"], everything.Problems.Select(p => p.Field));
         await AssertNothingCreatedAsync();
     }
 
@@ -218,6 +224,31 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var december = Assert.Single(await GenerateAsync(new DateOnly(2026, 12, 1)));
         Assert.Equal(("Log review (2026-12)", new DateOnly(2026, 12, 31)), (december.Title, december.DueDate));
         await AssertChainIntactAsync();
+    }
+
+    [Fact]
+    public async Task Every_way_a_task_is_made_queues_its_owners_card_with_the_task()
+    {
+        await AddControlsAsync(Control("AC-01", "Access review", EvidenceFrequency.Quarterly, _owner), Control("LOG-01", "Log review"));
+        await using (var setup = _store.NewContext())
+        {
+            setup.ConversationReferences.Add(new ConversationReference { Platform = Platform.Slack, Scope = ConversationScope.Personal, ConversationId = "DOWNER",
+                TeamId = "T1", UserId = "UOWNER", PersonId = _owner.Id, UpdatedAt = _time.GetUtcNow() });
+            await setup.SaveChangesAsync();
+        }
+
+        var generated = Assert.Single(await GenerateAsync(new DateOnly(2026, 11, 28)));
+        var assigned = await CreateAsync(new NewTask("LOG-01", _owner.Email, Due));
+        var unreachable = await CreateAsync(new NewTask("LOG-01", "new.person@example.com", Due.AddDays(1)));
+
+        Assert.True(assigned.OwnerReached);
+        Assert.False(unreachable.OwnerReached); // nobody to send it to yet: the lead is told so
+        await using var db = _store.NewContext();
+        var cards = await db.Outbox.AsNoTracking().Where(o => o.Kind == "task.owner").ToListAsync();
+        Assert.Equal(2, cards.Count);
+        Assert.All(cards, c => Assert.Equal("DOWNER", db.ConversationReferences.Single(r => r.Id == c.ConversationReferenceId).ConversationId));
+        Assert.Contains(cards, c => c.IdempotencyKey.StartsWith($"task:{generated.Id:N}:", StringComparison.Ordinal));
+        Assert.Contains(cards, c => c.IdempotencyKey.StartsWith($"task:{assigned.Task!.Id:N}:", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -300,18 +331,13 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
                 .UseNpgsql(postgres.ConnectionString).AddInterceptors(StoredInputGuard.Instance).Options),
             _ => throw new InvalidOperationException("an unknown store"),
         };
-        var created = await new global::ChatCompliance.Jobs.Tasks.TaskGenerationJob(Service(db), new Told(), db, _time, NullLogger<global::ChatCompliance.Jobs.Tasks.TaskGenerationJob>.Instance)
+        var created = await new global::ChatCompliance.Jobs.Tasks.TaskGenerationJob(Service(db), db, _time, NullLogger<global::ChatCompliance.Jobs.Tasks.TaskGenerationJob>.Instance)
             .GenerateAsync(CancellationToken.None);
 
         Assert.Equal(["LOG-01"], created.Select(t => t.Control!.Code));
         var alert = Assert.Single(await db.Outbox.AsNoTracking().Where(o => o.Kind == "job.failure").ToListAsync());
         Assert.Contains("control AC-01", alert.Payload, StringComparison.Ordinal);
         Assert.Contains("task generation", alert.Payload, StringComparison.Ordinal);
-    }
-
-    private sealed class Told : global::ChatCompliance.Jobs.Tasks.ITaskAssignmentNotifier
-    {
-        public Task<bool> NotifyAssignedAsync(EvidenceTask task, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 
     [Fact]
@@ -323,7 +349,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var again = await CreateAsync(new NewTask("AC-01", _owner.Email, Due, PeriodStart: new DateOnly(2026, 10, 1), PeriodEnd: new DateOnly(2026, 12, 31)));
 
         Assert.Equal(TaskOutcomeKind.Invalid, again.Kind);
-        Assert.Equal("AC-01 already has a task for 2026-10-01 to 2026-12-31: one task per control and period.", again.Message);
+        Assert.Equal("AC-01 already has a task for 2026-10-01 to 2026-12-31: one task per control and period.", again.Message.Text);
     }
 
     [Fact]
@@ -339,7 +365,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         await AssertNothingCreatedAsync();
         var confirmed = await CreateAsync(new NewTask("AC-01", _owner.Email, past, AllowOverdue: true));
 
-        Assert.Equal((TaskOutcomeKind.NeedsConfirmation, "The due date 2026-09-30 is in the past, so the task would be overdue from the start."), (unconfirmed.Kind, unconfirmed.Message));
+        Assert.Equal((TaskOutcomeKind.NeedsConfirmation, "The due date 2026-09-30 is in the past, so the task would be overdue from the start."), (unconfirmed.Kind, unconfirmed.Message.Text));
         Assert.Equal(TaskOutcomeKind.Invalid, absurd.Kind);
         Assert.Equal(TaskOutcomeKind.Invalid, farFuture.Kind);
         Assert.Equal(TaskOutcomeKind.Done, confirmed.Kind);
@@ -362,10 +388,10 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
         var byApiKey = await ActAsync(task.Id, null, new ChangeDueDate(new DateOnly(2026, 11, 1), null, AllowOverdue: true), actsAsLead: true);
         var apiAcceptWithoutPerson = await ActAsync(task.Id, null, new AcceptEvidence(null), actsAsLead: true);
 
-        Assert.Equal((TaskOutcomeKind.Refused, "Only a compliance lead can do that."), (byOwner.Kind, byOwner.Message));
+        Assert.Equal((TaskOutcomeKind.Refused, "Only a compliance lead can do that."), (byOwner.Kind, byOwner.Message.Text));
         Assert.Equal(TaskOutcomeKind.NeedsConfirmation, intoPast.Kind);
         Assert.Equal(TaskOutcomeKind.Invalid, same.Kind);
-        Assert.Equal((TaskOutcomeKind.Done, "Due date changed from 2027-01-15 to 2027-02-15; the owner is told."), (moved.Kind, moved.Message));
+        Assert.Equal((TaskOutcomeKind.Done, "Due date changed from 2027-01-15 to 2027-02-15; the owner is told."), (moved.Kind, moved.Message.Text));
         Assert.Equal(TaskOutcomeKind.Done, byApiKey.Kind);
         Assert.Equal(TaskOutcomeKind.Refused, apiAcceptWithoutPerson.Kind);
         await using var db = _store.NewContext();
@@ -402,7 +428,7 @@ public abstract class TaskCreationTests<TStore> : IAsyncLifetime
     }
 
     private EvidenceTaskService Service(ComplianceDbContext db) => new(db, new AuditTrail(_time, TestAuditKeys.Ring), _time, Options.Create(new TaskOptions()),
-        Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()));
+        Options.Create(new ChatCompliance.Core.Duties.SeparationOfDutiesOptions()), new TaskMessages(db, _time), new ChatCompliance.Core.Outbox.OutboxSignal());
 
     private Control Control(string code, string title, EvidenceFrequency frequency = EvidenceFrequency.OnDemand, Person? owner = null, List<string>? soc2 = null, List<string>? iso = null) => new()
     {

@@ -502,7 +502,8 @@ public sealed class TeamsTaskTests : IAsyncLifetime
         var lead = await db.People.SingleAsync(p => p.Email == Lead.Email);
         var outcome = await scope.ServiceProvider.GetRequiredService<EvidenceTaskService>()
             .CreateAsync(new NewTask("AC-01", owner ?? Owner.Email, due, title), new TaskActor(lead, Platform.Teams));
-        Assert.True(outcome.Succeeded, outcome.Message);
+        Assert.True(outcome.Succeeded, outcome.Message.Text);
+        await OutboxWait.DrainedAsync(_app.Services); // the owner's card, queued with the task, is sent before the test goes on
         return outcome.Task!.Id;
     }
 

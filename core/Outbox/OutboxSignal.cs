@@ -1,4 +1,4 @@
-namespace ChatCompliance.Jobs.Outbox;
+namespace ChatCompliance.Core.Outbox;
 
 /// <summary>Wakes this instance's dispatcher loop at once (after a commit that queued messages) instead of at its next poll.</summary>
 public sealed class OutboxSignal : IDisposable
@@ -21,5 +21,5 @@ public sealed class OutboxSignal : IDisposable
     public void Dispose() => _nudged.Dispose();
 
     /// <summary>True when nudged before <paramref name="timeout"/> passed.</summary>
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _nudged.WaitAsync(timeout, cancellationToken);
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _nudged.WaitAsync(timeout, cancellationToken);
 }
