@@ -34,7 +34,7 @@ public sealed partial class QuestionAnswerer
         if (previous is null || string.IsNullOrWhiteSpace(previous.Subject))
         {
             // "how long does that take?" is still a question; "and for ISO?" alone is not.
-            return followUp.Kind == FollowUpKind.SameFramework
+            return followUp.Kind is FollowUpKind.SameFramework or FollowUpKind.OtherSide
                 ? Alone(question)
                 : new TurnAnswer(Abstain(null, []) with { Text = NoTopicText, Title = "Which topic?" }, null, FollowUpKind.NoTopic);
         }
@@ -45,6 +45,7 @@ public sealed partial class QuestionAnswerer
             FollowUpKind.Variant => Resolved(FollowUps.WithVariant(previous.Subject, followUp.Variant!), FollowUpKind.Variant),
             FollowUpKind.References => ReferencesOf(previous, followUp.Target),
             FollowUpKind.Mapping => MappingOf(previous, followUp.Target),
+            FollowUpKind.OtherSide => OtherSide(question, previous),
             _ => FrameworkOf(previous) is { } framework
                 ? Resolved(FollowUps.Resolve(question, framework), FollowUpKind.SameFramework)
                 : Alone(question),
@@ -110,6 +111,14 @@ public sealed partial class QuestionAnswerer
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
 
+        if (previous.EntryId is { } previousId && _kb.ById.TryGetValue(previousId, out var covering) && CoversBoth(covering, target))
+        {
+            // "and iso 27001?" after an answer that already cites ISO 27001 items and says what ISO expects: that answer is the counterpart.
+            var again = AnswerEntry(covering, [], 0.95);
+            var lead = $"My last answer covers {FollowUps.NameOf(target)} too:\n\n";
+            return new TurnAnswer(again with { Text = lead + again.Text }, previous, FollowUpKind.OtherFramework);
+        }
+
         var from = target == TopicFramework.Iso ? TopicFramework.Soc2 : TopicFramework.Iso;
         if (KnownReferences(previous, from).Count > 0)
         {
@@ -120,6 +129,35 @@ public sealed partial class QuestionAnswerer
 
         var text = $"I don't have a {FollowUps.NameOf(target)} counterpart of that topic in our knowledge base.";
         return new TurnAnswer(Abstain(text, []), previous, FollowUpKind.OtherFramework);
+    }
+
+    /// <summary>
+    /// "what about inclusive?" after the carve-out method, "and a minor one?" after a major nonconformity: answered alone
+    /// when that finds an answer ("and what about vendors?" is a question of its own); otherwise the words are asked with
+    /// the topic's, its entry's title first, so the other side of the same topic is found.
+    /// </summary>
+    private TurnAnswer OtherSide(string question, ConversationTopic previous)
+    {
+        var alone = Answer(question);
+        if (!alone.Abstained || FollowUps.OtherSideOf(question) is not { } side)
+        {
+            return new TurnAnswer(alone, TopicOf(question, alone), FollowUpKind.None);
+        }
+
+        var about = previous.EntryId is { } id && _kb.ById.TryGetValue(id, out var entry) ? entry.Title : previous.Subject;
+        var asked = $"{about} {side}";
+        var answer = Answer(asked);
+        return answer.Abstained
+            ? new TurnAnswer(alone, null, FollowUpKind.None)
+            : new TurnAnswer(answer, TopicOf(asked, answer), FollowUpKind.OtherSide);
+    }
+
+    /// <summary>Whether an entry answers for <paramref name="target"/> as well: it cites the framework's items and names it in its answer.</summary>
+    private static bool CoversBoth(KnowledgeEntry entry, TopicFramework target)
+    {
+        var prefix = target == TopicFramework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
+        return entry.References.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            && ScopeOf(entry.AnswerText).HasFlag(ScopeOf(target));
     }
 
     /// <summary>"which clause is that?": the previous answer's references, those of the framework asked for when it names one.</summary>
