@@ -272,8 +272,24 @@ public sealed partial class QuestionAnswerer
         var key = best.Key;
         if (_kb.ById.TryGetValue(key, out var entry))
         {
-            var missing = Distinctive(query).Where(t => !_kb.Topics.Mentions(entry.Id, t.Term)).ToList();
-            return missing.Count > 0 ? NotAnswered(entry, missing, hits, confidence) : AnswerEntry(entry, hits, confidence, question);
+            var distinctive = Distinctive(query);
+            var missing = distinctive.Where(t => !_kb.Topics.Mentions(entry.Id, t.Term)).ToList();
+            if (missing.Count == 0)
+            {
+                return AnswerEntry(entry, hits, confidence, question);
+            }
+
+            // "is a soc3 enough for a questionnaire?": the best entry never names SOC 3, a lower one that does answers it.
+            foreach (var hit in hits.Skip(1))
+            {
+                if (_kb.ById.TryGetValue(hit.Key, out var naming) && distinctive.All(t => _kb.Topics.Mentions(naming.Id, t.Term))
+                    && Confidence(hit, query) is var sure && sure >= AbstainBelow)
+                {
+                    return AnswerEntry(naming, hits, sure, question);
+                }
+            }
+
+            return NotAnswered(entry, missing, hits, confidence);
         }
 
         return AnswerCatalog([key], confidence);
@@ -721,7 +737,7 @@ public sealed partial class QuestionAnswerer
     [GeneratedRegex(@"^What(?:\s+is|'s)\s+(?:a\s+|an\s+|the\s+)?(?<subject>[^?(]+)", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionTitle();
 
-    [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+even\s+is|\s+exactly\s+is)\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+(?:even|exactly|actually|really)\s+(?:is|are))\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionCue();
 
     /// <summary>"X vs Y", "X versus Y", "X or Y", "X compared to Y", "(the) difference between X and Y", "compare X and/with/to Y".</summary>

@@ -238,6 +238,14 @@ public sealed class SearchIndex
                 weight = joined.Exact ? 1f : CorrectedWeight;
                 word += words[++i];
             }
+            else if (!known && Split(word) is var (name, number))
+            {
+                // "isae3402", "ssae21": a standard's name and number typed together, indexed apart.
+                terms.TryAdd(name, new QueryTerm(name, 1f, _idf[_termIds[name]], Known: true) { Word = word });
+                sequence.Add(name);
+                term = number;
+                known = true;
+            }
             else if (!known && Correct(word) is { } corrected)
             {
                 term = corrected;
@@ -271,6 +279,20 @@ public sealed class SearchIndex
         }
 
         return [.. terms.Values];
+    }
+
+    /// <summary>Letters then digits typed as one word ("isae3402") whose two parts the index knows apart; null otherwise.</summary>
+    private (string Name, string Number)? Split(string word)
+    {
+        var digits = word.AsSpan().IndexOfAnyInRange('0', '9');
+        if (digits < 2 || word.AsSpan(digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        var name = TextAnalyzer.Stem(word[..digits]);
+        var number = word[digits..];
+        return _termIds.ContainsKey(name) && _termIds.ContainsKey(number) ? (name, number) : null;
     }
 
     /// <summary>Two words typed apart as one indexed word, maybe misspelt (the second is one the index does not know).</summary>
