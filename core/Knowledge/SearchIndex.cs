@@ -252,6 +252,12 @@ public sealed class SearchIndex
                 known = true;
                 weight = CorrectedWeight;
             }
+            else if (!known && CorrectInContext(word, sequence.Count > 0 ? sequence[^1] : null, i + 1 < words.Count ? TextAnalyzer.Stem(words[i + 1]) : null) is { } fitting)
+            {
+                term = fitting;
+                known = true;
+                weight = CorrectedWeight;
+            }
 
             if (!terms.ContainsKey(term))
             {
@@ -455,6 +461,53 @@ public sealed class SearchIndex
         var limit = Math.Clamp(word.Length / LettersPerEdit, 1, MaximumEdits);
         string? best = null;
         var bestFrequency = 0;
+        foreach (var candidate in Candidates(word))
+        {
+            var frequency = _wordFrequency[candidate];
+            if (frequency > bestFrequency && Distance(word, candidate) <= limit)
+            {
+                best = candidate;
+                bestFrequency = frequency;
+            }
+        }
+
+        return best is not null && _termIds.ContainsKey(_wordToTerm[best]) ? _wordToTerm[best] : null;
+    }
+
+    /// <summary>Words too short to correct alone are corrected when the correction makes an indexed pair with a neighbour ("bridge leter").</summary>
+    private const int MinimumContextCorrectable = 4;
+
+    /// <summary>
+    /// A short misspelt word (too short for <see cref="Correct"/>: "leter" could be many words) read as the indexed word one
+    /// edit away that forms a pair the index knows with the word before or after it ("bridge letter", "risk owner").
+    /// </summary>
+    private string? CorrectInContext(string word, string? before, string? after)
+    {
+        if (word.Length < MinimumContextCorrectable || word.Length >= MinimumCorrectable || word.Any(char.IsDigit) || (before is null && after is null))
+        {
+            return null;
+        }
+
+        string? best = null;
+        var bestFrequency = 0;
+        foreach (var candidate in Candidates(word))
+        {
+            var term = _wordToTerm[candidate];
+            var frequency = _wordFrequency[candidate];
+            if (frequency > bestFrequency && _termIds.ContainsKey(term) && Distance(word, candidate) <= 1
+                && ((before is not null && _termIds.ContainsKey(Pair(before, term))) || (after is not null && _termIds.ContainsKey(Pair(term, after)))))
+            {
+                best = term;
+                bestFrequency = frequency;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Indexed words within reach of <paramref name="word"/> by deletions on either side (the symmetric-delete candidates).</summary>
+    private HashSet<string> Candidates(string word)
+    {
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         if (_deletes.TryGetValue(word, out var fromWord))
         {
@@ -474,17 +527,7 @@ public sealed class SearchIndex
             }
         }
 
-        foreach (var candidate in candidates)
-        {
-            var frequency = _wordFrequency[candidate];
-            if (frequency > bestFrequency && Distance(word, candidate) <= limit)
-            {
-                best = candidate;
-                bestFrequency = frequency;
-            }
-        }
-
-        return best is not null && _termIds.ContainsKey(_wordToTerm[best]) ? _wordToTerm[best] : null;
+        return candidates;
     }
 
     private static IEnumerable<string> DeleteOne(string word)
