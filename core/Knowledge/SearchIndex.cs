@@ -238,6 +238,12 @@ public sealed class SearchIndex
                 weight = joined.Exact ? 1f : CorrectedWeight;
                 word += words[++i];
             }
+            else if (!known && word.Length is 4 or 5 && word.All(char.IsDigit) && _termIds.ContainsKey(string.Concat("iso", word)))
+            {
+                // "17024?", "27701": an ISO standard by its number alone, indexed as the entries write it ("ISO/IEC 17024").
+                term = string.Concat("iso", word);
+                known = true;
+            }
             else if (!known && Split(word) is var (name, number))
             {
                 // "isae3402", "ssae21": a standard's name and number typed together, indexed apart.
