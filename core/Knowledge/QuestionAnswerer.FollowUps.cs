@@ -152,11 +152,15 @@ public sealed partial class QuestionAnswerer
             : new TurnAnswer(answer, TopicOf(asked, answer), FollowUpKind.OtherSide);
     }
 
-    /// <summary>Whether an entry answers for <paramref name="target"/> as well: it cites the framework's items and names it in its answer.</summary>
+    /// <summary>
+    /// Whether an entry answers for <paramref name="target"/> as well: its title is not about one framework (it names both or
+    /// neither), cites the target's items and names the target in its answer.
+    /// </summary>
     private static bool CoversBoth(KnowledgeEntry entry, TopicFramework target)
     {
         var prefix = target == TopicFramework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
-        return entry.References.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        return ScopeOf(entry.Title) is Scope.Both or Scope.None
+            && entry.References.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             && ScopeOf(entry.AnswerText).HasFlag(ScopeOf(target));
     }
 
