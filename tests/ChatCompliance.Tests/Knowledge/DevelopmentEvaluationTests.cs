@@ -12,8 +12,8 @@ namespace ChatCompliance.Tests.Knowledge;
 public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
     // Measured, rounded down, minus about 2 points. Before the work: answerable 138/159 = 86.8%, out of scope 29/45 = 64.4%;
-    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%.
-    private const double AnswerableFloor = 0.90;
+    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%; round 3: answerable 149/159 = 93.7%, out of scope 43/45.
+    private const double AnswerableFloor = 0.91;
     private const double OutOfScopeFloor = 0.93;
 
     private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "dev2");
