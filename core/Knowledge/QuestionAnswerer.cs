@@ -382,7 +382,7 @@ public sealed partial class QuestionAnswerer
             return null;
         }
 
-        var sides = new[] { match.Groups["a"].Value, match.Groups["b"].Value }.Select(Side).ToArray();
+        var sides = new[] { Side(match.Groups["a"].Value, nearEnd: true), Side(match.Groups["b"].Value, nearEnd: false) };
         if (sides.Any(s => s is null))
         {
             return null;
@@ -403,11 +403,15 @@ public sealed partial class QuestionAnswerer
         return Compose(first.Entry, second.Entry, Math.Min(first.Confidence, second.Confidence), question);
     }
 
-    /// <summary>One side of a comparison: its best entry, how sure that is, and its most telling word.</summary>
-    private (KnowledgeEntry Entry, double Confidence, string Head)? Side(string text)
+    /// <summary>
+    /// One side of a comparison: its best entry, how sure that is, and its head: the word nearest the "vs" (the last of the
+    /// first side, the first of the second), the thing compared; "type ii in plain english" compares Type 2, not English.
+    /// </summary>
+    private (KnowledgeEntry Entry, double Confidence, string Head)? Side(string text, bool nearEnd)
     {
         var query = _index.Analyse(WithCapitalAcronyms(text));
-        var head = query.Where(t => !t.IsPair && !t.Expanded && t.Known && !IdWords.Contains(t.Term)).MaxBy(t => t.Idf);
+        var words = query.Where(t => !t.IsPair && !t.Expanded && t.Known && !IdWords.Contains(t.Term));
+        var head = nearEnd ? words.LastOrDefault() : words.FirstOrDefault();
         if (head is null)
         {
             return null;
