@@ -31,7 +31,7 @@ public static class TextAnalyzer
         "hi", "hello", "thanks", "thx", "ok", "okay", "like", "actually", "basically", "really", "get", "got", "tell", "explain",
         "know", "mean", "means", "meaning", "anyone", "someone", "s", "t", "d", "ll", "re", "ve", "m", "im", "u", "ur", "also", "all",
         "there", "here", "from", "up", "out", "over", "again", "still", "even", "only", "own", "same", "other", "each", "both", "more",
-        "most", "much", "many", "lot", "lots", "thing", "things", "stuff", "kind", "sort", "way", "quick", "question", "wondering",
+        "most", "much", "lot", "lots", "thing", "things", "stuff", "kind", "sort", "way", "quick", "question", "wondering",
         "guys", "team", "anybody", "somebody", "want", "wants", "need", "needs", "needed", "one", "e", "g", "eg", "ie", "etc", "yes", "no",
         "not", "dont", "doesnt", "isnt", "arent", "cant", "wont", "whether", "let", "lets", "right", "nah", "yeah", "r",
     };
