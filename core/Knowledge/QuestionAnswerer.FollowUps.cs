@@ -161,7 +161,7 @@ public sealed partial class QuestionAnswerer
         var prefix = target == TopicFramework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
         return ScopeOf(entry.Title) is Scope.Both or Scope.None
             && entry.References.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            && ScopeOf(entry.AnswerText).HasFlag(ScopeOf(target));
+            && TextAnalyzer.Terms(entry.AnswerText).Any((target == TopicFramework.Iso ? IsoTerms : Soc2Terms).Contains);
     }
 
     /// <summary>"which clause is that?": the previous answer's references, those of the framework asked for when it names one.</summary>

@@ -132,7 +132,7 @@ public sealed partial class QuestionAnswerer
         int soc2 = 0, iso = 0;
         foreach (var term in TextAnalyzer.Terms(text))
         {
-            soc2 += Soc2Terms.Contains(term) ? 1 : 0;
+            soc2 += Soc2Terms.Contains(term) || IsCriteriaFamily(term) ? 1 : 0;
             iso += IsoTerms.Contains(term) ? 1 : 0;
         }
 
@@ -495,6 +495,9 @@ public sealed partial class QuestionAnswerer
         return answer with { References = [.. named.Concat(answer.References).DistinctBy(r => r.Ref)] };
     }
 
+    /// <summary>A SOC 2 common-criteria family named without a point ("cc6", "CC9"): as much a SOC 2 word as "cc6.1".</summary>
+    private static bool IsCriteriaFamily(string term) => term is ['c', 'c', >= '1' and <= '9'];
+
     /// <summary>Security-programme words (stemmed), common in our questions and rare in everything else people ask a bot.</summary>
     private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
     {
@@ -555,7 +558,7 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>Whether analysed terms name something of ours: a SOC 2 / ISO term, another rule book, or a security-programme word.</summary>
     private static bool Signalled(IEnumerable<QueryTerm> terms) =>
-        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
+        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || IsCriteriaFamily(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
 
     /// <summary>How much of the rest of a question (its everyday-word anchors taken out) the best entry must explain.</summary>
     private const float RestCoverage = 0.3f;
@@ -571,7 +574,7 @@ public sealed partial class QuestionAnswerer
     {
         // The analysed terms, typos corrected and acronyms expanded: "attestaion" is as much a compliance word as "attestation".
         var terms = query.Where(t => !t.IsPair).Select(t => t.Term).ToList();
-        var programme = terms.Any(t => AnchorTerms.Contains(t) && !RegulationTerms.Contains(t));
+        var programme = terms.Any(t => (AnchorTerms.Contains(t) && !RegulationTerms.Contains(t)) || IsCriteriaFamily(t));
         var regulation = terms.Any(RegulationTerms.Contains);
         double confidence = best.Coverage;
         if (programme)
