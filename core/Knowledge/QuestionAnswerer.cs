@@ -498,6 +498,12 @@ public sealed partial class QuestionAnswerer
     /// <summary>A SOC 2 common-criteria family named without a point ("cc6", "CC9"): as much a SOC 2 word as "cc6.1".</summary>
     private static bool IsCriteriaFamily(string term) => term is ['c', 'c', >= '1' and <= '9'];
 
+    /// <summary>SOC 2 and ISO 27001 terms of two words (stemmed pairs) that no other subject uses: as telling as "soc2".</summary>
+    private static readonly HashSet<string> AnchorPairs = new(StringComparer.Ordinal)
+    {
+        "process integr", "bridg letter", "carv out", "manag assert", "system descript", "manag review", "risk treatment",
+    };
+
     /// <summary>Security-programme words (stemmed), common in our questions and rare in everything else people ask a bot.</summary>
     private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
     {
@@ -574,7 +580,8 @@ public sealed partial class QuestionAnswerer
     {
         // The analysed terms, typos corrected and acronyms expanded: "attestaion" is as much a compliance word as "attestation".
         var terms = query.Where(t => !t.IsPair).Select(t => t.Term).ToList();
-        var programme = terms.Any(t => (AnchorTerms.Contains(t) && !RegulationTerms.Contains(t)) || IsCriteriaFamily(t));
+        var programme = terms.Any(t => (AnchorTerms.Contains(t) && !RegulationTerms.Contains(t)) || IsCriteriaFamily(t))
+            || query.Any(t => t.IsPair && AnchorPairs.Contains(t.Term));
         var regulation = terms.Any(RegulationTerms.Contains);
         double confidence = best.Coverage;
         if (programme)
