@@ -133,8 +133,8 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>
     /// "what about inclusive?" after the carve-out method, "and a minor one?" after a major nonconformity: answered alone
-    /// when that finds an answer ("and what about vendors?" is a question of its own); otherwise the words are asked with
-    /// the topic's, its entry's title first, so the other side of the same topic is found.
+    /// when that finds an answer ("and what about vendors?" is a question of its own); otherwise the words are asked in the
+    /// topic's framework, then with its entry's title, so the other side of the same topic is found.
     /// </summary>
     private TurnAnswer OtherSide(string question, ConversationTopic previous)
     {
@@ -144,12 +144,19 @@ public sealed partial class QuestionAnswerer
             return new TurnAnswer(alone, TopicOf(question, alone), FollowUpKind.None);
         }
 
+        // "and the cost?" after SOC 2's timeline is SOC 2's cost: the words with the topic's framework first, then with its title.
         var about = previous.EntryId is { } id && _kb.ById.TryGetValue(id, out var entry) ? entry.Title : previous.Subject;
-        var asked = $"{about} {side}";
-        var answer = Answer(asked);
-        return answer.Abstained
-            ? new TurnAnswer(alone, null, FollowUpKind.None)
-            : new TurnAnswer(answer, TopicOf(asked, answer), FollowUpKind.OtherSide);
+        string?[] readings = [FrameworkOf(previous) is { } framework ? $"{side} {framework}" : null, $"{about} {side}"];
+        foreach (var asked in readings.OfType<string>())
+        {
+            var answer = Answer(asked);
+            if (!answer.Abstained)
+            {
+                return new TurnAnswer(answer, TopicOf(asked, answer), FollowUpKind.OtherSide);
+            }
+        }
+
+        return new TurnAnswer(alone, null, FollowUpKind.None);
     }
 
     /// <summary>

@@ -96,6 +96,7 @@ public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<Know
     [Theory]
     [InlineData("how do we handle a major nonconformity", "what about a minor one?", "iso27001-major-vs-minor-nonconformity")]
     [InlineData("what is the carve-out method", "and inclusive?", "soc2-carve-out-vs-inclusive")]
+    [InlineData("how long does soc 2 take", "and the cost?", "soc2-cost-drivers")]
     public void Other_side_that_means_nothing_alone_is_asked_with_the_topic(string first, string followUp, string expected)
     {
         var turns = Converse(first, followUp);
