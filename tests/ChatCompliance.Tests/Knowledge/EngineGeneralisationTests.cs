@@ -215,6 +215,19 @@ public sealed class EngineGeneralisationTests(KnowledgeFixture fixture) : IClass
     // 5. kb check
 
     [Fact]
+    public void Load_PhrasingListedUnderTwoEntries_IsReported()
+    {
+        CopyKnowledge();
+        var file = Path.Combine(_folder, "entries", "soc2-bridge-letter.md");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("questions:\n", "questions:\n  - Management Assertion Template\n", StringComparison.Ordinal));
+
+        var (_, problems) = KnowledgeBase.Load(_folder);
+
+        Assert.Contains(problems, p => p.Message.StartsWith("phrasing also listed under ", StringComparison.Ordinal)
+            && p.Message.EndsWith("assertion template", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
     public void Load_PhrasingAboutAnotherTopic_IsReported()
     {
         CopyKnowledge();
