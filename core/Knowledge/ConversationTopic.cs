@@ -69,6 +69,8 @@ public enum FollowUpKind
     SameFramework,
     /// <summary>A follow-up with nothing to follow: the answer asks what we are talking about.</summary>
     NoTopic,
+    /// <summary>"what about inclusive?", "and a minor one?": the other side of the topic, asked with the topic's words when it means nothing alone.</summary>
+    OtherSide,
 }
 
 /// <summary>An answer in a conversation: what to say, the topic to remember for the next turn (null: none), and how the question used the last one.</summary>

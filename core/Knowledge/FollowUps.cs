@@ -72,6 +72,11 @@ internal static partial class FollowUps
             return new(FollowUpKind.SameFramework);
         }
 
+        if (OtherSideOf(text) is not null)
+        {
+            return new(FollowUpKind.OtherSide);
+        }
+
         return new(FollowUpKind.None);
     }
 
@@ -107,6 +112,32 @@ internal static partial class FollowUps
             (_, _, _, { } target) => new(FollowUpKind.OtherFramework, target),
             _ => null,
         };
+    }
+
+    /// <summary>Longer than this (in words), what follows "and" or "what about" is a question of its own.</summary>
+    private const int MaximumOtherSideWords = 4;
+
+    /// <summary>Openings of a short follow-up that names the other side of the topic: "what about inclusive?", "and a minor one?".</summary>
+    private static readonly string[] OtherSideOpenings = ["what about ", "how about ", "and what about ", "and how about ", "and ", "but what about "];
+
+    /// <summary>
+    /// What a short "what about X?" / "and X?" names (X), read without a regex: null when the question is not one, or X is
+    /// long enough to be a question of its own.
+    /// </summary>
+    public static string? OtherSideOf(string question)
+    {
+        var text = Normalise(question);
+        foreach (var opening in OtherSideOpenings)
+        {
+            if (text.StartsWith(opening, StringComparison.Ordinal))
+            {
+                var rest = text[opening.Length..].Trim();
+                var words = rest.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
+                return words is > 0 and <= MaximumOtherSideWords && !CatalogId().IsMatch(rest) ? rest : null;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The question with its framework words swapped for <paramref name="target"/>'s, or the target named when it names none.</summary>

@@ -196,6 +196,8 @@ public sealed partial class KnowledgeBase
     /// </summary>
     public IEnumerable<KnowledgeProblem> CheckPhrasings()
     {
+        // The same question (letters and digits after normalising) under two entries sends people to either at random: it belongs to one.
+        var owners = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var entry in Entries)
         {
             foreach (var phrasing in entry.Questions)
@@ -204,6 +206,14 @@ public sealed partial class KnowledgeBase
                 {
                     yield return new($"entries/{entry.Id}.md", $"phrasing not answered by its text: {entry.Id}: {phrasing}");
                 }
+
+                var read = string.Concat(TextAnalyzer.Normalise(phrasing).Where(char.IsLetterOrDigit));
+                if (read.Length > 0 && owners.TryGetValue(read, out var owner) && owner != entry.Id)
+                {
+                    yield return new($"entries/{entry.Id}.md", $"phrasing also listed under {owner}: {entry.Id}: {phrasing}");
+                }
+
+                owners.TryAdd(read, entry.Id);
             }
         }
     }

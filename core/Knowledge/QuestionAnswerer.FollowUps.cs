@@ -34,7 +34,7 @@ public sealed partial class QuestionAnswerer
         if (previous is null || string.IsNullOrWhiteSpace(previous.Subject))
         {
             // "how long does that take?" is still a question; "and for ISO?" alone is not.
-            return followUp.Kind == FollowUpKind.SameFramework
+            return followUp.Kind is FollowUpKind.SameFramework or FollowUpKind.OtherSide
                 ? Alone(question)
                 : new TurnAnswer(Abstain(null, []) with { Text = NoTopicText, Title = "Which topic?" }, null, FollowUpKind.NoTopic);
         }
@@ -45,6 +45,7 @@ public sealed partial class QuestionAnswerer
             FollowUpKind.Variant => Resolved(FollowUps.WithVariant(previous.Subject, followUp.Variant!), FollowUpKind.Variant),
             FollowUpKind.References => ReferencesOf(previous, followUp.Target),
             FollowUpKind.Mapping => MappingOf(previous, followUp.Target),
+            FollowUpKind.OtherSide => OtherSide(question, previous),
             _ => FrameworkOf(previous) is { } framework
                 ? Resolved(FollowUps.Resolve(question, framework), FollowUpKind.SameFramework)
                 : Alone(question),
@@ -110,6 +111,14 @@ public sealed partial class QuestionAnswerer
             return new TurnAnswer(found.Answer, TopicOf(found.Question, found.Answer), FollowUpKind.OtherFramework);
         }
 
+        if (previous.EntryId is { } previousId && _kb.ById.TryGetValue(previousId, out var covering) && CoversBoth(covering, target))
+        {
+            // "and iso 27001?" after an answer that already cites ISO 27001 items and says what ISO expects: that answer is the counterpart.
+            var again = AnswerEntry(covering, [], 0.95);
+            var lead = $"My last answer covers {FollowUps.NameOf(target)} too:\n\n";
+            return new TurnAnswer(again with { Text = lead + again.Text }, previous, FollowUpKind.OtherFramework);
+        }
+
         var from = target == TopicFramework.Iso ? TopicFramework.Soc2 : TopicFramework.Iso;
         if (KnownReferences(previous, from).Count > 0)
         {
@@ -120,6 +129,46 @@ public sealed partial class QuestionAnswerer
 
         var text = $"I don't have a {FollowUps.NameOf(target)} counterpart of that topic in our knowledge base.";
         return new TurnAnswer(Abstain(text, []), previous, FollowUpKind.OtherFramework);
+    }
+
+    /// <summary>
+    /// "what about inclusive?" after the carve-out method, "and a minor one?" after a major nonconformity: answered alone
+    /// when that finds an answer ("and what about vendors?" is a question of its own); otherwise the words are asked in the
+    /// topic's framework, then with its entry's title, so the other side of the same topic is found.
+    /// </summary>
+    private TurnAnswer OtherSide(string question, ConversationTopic previous)
+    {
+        var alone = Answer(question);
+        if (!alone.Abstained || FollowUps.OtherSideOf(question) is not { } side)
+        {
+            return new TurnAnswer(alone, TopicOf(question, alone), FollowUpKind.None);
+        }
+
+        // "and the cost?" after SOC 2's timeline is SOC 2's cost: the words with the topic's framework first, then with its title.
+        var about = previous.EntryId is { } id && _kb.ById.TryGetValue(id, out var entry) ? entry.Title : previous.Subject;
+        string?[] readings = [FrameworkOf(previous) is { } framework ? $"{side} {framework}" : null, $"{about} {side}"];
+        foreach (var asked in readings.OfType<string>())
+        {
+            var answer = Answer(asked);
+            if (!answer.Abstained)
+            {
+                return new TurnAnswer(answer, TopicOf(asked, answer), FollowUpKind.OtherSide);
+            }
+        }
+
+        return new TurnAnswer(alone, null, FollowUpKind.None);
+    }
+
+    /// <summary>
+    /// Whether an entry answers for <paramref name="target"/> as well: its title is not about one framework (it names both or
+    /// neither), cites the target's items and names the target in its answer.
+    /// </summary>
+    private static bool CoversBoth(KnowledgeEntry entry, TopicFramework target)
+    {
+        var prefix = target == TopicFramework.Iso ? Catalog.IsoPrefix : Catalog.Soc2Prefix;
+        return ScopeOf(entry.Title) is Scope.Both or Scope.None
+            && entry.References.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            && TextAnalyzer.Terms(entry.AnswerText).Any((target == TopicFramework.Iso ? IsoTerms : Soc2Terms).Contains);
     }
 
     /// <summary>"which clause is that?": the previous answer's references, those of the framework asked for when it names one.</summary>

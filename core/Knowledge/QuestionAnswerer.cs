@@ -132,7 +132,7 @@ public sealed partial class QuestionAnswerer
         int soc2 = 0, iso = 0;
         foreach (var term in TextAnalyzer.Terms(text))
         {
-            soc2 += Soc2Terms.Contains(term) ? 1 : 0;
+            soc2 += Soc2Terms.Contains(term) || IsCriteriaFamily(term) ? 1 : 0;
             iso += IsoTerms.Contains(term) ? 1 : 0;
         }
 
@@ -272,8 +272,24 @@ public sealed partial class QuestionAnswerer
         var key = best.Key;
         if (_kb.ById.TryGetValue(key, out var entry))
         {
-            var missing = Distinctive(query).Where(t => !_kb.Topics.Mentions(entry.Id, t.Term)).ToList();
-            return missing.Count > 0 ? NotAnswered(entry, missing, hits, confidence) : AnswerEntry(entry, hits, confidence, question);
+            var distinctive = Distinctive(query);
+            var missing = distinctive.Where(t => !_kb.Topics.Mentions(entry.Id, t.Term)).ToList();
+            if (missing.Count == 0)
+            {
+                return AnswerEntry(entry, hits, confidence, question);
+            }
+
+            // "is a soc3 enough for a questionnaire?": the best entry never names SOC 3, a lower one that does answers it.
+            foreach (var hit in hits.Skip(1))
+            {
+                if (_kb.ById.TryGetValue(hit.Key, out var naming) && distinctive.All(t => _kb.Topics.Mentions(naming.Id, t.Term))
+                    && Confidence(hit, query) is var sure && sure >= AbstainBelow)
+                {
+                    return AnswerEntry(naming, hits, sure, question);
+                }
+            }
+
+            return NotAnswered(entry, missing, hits, confidence);
         }
 
         return AnswerCatalog([key], confidence);
@@ -366,7 +382,7 @@ public sealed partial class QuestionAnswerer
             return null;
         }
 
-        var sides = new[] { match.Groups["a"].Value, match.Groups["b"].Value }.Select(Side).ToArray();
+        var sides = new[] { Side(match.Groups["a"].Value, nearEnd: true), Side(match.Groups["b"].Value, nearEnd: false) };
         if (sides.Any(s => s is null))
         {
             return null;
@@ -387,11 +403,15 @@ public sealed partial class QuestionAnswerer
         return Compose(first.Entry, second.Entry, Math.Min(first.Confidence, second.Confidence), question);
     }
 
-    /// <summary>One side of a comparison: its best entry, how sure that is, and its most telling word.</summary>
-    private (KnowledgeEntry Entry, double Confidence, string Head)? Side(string text)
+    /// <summary>
+    /// One side of a comparison: its best entry, how sure that is, and its head: the word nearest the "vs" (the last of the
+    /// first side, the first of the second), the thing compared; "type ii in plain english" compares Type 2, not English.
+    /// </summary>
+    private (KnowledgeEntry Entry, double Confidence, string Head)? Side(string text, bool nearEnd)
     {
         var query = _index.Analyse(WithCapitalAcronyms(text));
-        var head = query.Where(t => !t.IsPair && !t.Expanded && t.Known && !IdWords.Contains(t.Term)).MaxBy(t => t.Idf);
+        var words = query.Where(t => !t.IsPair && !t.Expanded && t.Known && !IdWords.Contains(t.Term));
+        var head = nearEnd ? words.LastOrDefault() : words.FirstOrDefault();
         if (head is null)
         {
             return null;
@@ -475,6 +495,15 @@ public sealed partial class QuestionAnswerer
         return answer with { References = [.. named.Concat(answer.References).DistinctBy(r => r.Ref)] };
     }
 
+    /// <summary>A SOC 2 common-criteria family named without a point ("cc6", "CC9"): as much a SOC 2 word as "cc6.1".</summary>
+    private static bool IsCriteriaFamily(string term) => term is ['c', 'c', >= '1' and <= '9'];
+
+    /// <summary>SOC 2 and ISO 27001 terms of two words (stemmed pairs) that no other subject uses: as telling as "soc2".</summary>
+    private static readonly HashSet<string> AnchorPairs = new(StringComparer.Ordinal)
+    {
+        "process integr", "bridg letter", "carv out", "manag assert", "system descript", "manag review", "risk treatment",
+    };
+
     /// <summary>Security-programme words (stemmed), common in our questions and rare in everything else people ask a bot.</summary>
     private static readonly HashSet<string> DomainTerms = new(StringComparer.Ordinal)
     {
@@ -535,7 +564,7 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>Whether analysed terms name something of ours: a SOC 2 / ISO term, another rule book, or a security-programme word.</summary>
     private static bool Signalled(IEnumerable<QueryTerm> terms) =>
-        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
+        terms.Any(t => !t.IsPair && (AnchorTerms.Contains(t.Term) || IsCriteriaFamily(t.Term) || RegulationTerms.Contains(t.Term) || DomainTerms.Contains(t.Term)));
 
     /// <summary>How much of the rest of a question (its everyday-word anchors taken out) the best entry must explain.</summary>
     private const float RestCoverage = 0.3f;
@@ -551,7 +580,8 @@ public sealed partial class QuestionAnswerer
     {
         // The analysed terms, typos corrected and acronyms expanded: "attestaion" is as much a compliance word as "attestation".
         var terms = query.Where(t => !t.IsPair).Select(t => t.Term).ToList();
-        var programme = terms.Any(t => AnchorTerms.Contains(t) && !RegulationTerms.Contains(t));
+        var programme = terms.Any(t => (AnchorTerms.Contains(t) && !RegulationTerms.Contains(t)) || IsCriteriaFamily(t))
+            || query.Any(t => t.IsPair && AnchorPairs.Contains(t.Term));
         var regulation = terms.Any(RegulationTerms.Contains);
         double confidence = best.Coverage;
         if (programme)
@@ -721,7 +751,7 @@ public sealed partial class QuestionAnswerer
     [GeneratedRegex(@"^What(?:\s+is|'s)\s+(?:a\s+|an\s+|the\s+)?(?<subject>[^?(]+)", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionTitle();
 
-    [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+even\s+is|\s+exactly\s+is)\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+(?:even|exactly|actually|really)\s+(?:is|are))\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionCue();
 
     /// <summary>"X vs Y", "X versus Y", "X or Y", "X compared to Y", "(the) difference between X and Y", "compare X and/with/to Y".</summary>

@@ -238,9 +238,29 @@ public sealed class SearchIndex
                 weight = joined.Exact ? 1f : CorrectedWeight;
                 word += words[++i];
             }
+            else if (!known && word.Length is 4 or 5 && word.All(char.IsDigit) && _termIds.ContainsKey(string.Concat("iso", word)))
+            {
+                // "17024?", "27701": an ISO standard by its number alone, indexed as the entries write it ("ISO/IEC 17024").
+                term = string.Concat("iso", word);
+                known = true;
+            }
+            else if (!known && Split(word) is var (name, number))
+            {
+                // "isae3402", "ssae21": a standard's name and number typed together, indexed apart.
+                terms.TryAdd(name, new QueryTerm(name, 1f, _idf[_termIds[name]], Known: true) { Word = word });
+                sequence.Add(name);
+                term = number;
+                known = true;
+            }
             else if (!known && Correct(word) is { } corrected)
             {
                 term = corrected;
+                known = true;
+                weight = CorrectedWeight;
+            }
+            else if (!known && CorrectInContext(word, sequence.Count > 0 ? sequence[^1] : null, i + 1 < words.Count ? TextAnalyzer.Stem(words[i + 1]) : null) is { } fitting)
+            {
+                term = fitting;
                 known = true;
                 weight = CorrectedWeight;
             }
@@ -271,6 +291,20 @@ public sealed class SearchIndex
         }
 
         return [.. terms.Values];
+    }
+
+    /// <summary>Letters then digits typed as one word ("isae3402") whose two parts the index knows apart; null otherwise.</summary>
+    private (string Name, string Number)? Split(string word)
+    {
+        var digits = word.AsSpan().IndexOfAnyInRange('0', '9');
+        if (digits < 2 || word.AsSpan(digits).ContainsAnyExceptInRange('0', '9'))
+        {
+            return null;
+        }
+
+        var name = TextAnalyzer.Stem(word[..digits]);
+        var number = word[digits..];
+        return _termIds.ContainsKey(name) && _termIds.ContainsKey(number) ? (name, number) : null;
     }
 
     /// <summary>Two words typed apart as one indexed word, maybe misspelt (the second is one the index does not know).</summary>
@@ -433,6 +467,53 @@ public sealed class SearchIndex
         var limit = Math.Clamp(word.Length / LettersPerEdit, 1, MaximumEdits);
         string? best = null;
         var bestFrequency = 0;
+        foreach (var candidate in Candidates(word))
+        {
+            var frequency = _wordFrequency[candidate];
+            if (frequency > bestFrequency && Distance(word, candidate) <= limit)
+            {
+                best = candidate;
+                bestFrequency = frequency;
+            }
+        }
+
+        return best is not null && _termIds.ContainsKey(_wordToTerm[best]) ? _wordToTerm[best] : null;
+    }
+
+    /// <summary>Words too short to correct alone are corrected when the correction makes an indexed pair with a neighbour ("bridge leter").</summary>
+    private const int MinimumContextCorrectable = 4;
+
+    /// <summary>
+    /// A short misspelt word (too short for <see cref="Correct"/>: "leter" could be many words) read as the indexed word one
+    /// edit away that forms a pair the index knows with the word before or after it ("bridge letter", "risk owner").
+    /// </summary>
+    private string? CorrectInContext(string word, string? before, string? after)
+    {
+        if (word.Length < MinimumContextCorrectable || word.Length >= MinimumCorrectable || word.Any(char.IsDigit) || (before is null && after is null))
+        {
+            return null;
+        }
+
+        string? best = null;
+        var bestFrequency = 0;
+        foreach (var candidate in Candidates(word))
+        {
+            var term = _wordToTerm[candidate];
+            var frequency = _wordFrequency[candidate];
+            if (frequency > bestFrequency && _termIds.ContainsKey(term) && Distance(word, candidate) <= 1
+                && ((before is not null && _termIds.ContainsKey(Pair(before, term))) || (after is not null && _termIds.ContainsKey(Pair(term, after)))))
+            {
+                best = term;
+                bestFrequency = frequency;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Indexed words within reach of <paramref name="word"/> by deletions on either side (the symmetric-delete candidates).</summary>
+    private HashSet<string> Candidates(string word)
+    {
         var candidates = new HashSet<string>(StringComparer.Ordinal);
         if (_deletes.TryGetValue(word, out var fromWord))
         {
@@ -452,17 +533,7 @@ public sealed class SearchIndex
             }
         }
 
-        foreach (var candidate in candidates)
-        {
-            var frequency = _wordFrequency[candidate];
-            if (frequency > bestFrequency && Distance(word, candidate) <= limit)
-            {
-                best = candidate;
-                bestFrequency = frequency;
-            }
-        }
-
-        return best is not null && _termIds.ContainsKey(_wordToTerm[best]) ? _wordToTerm[best] : null;
+        return candidates;
     }
 
     private static IEnumerable<string> DeleteOne(string word)

@@ -25,13 +25,13 @@ public static class TextAnalyzer
     {
         "a", "an", "and", "are", "as", "at", "be", "been", "but", "by", "for", "if", "in", "into", "is", "it", "its", "of", "on", "or",
         "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with", "what", "whats", "which",
-        "who", "whom", "how", "when", "where", "why", "do", "does", "did", "done", "doing", "can", "could", "should", "would", "shall",
+        "whom", "how", "when", "where", "why", "do", "does", "did", "done", "doing", "can", "could", "should", "would", "shall",
         "may", "might", "must", "we", "us", "our", "ours", "i", "me", "my", "you", "your", "he", "she", "him", "her", "them", "am",
         "have", "has", "had", "having", "so", "than", "too", "very", "just", "about", "any", "some", "pls", "plz", "please", "hey",
         "hi", "hello", "thanks", "thx", "ok", "okay", "like", "actually", "basically", "really", "get", "got", "tell", "explain",
         "know", "mean", "means", "meaning", "anyone", "someone", "s", "t", "d", "ll", "re", "ve", "m", "im", "u", "ur", "also", "all",
         "there", "here", "from", "up", "out", "over", "again", "still", "even", "only", "own", "same", "other", "each", "both", "more",
-        "most", "much", "many", "lot", "lots", "thing", "things", "stuff", "kind", "sort", "way", "quick", "question", "wondering",
+        "most", "much", "lot", "lots", "thing", "things", "stuff", "kind", "sort", "way", "quick", "question", "wondering",
         "guys", "team", "anybody", "somebody", "want", "wants", "need", "needs", "needed", "one", "e", "g", "eg", "ie", "etc", "yes", "no",
         "not", "dont", "doesnt", "isnt", "arent", "cant", "wont", "whether", "let", "lets", "right", "nah", "yeah", "r",
     };
@@ -172,6 +172,17 @@ public static class TextAnalyzer
         static bool IsLower(char c) => c is >= 'a' and <= 'z' or >= 'A' and <= 'Z';
     }
 
+    /// <summary>
+    /// Words Snowball folds into one of our terms though they mean something else: "international" is not "internal"
+    /// (both stem to "intern"), so "is ISO more international?" must not find internal audits.
+    /// </summary>
+    private static readonly Dictionary<string, string> StemOverrides = new(StringComparer.Ordinal)
+    {
+        ["international"] = "internation",
+        ["internationally"] = "internation",
+        ["internationale"] = "internation",
+    };
+
     /// <summary>The Snowball English stem of a lower-case word (cached per thread).</summary>
     public static string Stem(string word)
     {
@@ -186,10 +197,14 @@ public static class TextAnalyzer
             return stem;
         }
 
-        var stemmer = _stemmer ??= new EnglishStemmer();
-        stemmer.SetCurrent(word);
-        stemmer.Stem();
-        stem = stemmer.Current;
+        if (!StemOverrides.TryGetValue(word, out stem))
+        {
+            var stemmer = _stemmer ??= new EnglishStemmer();
+            stemmer.SetCurrent(word);
+            stemmer.Stem();
+            stem = stemmer.Current;
+        }
+
         if (cache.Count < 100_000)
         {
             cache[word] = stem;

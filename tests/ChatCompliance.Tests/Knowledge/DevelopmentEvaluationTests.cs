@@ -7,13 +7,13 @@ namespace ChatCompliance.Tests.Knowledge;
 /// <summary>
 /// Scores the engine on tests/eval/dev2: the development set the engine's second-edition retrieval, abstention and
 /// follow-up work was measured and tuned on (written before the engine was run on it). Tuned on, so its score
-/// flatters; <see cref="HeldOutEvaluationTests"/> is the honest one.
+/// flatters; since round 3 so does <see cref="HeldOutEvaluationTests"/>'s (a new held-out set is the honest score).
 /// </summary>
 public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
     // Measured, rounded down, minus about 2 points. Before the work: answerable 138/159 = 86.8%, out of scope 29/45 = 64.4%;
-    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%.
-    private const double AnswerableFloor = 0.90;
+    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%; round 3: answerable 150/159 = 94.3%, out of scope 43/45.
+    private const double AnswerableFloor = 0.92;
     private const double OutOfScopeFloor = 0.93;
 
     private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "dev2");

@@ -16,6 +16,21 @@ public sealed class EngineGeneralisationTests(KnowledgeFixture fixture) : IClass
 
     private QuestionAnswerer Answerer => fixture.Answerer;
 
+    // 0. Words as people type them
+
+    [Theory]
+    [InlineData("what does isae3000 cover", "isae-3000-and-soc2")]
+    [InlineData("is 27701 a separate certificate", "reg-iso27701")]
+    [InlineData("who signs the bridge leter", "soc2-bridge-letter")]
+    [InlineData("is iso recognised more internationally than soc 2", "compare-geography-and-recognition")]
+    public void Answer_GluedNumberBareNumberShortTypoOrLookalikeStem_FindsTheEntry(string question, string expected)
+    {
+        var answer = Answerer.Answer(question);
+
+        Assert.False(answer.Abstained);
+        Assert.Equal(expected, answer.EntryId);
+    }
+
     // 1. Comparisons
 
     [Theory]
@@ -198,6 +213,19 @@ public sealed class EngineGeneralisationTests(KnowledgeFixture fixture) : IClass
     }
 
     // 5. kb check
+
+    [Fact]
+    public void Load_PhrasingListedUnderTwoEntries_IsReported()
+    {
+        CopyKnowledge();
+        var file = Path.Combine(_folder, "entries", "soc2-bridge-letter.md");
+        File.WriteAllText(file, File.ReadAllText(file).Replace("questions:\n", "questions:\n  - Management Assertion Template\n", StringComparison.Ordinal));
+
+        var (_, problems) = KnowledgeBase.Load(_folder);
+
+        Assert.Contains(problems, p => p.Message.StartsWith("phrasing also listed under ", StringComparison.Ordinal)
+            && p.Message.EndsWith("assertion template", StringComparison.OrdinalIgnoreCase));
+    }
 
     [Fact]
     public void Load_PhrasingAboutAnotherTopic_IsReported()

@@ -83,6 +83,38 @@ public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<Know
     }
 
     [Fact]
+    public void Other_framework_after_an_answer_that_already_covers_both_serves_it_again_not_the_crosswalk()
+    {
+        var turns = Converse("what do auditors expect for incident response in soc 2", "and for iso 27001?");
+
+        Assert.Equal(FollowUpKind.OtherFramework, turns[1].FollowUp);
+        Assert.Equal(AnswerKind.Entry, turns[1].Answer.Kind);
+        Assert.Equal("control-incident-response", turns[1].Answer.EntryId);
+        Assert.StartsWith("My last answer covers ISO 27001 too", turns[1].Answer.Text, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("how do we handle a major nonconformity", "what about a minor one?", "iso27001-major-vs-minor-nonconformity")]
+    [InlineData("what is the carve-out method", "and inclusive?", "soc2-carve-out-vs-inclusive")]
+    [InlineData("how long does soc 2 take", "and the cost?", "soc2-cost-drivers")]
+    public void Other_side_that_means_nothing_alone_is_asked_with_the_topic(string first, string followUp, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(FollowUpKind.OtherSide, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Fact]
+    public void Other_side_that_is_a_question_of_its_own_is_answered_alone()
+    {
+        var turns = Converse("tell me about incident response", "and what about vendors?");
+
+        Assert.Equal(FollowUpKind.None, turns[1].FollowUp);
+        Assert.Equal("control-vendor-risk-management", turns[1].Answer.EntryId);
+    }
+
+    [Fact]
     public void Other_framework_generalises_a_SOC_2_topic_never_comes_back_as_another_SOC_2_entry()
     {
         // Every SOC 2 entry, asked by its title, then "and for ISO?": an ISO or neutral entry, the crosswalk, or an honest

@@ -41,7 +41,7 @@ public sealed class KnowledgeFixture
     public static string EvalFolder => Path.Combine(RepositoryRoot, "tests", "eval");
 
     /// <summary>
-    /// The held-out set under tests/eval/heldout/: never used to tune the engine, so its score is the honest one.
+    /// The first held-out set under tests/eval/heldout/: untouched until round 3 of issue 17, a development set since.
     /// A subfolder, so the tests that read only tests/eval/*.jsonl do not see it.
     /// </summary>
     public static string HeldOutFolder => Path.Combine(EvalFolder, "heldout");
