@@ -15,9 +15,10 @@ public sealed class FreshHeldOutEvaluationTests(KnowledgeFixture fixture, ITestO
     private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "heldout3");
 
     // Measured before its first use, with the engine of 4316075: answerable 222/274 = 81.0%, out of scope 43/47 = 91.5%.
+    // After round 3 (tuned on the other sets only): answerable 226/274 = 82.5%, out of scope 43/47 = 91.5%.
     // Floors pin what we have (measured, rounded down, minus 2 points) so the set guards against regressions without
     // pretending we are there. Targets: 95% answerable right, 100% out of scope declined.
-    private const double AnswerableFloor = 0.79;
+    private const double AnswerableFloor = 0.80;
     private const double OutOfScopeFloor = 0.89;
     private const double AnswerableTarget = 0.95;
     private const double OutOfScopeTarget = 1.00;
