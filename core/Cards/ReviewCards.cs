@@ -16,13 +16,13 @@ public static class ReviewCards
     public const int ListLimit = 15;
 
     /// <summary>One page of the reviewer's accounts with their progress.</summary>
-    public static Card ReviewerPage(ReviewPage page, string? notice)
+    public static Card ReviewerPage(ReviewPage page, Notice? notice)
     {
         var campaign = page.Campaign;
         List<CardElement> body = [];
         if (notice is not null)
         {
-            body.Add(new TextElement(notice, TextStyle.Emphasis));
+            body.Add(new TextElement(notice.Markdown, TextStyle.Emphasis));
         }
 
         body.Add(new FactsElement(

@@ -1,3 +1,5 @@
+using ChatCompliance.Core.Cards;
+
 namespace ChatCompliance.Core.Knowledge;
 
 /// <summary>
@@ -115,7 +117,7 @@ public sealed partial class QuestionAnswerer
         {
             // "and iso 27001?" after an answer that already cites ISO 27001 items and says what ISO expects: that answer is the counterpart.
             var again = AnswerEntry(covering, [], 0.95);
-            var lead = $"My last answer covers {FollowUps.NameOf(target)} too:\n\n";
+            var lead = $"My last answer covers {FollowUps.NameOf(target)} too:{AnswerMarkdown.Paragraph}";
             return new TurnAnswer(again with { Text = lead + again.Text }, previous, FollowUpKind.OtherFramework);
         }
 
@@ -123,7 +125,7 @@ public sealed partial class QuestionAnswerer
         if (KnownReferences(previous, from).Count > 0)
         {
             var mapping = MappingOf(previous, target).Answer;
-            var note = $"I have no {FollowUps.NameOf(target)} answer on that topic itself. The nearest is our crosswalk of what my last answer cited:\n\n";
+            var note = $"I have no {FollowUps.NameOf(target)} answer on that topic itself. The nearest is our crosswalk of what my last answer cited:{AnswerMarkdown.Paragraph}";
             return new TurnAnswer(mapping with { Text = note + mapping.Text }, previous, FollowUpKind.OtherFramework);
         }
 
@@ -213,7 +215,7 @@ public sealed partial class QuestionAnswerer
             ? parts[0]
             : parts[0] with
             {
-                Text = string.Join("\n\n", parts.Select(p => p.Text)),
+                Text = string.Join(AnswerMarkdown.Paragraph, parts.Select(p => p.Text)),
                 Title = "Crosswalk of " + string.Join(", ", refs.Take(MaximumMappedReferences).Select(r => _kb.Catalog.Find(r)!.Code)),
                 References = [.. parts.SelectMany(p => p.References).DistinctBy(r => r.Ref)],
                 Sources = [.. parts.SelectMany(p => p.Sources).Distinct()],

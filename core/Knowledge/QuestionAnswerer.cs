@@ -1,3 +1,4 @@
+using ChatCompliance.Core.Cards;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
@@ -354,7 +355,7 @@ public sealed partial class QuestionAnswerer
     {
         var closest = new RelatedEntry(entry.Id, entry.Title);
         var related = new[] { closest }.Concat(RelatedFrom(hits, entry.Id)).Take(MaximumRelated).ToList();
-        return Abstain($"I don't have an entry on {Naming(missing)}. Closest: **{entry.Title}**.", related) with { Confidence = Math.Round(confidence, 3) };
+        return Abstain($"I don't have an entry on {Naming(missing)}. Closest: {AnswerMarkdown.Strong(entry.Title)}.", related) with { Confidence = Math.Round(confidence, 3) };
     }
 
     private string Naming(IEnumerable<QueryTerm> names) => string.Join(" and ", names.Select(t => Display(t.Word ?? t.Term)).Distinct(StringComparer.Ordinal));
@@ -426,7 +427,7 @@ public sealed partial class QuestionAnswerer
     /// <summary>Both entries' key facts, each under its title, with both entries' citations and sources.</summary>
     private KnowledgeAnswer Compose(KnowledgeEntry first, KnowledgeEntry second, double confidence, string question)
     {
-        var text = $"**{first.Title}**\n{KeyFact(first)}\n\n**{second.Title}**\n{KeyFact(second)}";
+        var text = $"{AnswerMarkdown.Strong(first.Title)}\n{KeyFact(first)}{AnswerMarkdown.Paragraph}{AnswerMarkdown.Strong(second.Title)}\n{KeyFact(second)}";
         var references = first.References.Concat(second.References).Distinct(StringComparer.OrdinalIgnoreCase).Select(Cite).OfType<CitedReference>().ToList();
         var sources = first.Sources.Concat(second.Sources).DistinctBy(s => s.Url).ToList();
         // The whole entries are a button away: the composed answer only has their first facts.
@@ -466,8 +467,8 @@ public sealed partial class QuestionAnswerer
             return text;
         }
 
-        var spelled = string.Join("; ", missing.Select(i => $"**{i.Acronym}** is {i.Expansion}"));
-        return $"{spelled}.\n\n{text}";
+        var spelled = string.Join("; ", missing.Select(i => $"{AnswerMarkdown.Strong(i.Acronym)} is {i.Expansion}"));
+        return $"{spelled}.{AnswerMarkdown.Paragraph}{text}";
     }
 
     private const int MaximumSpelledOut = 3;
@@ -621,10 +622,10 @@ public sealed partial class QuestionAnswerer
         {
             if (text.Length > 0)
             {
-                text.Append("\n\n");
+                text.Append(AnswerMarkdown.Paragraph);
             }
 
-            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}**: {Describe(item)}\n\n{item.Description}");
+            text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Strong($"{item.DisplayId} · {item.Title}")}: {Describe(item)}{AnswerMarkdown.Paragraph}{item.Description}");
             cited.Add(new CitedReference(item.Ref, item.Code, item.Title));
             var allMapped = Mapped(item.Ref).OrderBy(m => CrosswalkStrength.Rank(m.Strength)).ToList();
             var mapped = allMapped.Take(MaximumCatalogMappings).ToList();
@@ -632,7 +633,7 @@ public sealed partial class QuestionAnswerer
             {
                 var other = item.Kind == CatalogKind.Soc2Criterion ? "ISO 27001" : "SOC 2";
                 var rest = allMapped.Count - mapped.Count;
-                text.Append(CultureInfo.InvariantCulture, $"\n\nOn the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Item.Code} {m.Item.Title} — {m.Strength}"))}{(rest > 0 ? $" and {rest} more" : "")}.");
+                text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Paragraph}On the {other} side (our crosswalk): {string.Join(", ", mapped.Select(m => $"{m.Item.Code} {m.Item.Title} — {m.Strength}"))}{(rest > 0 ? $" and {rest} more" : "")}.");
                 cited.AddRange(mapped.Select(m => new CitedReference(m.Item.Ref, m.Item.Code, m.Item.Title)));
                 if (rest > 0)
                 {
@@ -670,24 +671,24 @@ public sealed partial class QuestionAnswerer
         var shown = all ? pairs.Count : MaximumMappings;
         if (pairs.Count == 0)
         {
-            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** has no {other} counterpart in our crosswalk: nothing on the other side addresses the same thing closely enough to map it.");
+            text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Strong($"{item.DisplayId} · {item.Title}")} has no {other} counterpart in our crosswalk: nothing on the other side addresses the same thing closely enough to map it.");
         }
         else
         {
-            text.Append(CultureInfo.InvariantCulture, $"**{item.DisplayId} · {item.Title}** maps to {pairs.Count} {other} item{(pairs.Count == 1 ? "" : "s")} in our crosswalk:");
+            text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Strong($"{item.DisplayId} · {item.Title}")} maps to {pairs.Count} {other} item{(pairs.Count == 1 ? "" : "s")} in our crosswalk:");
             foreach (var pair in pairs.Take(shown))
             {
                 var target = _kb.Catalog.Find(pair.Soc2Ref == item.Ref ? pair.IsoRef : pair.Soc2Ref)!;
-                text.Append(CultureInfo.InvariantCulture, $"\n\n• **{target.Code}** {target.Title} — {pair.Strength}: {pair.Rationale}");
+                text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Bullet}{AnswerMarkdown.Strong(target.Code)} {target.Title} — {pair.Strength}: {pair.Rationale}");
                 cited.Add(new CitedReference(target.Ref, target.Code, target.Title));
             }
 
             if (pairs.Count > shown)
             {
-                text.Append(CultureInfo.InvariantCulture, $"\n\n…and {pairs.Count - shown} more.");
+                text.Append(CultureInfo.InvariantCulture, $"{AnswerMarkdown.Paragraph}…and {pairs.Count - shown} more.");
             }
 
-            text.Append("\n\nA mapping shows where evidence can be reused; each auditor still judges against their own framework.");
+            text.Append(AnswerMarkdown.Paragraph + "A mapping shows where evidence can be reused; each auditor still judges against their own framework.");
         }
 
         var sources = new List<Source>();

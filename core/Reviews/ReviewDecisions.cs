@@ -269,7 +269,7 @@ public sealed class ReviewDecisions(ComplianceDbContext db, AuditTrail audit, Ti
             var had = await db.AccessReviewItems.AsNoTracking().Where(i => i.CampaignId == campaignId && i.ReviewerId == target.Id).ToListAsync(ct);
             var page = Paged(campaign, target, had.Concat(moving), 0, PageSize);
             var reached = await db.EnqueueForPersonAsync($"review:{campaign.Id:N}:delegated:{entry.Sequence}", "review.request",
-                ReviewCards.ReviewerPage(page, $"{CardText.Escape(reviewer.DisplayName)} handed you {moving.Count} account(s) to review: {CardText.Escape(reason)}"),
+                ReviewCards.ReviewerPage(page, Notice.Of($"{reviewer.DisplayName} handed you {moving.Count} account(s) to review: {reason}")),
                 target.Id, now, cancellationToken: ct);
             return new ReviewOutcome(ReviewOutcomeKind.Done,
                 Notice.Of($"Handed {moving.Count} account(s) to {target.DisplayName}.")
