@@ -8,7 +8,10 @@ namespace ChatCompliance.Bot.Slack;
 
 /// <summary>
 /// Slack's three request URLs. Each checks, in order: size (413), the v0 signature over the raw body (401),
-/// then parses (400); acknowledges at once and does the work in the background.
+/// then parses (400). An event or a button is acknowledged once its decision (and the reply, in the outbox) is stored:
+/// that takes milliseconds, well inside Slack's 3 seconds, and nothing Slack was told it delivered can be lost with the
+/// instance. A decision that fails is answered 503, so Slack delivers the event again (and its reply key keeps the
+/// reply single wherever that lands).
 /// </summary>
 internal static partial class SlackEndpoints
 {
@@ -18,8 +21,6 @@ internal static partial class SlackEndpoints
     {
         builder.AddSlack();
         builder.Services.AddSingleton<SlackEventIds>();
-        builder.Services.AddSingleton<SlackWorkQueue>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<SlackWorkQueue>());
         return builder;
     }
 
@@ -37,7 +38,8 @@ internal static partial class SlackEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> EventsAsync(HttpContext http, SlackEventIds seen, SlackWorkQueue queue, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> EventsAsync(HttpContext http, SlackEventIds seen, SlackAdapter adapter, IOptions<SlackOptions> options, TimeProvider time,
+        IHostApplicationLifetime lifetime, ILogger<SlackAdapter> logger, CancellationToken cancellationToken)
     {
         var (body, refusal) = await VerifiedBodyAsync(http, options.Value, time, cancellationToken);
         if (refusal is not null)
@@ -64,11 +66,21 @@ internal static partial class SlackEndpoints
 
         if (type == "event_callback" && payload["event"] is JsonObject slackEvent && SlackInbound.Text(payload, "event_id") is { } eventId)
         {
-            // Slack retries what it thinks was not acknowledged: each event id is handled once.
+            // Slack retries what it thinks was not acknowledged: each event id is handled once here (and its reply is
+            // keyed by the id, so a retry that reaches another instance is not answered twice either).
             if (seen.TryClaim(eventId))
             {
-                var team = SlackInbound.Text(payload, "team_id");
-                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnEventAsync(team, eventId, slackEvent, ct), cancellationToken);
+                try
+                {
+                    // Decided even if Slack hangs up first: the reply is stored and sent; only stopping the app stops it.
+                    await adapter.OnEventAsync(SlackInbound.Text(payload, "team_id"), eventId, slackEvent, lifetime.ApplicationStopping);
+                }
+                catch (Exception e)
+                {
+                    seen.Release(eventId);
+                    LogNotDecided(logger, "event", e);
+                    return Retry();
+                }
             }
         }
 
@@ -99,7 +111,8 @@ internal static partial class SlackEndpoints
         return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks }), "application/json; charset=utf-8");
     }
 
-    private static async Task<IResult> InteractivityAsync(HttpContext http, SlackWorkQueue queue, IOptions<SlackOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<IResult> InteractivityAsync(HttpContext http, SlackAdapter adapter, IOptions<SlackOptions> options, TimeProvider time,
+        IHostApplicationLifetime lifetime, ILogger<SlackAdapter> logger, CancellationToken cancellationToken)
     {
         var (body, refusal) = await VerifiedBodyAsync(http, options.Value, time, cancellationToken);
         if (refusal is not null)
@@ -120,16 +133,31 @@ internal static partial class SlackEndpoints
         switch (SlackInbound.Text(payload, "type"))
         {
             case "block_actions":
-                await queue.EnqueueAsync((services, ct) => services.GetRequiredService<SlackAdapter>().OnBlockActionAsync(payload, ct), cancellationToken);
-                return TypedResults.Ok();
+                try
+                {
+                    await adapter.OnBlockActionAsync(payload, lifetime.ApplicationStopping);
+                    return TypedResults.Ok();
+                }
+                catch (Exception e)
+                {
+                    // Slack shows the person that the click failed; nothing changed, so clicking again is safe.
+                    LogNotDecided(logger, "button", e);
+                    return Retry();
+                }
             case "view_submission":
                 // Field errors must come back in this response; the rest is quick (one answer, one post).
-                var errors = await http.RequestServices.GetRequiredService<SlackAdapter>().OnViewSubmissionAsync(payload, cancellationToken);
+                var errors = await adapter.OnViewSubmissionAsync(payload, cancellationToken);
                 return errors is null ? TypedResults.Ok() : TypedResults.Json(errors);
             default:
                 return TypedResults.Ok();
         }
     }
+
+    private static ProblemHttpResult Retry() =>
+        TypedResults.Problem("The request could not be handled just now; nothing was changed. Try again.", statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    [LoggerMessage(EventId = 3300, Level = LogLevel.Error, Message = "A Slack {What} could not be decided; Slack was asked to try again")]
+    private static partial void LogNotDecided(ILogger logger, string what, Exception exception);
 
     private static ProblemHttpResult BadPayload(string problem) =>
         TypedResults.Problem(problem, title: "The Slack request could not be read.", statusCode: StatusCodes.Status400BadRequest);

@@ -36,7 +36,7 @@ public sealed class SubscriptionTests : IAsyncLifetime
     {
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"channel":"C1","ts":"1700000000.000100"}"""));
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"C1","ts":"1700000000.000100"}"""));
         _app = new ComplianceApp(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _data,

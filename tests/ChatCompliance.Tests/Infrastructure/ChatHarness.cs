@@ -40,9 +40,9 @@ public sealed class ChatHarness : IAsyncDisposable
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"ok":true,"channel":"D1","ts":"{{SlackTs}}"}"""));
+                .WithBody($$"""{"ok":true,"message_ts":"1700000000.000200","channel":"D1","ts":"{{SlackTs}}"}"""));
         _slack.Given(Request.Create().WithPath("/api/conversations.open").UsingPost()).AtPriority(1)
-            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"channel":{"id":"D1"}}"""));
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":{"id":"D1"}}"""));
         var settings = _teams.Settings();
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
         settings["SLACK_SIGNING_SECRET"] = SlackSecret;

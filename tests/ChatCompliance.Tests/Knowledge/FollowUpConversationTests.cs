@@ -192,7 +192,7 @@ public sealed class FollowUpConversationTests
             harness._slack = LoopbackWireMock.Start();
             harness._slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
                 .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                    .WithBody("""{"ok":true,"channel":"D1","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","name":"ada","deleted":false,"is_bot":false,"profile":{"email":"nobody@example.com"}}}"""));
+                    .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"D1","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","name":"ada","deleted":false,"is_bot":false,"profile":{"email":"nobody@example.com"}}}"""));
             settings["SLACK_BOT_TOKEN"] = "test-bot-token";
             settings["SLACK_SIGNING_SECRET"] = Secret;
             settings["Slack:ApiBaseUrl"] = $"{LoopbackWireMock.Url(harness._slack)}/api/";

@@ -60,7 +60,7 @@ internal sealed partial class PagesWorld : IAsyncDisposable
         var slack = WireMockServer.Start(new WireMockServerSettings { Urls = [$"http://127.0.0.1:{FreePort()}"] });
         slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"ok":true,"channel":"DOWNER","ts":"{{SlackTs}}"}"""));
+                .WithBody($$"""{"ok":true,"message_ts":"1700000000.000200","channel":"DOWNER","ts":"{{SlackTs}}"}"""));
         var settings = teams.Settings();
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
         settings["SLACK_SIGNING_SECRET"] = "test-signing-secret";

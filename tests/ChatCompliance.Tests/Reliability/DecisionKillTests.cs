@@ -47,7 +47,7 @@ public sealed class DecisionKillTests(ITestOutputHelper output) : IAsyncLifetime
                     Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
                     BodyData = new WireMock.Util.BodyData
                     {
-                        BodyAsString = $$"""{"ok":true,"channel":"D-OWNER","ts":"1800000000.{{Interlocked.Increment(ref ts):D6}}"}""",
+                        BodyAsString = $$"""{"ok":true,"message_ts":"1700000000.000200","channel":"D-OWNER","ts":"1800000000.{{Interlocked.Increment(ref ts):D6}}"}""",
                         DetectedBodyType = WireMock.Types.BodyType.String,
                     },
                 }));

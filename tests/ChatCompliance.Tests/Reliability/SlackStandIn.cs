@@ -21,7 +21,7 @@ internal static class SlackStandIn
                     Headers = new Dictionary<string, WireMock.Types.WireMockList<string>> { ["Content-Type"] = new("application/json") },
                     BodyData = new WireMock.Util.BodyData
                     {
-                        BodyAsString = $$"""{"ok":true,"channel":"C","ts":"1700000000.{{Interlocked.Increment(ref ts):D6}}"}""",
+                        BodyAsString = $$"""{"ok":true,"message_ts":"1700000000.000200","channel":"C","ts":"1700000000.{{Interlocked.Increment(ref ts):D6}}"}""",
                         DetectedBodyType = WireMock.Types.BodyType.String,
                     },
                 }));

@@ -54,7 +54,7 @@ public sealed class ReviewCampaignEndToEndTests : IAsyncLifetime
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody($$"""{"ok":true,"channel":"D1","ts":"{{Ts}}"}"""));
+                .WithBody($$"""{"ok":true,"message_ts":"1700000000.000200","channel":"D1","ts":"{{Ts}}"}"""));
 
         var settings = _teams.Settings();
         settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;

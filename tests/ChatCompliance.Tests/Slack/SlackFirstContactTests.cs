@@ -34,7 +34,7 @@ public sealed class SlackFirstContactTests : IAsyncLifetime
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod()).AtPriority(10)
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"ok":true,"channel":"D123","ts":"1700000000.000100"}"""));
+                .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"D123","ts":"1700000000.000100"}"""));
         _app = new ComplianceApp(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _data,

@@ -31,7 +31,7 @@ public sealed class SlackHostileRequestTests : IAsyncLifetime
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"ok":true,"channel":"D123","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"ada@example.com"}}}"""));
+                .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"D123","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"ada@example.com"}}}"""));
         _app = new ComplianceApp(new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _data,

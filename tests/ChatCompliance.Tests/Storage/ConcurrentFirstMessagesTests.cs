@@ -63,7 +63,7 @@ public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
-                .WithBody("""{"ok":true,"channel":"C-NEW","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"nobody@example.com"}}}"""));
+                .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"C-NEW","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"nobody@example.com"}}}"""));
         var settings = _teams.Settings();
         Store(settings);
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
