@@ -10,6 +10,9 @@ public interface ITestStore : IAsyncLifetime
     string Provider { get; }
 
     ComplianceDbContext NewContext();
+
+    /// <summary>Points an application's settings at this store, for tests that run the whole app on it.</summary>
+    void UseIn(IDictionary<string, string?> settings);
 }
 
 /// <summary>A SQLite file in a temporary folder, as the application uses by default.</summary>
@@ -23,6 +26,9 @@ public sealed class SqliteTestStore : ITestStore
 
     public ComplianceDbContext NewContext() =>
         new SqliteComplianceDbContext(new DbContextOptionsBuilder<SqliteComplianceDbContext>().UseSqlite(ConnectionString).Options);
+
+    /// <summary>The app keeps its own database file in the same temporary folder.</summary>
+    public void UseIn(IDictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _folder;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -45,6 +51,8 @@ public sealed class PostgresTestStore : ITestStore
 
     public ComplianceDbContext NewContext() =>
         new PostgresComplianceDbContext(new DbContextOptionsBuilder<PostgresComplianceDbContext>().UseNpgsql(ConnectionString).Options);
+
+    public void UseIn(IDictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = ConnectionString;
 
     public Task InitializeAsync() => _postgres.InitializeAsync();
 

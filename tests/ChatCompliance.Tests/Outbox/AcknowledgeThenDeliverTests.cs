@@ -16,39 +16,20 @@ using WireMock.Server;
 namespace ChatCompliance.Tests.Outbox;
 
 [Collection(AppCollection.Name)]
-public sealed class SqliteAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests
-{
-    private readonly string _data = Directory.CreateTempSubdirectory("cc-ack-").FullName;
-
-    protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
-
-    protected override Task DropStoreAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests<SqliteTestStore>;
 
 [Collection(AppCollection.Name)]
-public sealed class PostgresAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests
-{
-    private readonly TestPostgres _postgres = new();
-
-    protected override Task CreateStoreAsync() => _postgres.InitializeAsync();
-
-    protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
-
-    protected override Task DropStoreAsync() => _postgres.DisposeAsync();
-}
+public sealed class PostgresAcknowledgeThenDeliverTests : AcknowledgeThenDeliverTests<PostgresTestStore>;
 
 /// <summary>
 /// A Teams message or Slack event is acknowledged as soon as its reply is stored in the outbox; the reply goes out
 /// from there at the platform's pace, in order per conversation, once, even when the instance that acknowledged it
 /// stops before sending or the platform refuses the first try.
 /// </summary>
-public abstract class AcknowledgeThenDeliverTests : IAsyncLifetime
+public abstract class AcknowledgeThenDeliverTests<TStore> : IAsyncLifetime
+    where TStore : ITestStore, new()
 {
+    private readonly TStore _store = new();
     private const string Conversation = "a:conv-ack";
     private const string SlackSecret = "test-signing-secret";
     private readonly BotFrameworkFakes _teams = new();
@@ -57,7 +38,7 @@ public abstract class AcknowledgeThenDeliverTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await CreateStoreAsync();
+        await _store.InitializeAsync();
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
@@ -68,14 +49,8 @@ public abstract class AcknowledgeThenDeliverTests : IAsyncLifetime
     {
         _teams.Dispose();
         _slack.Stop();
-        await DropStoreAsync();
+        await _store.DisposeAsync();
     }
-
-    protected virtual Task CreateStoreAsync() => Task.CompletedTask;
-
-    protected abstract void Store(Dictionary<string, string?> settings);
-
-    protected abstract Task DropStoreAsync();
 
     [Fact]
     public async Task Messages_are_acknowledged_before_their_replies_are_sent_and_the_next_instance_sends_each_once_in_order()
@@ -162,7 +137,7 @@ public abstract class AcknowledgeThenDeliverTests : IAsyncLifetime
     private ComplianceApp Start(bool dispatching)
     {
         var settings = _teams.Settings();
-        Store(settings);
+        _store.UseIn(settings);
         settings["Outbox:Enabled"] = dispatching ? "true" : "false";
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
         settings["SLACK_SIGNING_SECRET"] = SlackSecret;

@@ -18,38 +18,19 @@ using WireMock.Server;
 namespace ChatCompliance.Tests.Storage;
 
 [Collection(AppCollection.Name)]
-public sealed class SqliteConcurrentFirstMessagesTests : ConcurrentFirstMessagesTests
-{
-    private readonly string _data = Directory.CreateTempSubdirectory("cc-first-").FullName;
-
-    protected override void Store(Dictionary<string, string?> settings) => settings["Storage:DataDirectory"] = _data;
-
-    protected override Task DropStoreAsync()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_data, recursive: true);
-        return Task.CompletedTask;
-    }
-}
+public sealed class SqliteConcurrentFirstMessagesTests : ConcurrentFirstMessagesTests<SqliteTestStore>;
 
 [Collection(AppCollection.Name)]
-public sealed class PostgresConcurrentFirstMessagesTests : ConcurrentFirstMessagesTests
-{
-    private readonly TestPostgres _postgres = new();
-
-    protected override Task CreateStoreAsync() => _postgres.InitializeAsync();
-
-    protected override void Store(Dictionary<string, string?> settings) => settings["ConnectionStrings:Postgres"] = _postgres.ConnectionString;
-
-    protected override Task DropStoreAsync() => _postgres.DisposeAsync();
-}
+public sealed class PostgresConcurrentFirstMessagesTests : ConcurrentFirstMessagesTests<PostgresTestStore>;
 
 /// <summary>
 /// Many first messages in conversations the bot has never seen, all at once, on Teams and on Slack: each conversation is
 /// remembered once, every message is answered, and nobody's request pays for a lost race with an error in the log.
 /// </summary>
-public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
+public abstract class ConcurrentFirstMessagesTests<TStore> : IAsyncLifetime
+    where TStore : ITestStore, new()
 {
+    private readonly TStore _store = new();
     private const string SlackSecret = "test-signing-secret";
     private readonly BotFrameworkFakes _teams = new();
     private readonly CapturedLog _log = new();
@@ -59,13 +40,13 @@ public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await CreateStoreAsync();
+        await _store.InitializeAsync();
         _slack = LoopbackWireMock.Start();
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"C-NEW","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"nobody@example.com"}}}"""));
         var settings = _teams.Settings();
-        Store(settings);
+        _store.UseIn(settings);
         settings["SLACK_BOT_TOKEN"] = "test-bot-token";
         settings["SLACK_SIGNING_SECRET"] = SlackSecret;
         settings["Slack:ApiBaseUrl"] = $"{LoopbackWireMock.Url(_slack)}/api/";
@@ -83,7 +64,7 @@ public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
         _slack.Stop();
         _slack.Dispose();
         _teams.Dispose();
-        await DropStoreAsync();
+        await _store.DisposeAsync();
     }
 
     [Fact]
@@ -154,12 +135,6 @@ public abstract class ConcurrentFirstMessagesTests : IAsyncLifetime
         var problems = _log.Problems();
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
-
-    protected virtual Task CreateStoreAsync() => Task.CompletedTask;
-
-    protected abstract void Store(Dictionary<string, string?> settings);
-
-    protected abstract Task DropStoreAsync();
 
     private JsonObject ChannelMessage(string conversation, string from, string aad, string text) => new()
     {
