@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Web;
@@ -25,24 +24,24 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
 
     private SlackResponseUrl Responses => field ??= services.GetRequiredService<SlackResponseUrl>();
 
-    public async Task<BlockKitMessage> OnCommandAsync(string? team, string channel, string user, string text, CancellationToken cancellationToken)
+    public async Task<BlockKitMessage> OnCommandAsync(SlackCommand slash, CancellationToken cancellationToken)
     {
-        if (TextRule.StorageProblem(text, "message") is not null)
+        if (TextRule.StorageProblem(slash.Text, "message") is not null)
         {
             return Render(ConversationService.Unstorable)!; // refused before anything is remembered
         }
 
         // The answer is the acknowledgement, due within 3 s: a user not seen in the last minutes is linked to their person
         // first (users.info, bounded by Slack:IdentityTimeout), so a lead's first command is handled as the lead.
-        var sender = new ChatUser(Platform.Slack, user, null, null, team);
-        if (await RememberAsync(team, channel, user, link: !known.TryFindPerson(sender, out _), cancellationToken) is not { } reference)
+        var team = slash.Origin.TeamId;
+        var sender = new ChatUser(Platform.Slack, slash.UserId, null, null, team);
+        if (await RememberAsync(team, slash.ChannelId, slash.UserId, link: !known.TryFindPerson(sender, out _), cancellationToken) is not { } reference)
         {
             return Render(IdentityUnconfirmed)!;
         }
 
-        var command = text.Trim();
-        var lower = command.ToLowerInvariant();
-        command = lower switch
+        var command = slash.Text.Trim();
+        command = command.ToLowerInvariant() switch
         {
             "tasks" => "my tasks",
             "reviews" => "my reviews",
@@ -52,16 +51,15 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         return Render(reply) ?? BlockKitRenderer.Render(QuestionCards.Help());
     }
 
-    public async Task OnEventAsync(string? team, string eventId, JsonObject slackEvent, CancellationToken cancellationToken)
+    public async Task OnEventAsync(SlackOrigin origin, string eventId, SlackEvent slackEvent, CancellationToken cancellationToken)
     {
-        var type = SlackInbound.Text(slackEvent, "type");
-        var user = SlackInbound.Text(slackEvent, "user");
-        if (user is null || slackEvent["bot_id"] is not null || slackEvent["subtype"] is not null)
+        if (!slackEvent.IsFromPerson)
         {
             return;
         }
 
-        if (type == "app_home_opened")
+        var user = slackEvent.User!;
+        if (slackEvent.Type == "app_home_opened")
         {
             // The App Home links to the My compliance and Programme pages when their address is configured.
             var home = QuestionCards.Welcome().WithPageLinks(services.GetRequiredService<IOptions<Web.PagesOptions>>().Value);
@@ -69,67 +67,63 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
             return;
         }
 
-        var channel = SlackInbound.Text(slackEvent, "channel");
-        var isDirect = type == "message" && SlackInbound.Text(slackEvent, "channel_type") == "im";
-        if (channel is null || !(type == "app_mention" || isDirect))
+        var channel = slackEvent.Channel;
+        var isDirect = slackEvent.IsDirectMessage;
+        if (channel is null || !(slackEvent.Type == "app_mention" || isDirect))
         {
-            return;
-        }
-
-        var text = System.Text.RegularExpressions.Regex.Replace(SlackInbound.Text(slackEvent, "text") ?? "", "<@[A-Z0-9]+>", " ").Trim();
-        if (TextRule.StorageProblem(text, "message") is not null)
-        {
-            // Refused before anything is remembered: no conversation is stored to queue it for, so it is posted at once.
-            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken: cancellationToken);
-            return;
-        }
-
-        if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
-        {
-            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken: cancellationToken);
             return;
         }
 
         // In a channel the answer goes into the message's thread (a top-level mention starts one): that thread is the
         // conversation a follow-up belongs to.
-        var thread = isDirect ? null : SlackInbound.Text(slackEvent, "thread_ts") ?? SlackInbound.Text(slackEvent, "ts");
-        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text, Thread: thread), cancellationToken);
-        // Keyed by the event's id: Slack delivering the event again (to any instance) queues no second answer.
-        await replies.QueueAsync(Platform.Slack, reference, reply, eventId, once: true, isDirect ? null : SlackInbound.Text(slackEvent, "ts"), cancellationToken);
-    }
-
-    public async Task OnBlockActionAsync(JsonObject payload, CancellationToken cancellationToken)
-    {
-        var user = SlackInbound.Text(payload, "user", "id");
-        var channel = SlackInbound.Text(payload, "channel", "id") ?? SlackInbound.Text(payload, "container", "channel_id");
-        var action = (payload["actions"] as JsonArray)?.FirstOrDefault();
-        if (user is null || channel is null || action is null || SlackInbound.Text(action, "action_id") is not { } actionId)
+        var replyTo = isDirect ? null : slackEvent.Ts;
+        var text = System.Text.RegularExpressions.Regex.Replace(slackEvent.Text ?? "", "<@[A-Z0-9]+>", " ").Trim();
+        if (TextRule.StorageProblem(text, "message") is not null)
         {
+            // Refused before anything is remembered: no conversation is stored to queue it for, so it is posted at once.
+            await Slack.PostMessageAsync(channel, BlockKitRenderer.RenderText(ConversationService.Unstorable.Text).Text, null, replyTo, cancellationToken: cancellationToken);
             return;
         }
 
-        var data = ParseData(SlackInbound.Text(action, "value"));
-        AddInputs(payload["state"], data);
-        var team = SlackInbound.OriginOfInteraction(payload).TeamId;
+        var team = origin.TeamId;
+        if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
+        {
+            await Slack.PostMessageAsync(channel, IdentityUnconfirmed.Text, null, replyTo, cancellationToken: cancellationToken);
+            return;
+        }
+
+        var thread = isDirect ? null : slackEvent.ThreadTs ?? slackEvent.Ts;
+        var reply = await conversation.HandleAsync(new ChatEvent(ChatEventKind.Message, new ChatUser(Platform.Slack, user, null, null, team), reference, Text: text, Thread: thread), cancellationToken);
+        // Keyed by the event's id: Slack delivering the event again (to any instance) queues no second answer.
+        await replies.QueueAsync(Platform.Slack, reference, reply, eventId, once: true, replyTo, cancellationToken);
+    }
+
+    public async Task OnBlockActionAsync(SlackBlockActions click, CancellationToken cancellationToken)
+    {
+        var (user, channel, team) = (click.User.Id, click.Channel, click.Origin.TeamId);
+        var data = BlockKitRenderer.DataOf(click.Action.Value);
+        foreach (var (id, value) in click.Inputs)
+        {
+            data[id] = value;
+        }
+
         if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
         {
             await Slack.PostEphemeralAsync(channel, user, IdentityUnconfirmed.Text, cancellationToken: cancellationToken);
             return;
         }
 
-        var ts = SlackInbound.Text(payload, "message", "ts") ?? SlackInbound.Text(payload, "container", "message_ts");
+        var ts = click.MessageTs;
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference,
-                Verb: BlockKitRenderer.VerbOf(actionId), Data: data, MessageId: ts),
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, click.User.Name, null, team), reference,
+                Verb: BlockKitRenderer.VerbOf(click.Action.ActionId), Data: data, MessageId: ts),
             cancellationToken);
-        var ephemeral = SlackInbound.IsTrue(payload, "container", "is_ephemeral");
-        var responseUrl = SlackInbound.Text(payload, "response_url");
         switch (reply)
         {
-            case CardReply { ReplacesCard: true } replacedEphemeral when ephemeral && Responses.IsAllowed(responseUrl):
+            case CardReply { ReplacesCard: true } replacedEphemeral when click.IsEphemeral && Responses.IsAllowed(click.ResponseUrl):
                 // An ephemeral message (a slash command's answer) can only be replaced through its response_url.
                 var replacement = BlockKitRenderer.Render(replacedEphemeral.Card);
-                await Responses.ReplaceOriginalAsync(responseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
+                await Responses.ReplaceOriginalAsync(click.ResponseUrl!, replacement.Text, replacement.Blocks, cancellationToken);
                 break;
             case CardReply { ReplacesCard: true } replaced when ts is not null && await db.ConversationReferences.FindAsync([reference], cancellationToken) is { } clicked:
                 // Through the outbox like every other update: retried on a 429, sent again after a crash, paced with the rest.
@@ -211,18 +205,16 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
     /// A modal's submit: its callback_id is the verb, private_metadata the data, and the inputs come from
     /// state. A refusal about a missing or bad input is shown on the field; anything else closes the modal.
     /// </summary>
-    public async Task<JsonObject?> OnViewSubmissionAsync(JsonObject payload, CancellationToken cancellationToken)
+    public async Task<JsonObject?> OnViewSubmissionAsync(SlackViewSubmission submission, CancellationToken cancellationToken)
     {
-        var user = SlackInbound.Text(payload, "user", "id");
-        var view = payload["view"] as JsonObject;
-        if (user is null || view is null || SlackInbound.Text(view, "callback_id") is not { } verb)
+        var user = submission.User.Id;
+        var data = BlockKitRenderer.DataOf(submission.PrivateMetadata);
+        foreach (var (id, value) in submission.Inputs)
         {
-            return null;
+            data[id] = value;
         }
 
-        var data = ParseData(SlackInbound.Text(view, "private_metadata"));
-        AddInputs(view["state"], data);
-        var missing = RequiredInputs(view).Where(id => !data.TryGetValue(id, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
+        var missing = submission.RequiredInputs.Where(id => !data.TryGetValue(id, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
         if (missing.Count > 0)
         {
             var errors = new JsonObject();
@@ -234,7 +226,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
             return new JsonObject { ["response_action"] = "errors", ["errors"] = errors };
         }
 
-        var team = SlackInbound.OriginOfInteraction(payload).TeamId;
+        var team = submission.Origin.TeamId;
         var channel = await Slack.OpenConversationAsync([user], cancellationToken);
         if (await RememberAsync(team, channel, user, link: true, cancellationToken) is not { } reference)
         {
@@ -243,60 +235,11 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
         }
 
         var reply = await conversation.HandleAsync(
-            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, SlackInbound.Text(payload, "user", "name"), null, team), reference, Verb: BlockKitRenderer.VerbOf(verb), Data: data),
+            new ChatEvent(ChatEventKind.CardAction, new ChatUser(Platform.Slack, user, submission.User.Name, null, team), reference,
+                Verb: BlockKitRenderer.VerbOf(submission.CallbackId), Data: data),
             cancellationToken);
         await replies.QueueAsync(Platform.Slack, reference, reply, inboundId: null, once: false, cancellationToken: cancellationToken);
         return null;
-    }
-
-    private static IEnumerable<string> RequiredInputs(JsonNode? view) =>
-        (view?["blocks"] as JsonArray ?? [])
-            .Where(b => SlackInbound.Text(b, "type") == "input" && !SlackInbound.IsTrue(b, "optional") && SlackInbound.Text(b, "block_id") is not null)
-            .Select(b => SlackInbound.Text(b, "block_id")!);
-
-    private static Dictionary<string, string> ParseData(string? json)
-    {
-        var data = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            if (json is not null && JsonNode.Parse(json) is JsonObject fields)
-            {
-                foreach (var (key, _) in fields)
-                {
-                    if (SlackInbound.Text(fields, key) is { } s)
-                    {
-                        data[key] = s;
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            // A button's value is ours, but it comes back through Slack: unreadable data acts as no data.
-        }
-
-        return data;
-    }
-
-    /// <summary>Input values from a payload's <c>state.values</c> (block id → action id → value), keyed by block id (our input id).</summary>
-    private static void AddInputs(JsonNode? state, Dictionary<string, string> data)
-    {
-        if (state?["values"] is not JsonObject blocks)
-        {
-            return;
-        }
-
-        foreach (var (blockId, actions) in blocks)
-        {
-            foreach (var (_, element) in actions as JsonObject ?? [])
-            {
-                var value = SlackInbound.Text(element, "value") ?? SlackInbound.Text(element, "selected_date") ?? SlackInbound.Text(element, "selected_option", "value");
-                if (value is not null)
-                {
-                    data[blockId] = value;
-                }
-            }
-        }
     }
 
     private static BlockKitMessage? Render(ChatReply reply) => reply switch

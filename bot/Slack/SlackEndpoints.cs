@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using ChatCompliance.Integrations.Slack;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -47,40 +46,36 @@ internal static partial class SlackEndpoints
             return refusal;
         }
 
-        if (!SlackInbound.TryReadEnvelope(body, out var payload, out var problem))
+        if (!SlackInbound.TryReadEnvelope(body, out var envelope, out var problem))
         {
             return BadPayload(problem);
         }
 
-        var type = SlackInbound.Text(payload, "type");
-        if (type == "url_verification")
+        if (envelope.Type == "url_verification")
         {
             // Sent once when the request URL is saved, before the app is installed anywhere: it names no workspace.
-            return TypedResults.Ok(new { challenge = SlackInbound.Text(payload, "challenge") });
+            return TypedResults.Ok(new { challenge = envelope.Challenge });
         }
 
-        if (Foreign(SlackInbound.OriginOfEnvelope(payload), options.Value) is { } foreign)
+        if (Foreign(envelope.Origin, options.Value) is { } foreign)
         {
             return foreign;
         }
 
-        if (type == "event_callback" && payload["event"] is JsonObject slackEvent && SlackInbound.Text(payload, "event_id") is { } eventId)
+        // Slack retries what it thinks was not acknowledged: each event id is handled once here (and its reply is
+        // keyed by the id, so a retry that reaches another instance is not answered twice either).
+        if (envelope.IsCallback && seen.TryClaim(envelope.EventId!))
         {
-            // Slack retries what it thinks was not acknowledged: each event id is handled once here (and its reply is
-            // keyed by the id, so a retry that reaches another instance is not answered twice either).
-            if (seen.TryClaim(eventId))
+            try
             {
-                try
-                {
-                    // Decided even if Slack hangs up first: the reply is stored and sent; only stopping the app stops it.
-                    await adapter.OnEventAsync(SlackInbound.Text(payload, "team_id"), eventId, slackEvent, lifetime.ApplicationStopping);
-                }
-                catch (Exception e)
-                {
-                    seen.Release(eventId);
-                    LogNotDecided(logger, "event", e);
-                    return Retry();
-                }
+                // Decided even if Slack hangs up first: the reply is stored and sent; only stopping the app stops it.
+                await adapter.OnEventAsync(envelope.Origin, envelope.EventId!, envelope.Event!, lifetime.ApplicationStopping);
+            }
+            catch (Exception e)
+            {
+                seen.Release(envelope.EventId!);
+                LogNotDecided(logger, "event", e);
+                return Retry();
             }
         }
 
@@ -95,18 +90,18 @@ internal static partial class SlackEndpoints
             return refusal;
         }
 
-        if (!SlackInbound.TryReadCommand(body, out var form, out var problem))
+        if (!SlackInbound.TryReadCommand(body, out var command, out var problem))
         {
             return BadPayload(problem);
         }
 
-        if (Foreign(SlackInbound.OriginOfCommand(form), options.Value) is { } foreign)
+        if (Foreign(command.Origin, options.Value) is { } foreign)
         {
             return foreign;
         }
 
         // Answering from the knowledge base takes well under a millisecond: the answer is the acknowledgement.
-        var message = await adapter.OnCommandAsync(form.GetValueOrDefault("team_id"), form["channel_id"], form["user_id"], form.GetValueOrDefault("text") ?? "", cancellationToken);
+        var message = await adapter.OnCommandAsync(command, cancellationToken);
         // Serialized at once rather than streamed: a sized response that Kestrel sends in one write.
         return TypedResults.Bytes(JsonSerializer.SerializeToUtf8Bytes(new { response_type = "ephemeral", text = message.Text, blocks = message.Blocks }), "application/json; charset=utf-8");
     }
@@ -120,22 +115,22 @@ internal static partial class SlackEndpoints
             return refusal;
         }
 
-        if (!SlackInbound.TryReadInteraction(body, out var payload, out var problem))
+        if (!SlackInbound.TryReadInteraction(body, out var interaction, out var problem))
         {
             return BadPayload(problem);
         }
 
-        if (Foreign(SlackInbound.OriginOfInteraction(payload), options.Value) is { } foreign)
+        if (Foreign(interaction.Origin, options.Value) is { } foreign)
         {
             return foreign;
         }
 
-        switch (SlackInbound.Text(payload, "type"))
+        switch (interaction)
         {
-            case "block_actions":
+            case SlackBlockActions click:
                 try
                 {
-                    await adapter.OnBlockActionAsync(payload, lifetime.ApplicationStopping);
+                    await adapter.OnBlockActionAsync(click, lifetime.ApplicationStopping);
                     return TypedResults.Ok();
                 }
                 catch (Exception e)
@@ -144,9 +139,9 @@ internal static partial class SlackEndpoints
                     LogNotDecided(logger, "button", e);
                     return Retry();
                 }
-            case "view_submission":
+            case SlackViewSubmission submission:
                 // Field errors must come back in this response; the rest is quick (one answer, one post).
-                var errors = await adapter.OnViewSubmissionAsync(payload, cancellationToken);
+                var errors = await adapter.OnViewSubmissionAsync(submission, cancellationToken);
                 return errors is null ? TypedResults.Ok() : TypedResults.Json(errors);
             default:
                 return TypedResults.Ok();

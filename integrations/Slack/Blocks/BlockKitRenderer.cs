@@ -135,6 +135,34 @@ public static class BlockKitRenderer
             : actionId;
     }
 
+    /// <summary>
+    /// The data a button's <c>value</c> or a view's <c>private_metadata</c> carries (written by this renderer as a JSON
+    /// object of strings). It comes back through Slack, so anything unreadable counts as no data, and non-string fields are dropped.
+    /// </summary>
+    public static Dictionary<string, string> DataOf(string? value)
+    {
+        var data = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            if (value is not null && JsonNode.Parse(value) is JsonObject fields)
+            {
+                foreach (var (key, _) in fields)
+                {
+                    if (SlackInbound.Text(fields, key) is { } text)
+                    {
+                        data[key] = text;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Unreadable data acts as no data.
+        }
+
+        return data;
+    }
+
     private static JsonArray Blocks(Card card, IEnumerable<JsonObject> header, IEnumerable<CardButton> actions, int maxBlocks)
     {
         List<JsonObject> body = [.. header, .. card.Body.SelectMany(Element)];

@@ -134,6 +134,51 @@ public abstract class AcknowledgeThenDeliverTests<TStore> : IAsyncLifetime
         Assert.Equal("chatcompliance_outbox", (string?)body["metadata"]?["event_type"]); // found again in the history after a crash
     }
 
+    [Fact]
+    public async Task A_Slack_event_that_cannot_be_decided_gets_503_changes_nothing_and_is_answered_once_when_Slack_sends_it_again()
+    {
+        // Slack falters for a moment: who sent the message cannot be confirmed, and even the polite "try again" cannot be posted.
+        foreach (var method in (string[])["users.info", "chat.postMessage"])
+        {
+            _slack.Given(Request.Create().WithPath($"/api/{method}").UsingAnyMethod())
+                .InScenario(method).WillSetStateTo("answering")
+                .AtPriority(-1)
+                .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json").WithBody("""{"ok":false,"error":"fatal_error"}"""));
+        }
+
+        await using var app = Start(dispatching: true);
+        using var client = app.CreateClient();
+        var envelope = new JsonObject
+        {
+            ["type"] = "event_callback",
+            ["team_id"] = "T1",
+            ["api_app_id"] = "A1",
+            ["event_id"] = "Ev-undecided-1",
+            ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["channel"] = "D-UNDECIDED", ["user"] = "U-UNDECIDED", ["text"] = "what is cc6.1", ["ts"] = "1700000000.000009" },
+        }.ToJsonString();
+
+        var refused = await SlackPostAsync(client, envelope);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            Assert.False(await db.Outbox.AnyAsync(o => o.Platform == Platform.Slack));
+            Assert.False(await db.ConversationReferences.AnyAsync(r => r.ConversationId == "D-UNDECIDED"));
+        }
+
+        // Slack delivers the event again with the same id; this time it is decided, acknowledged and answered once.
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope)).StatusCode);
+        await OutboxWait.DrainedAsync(app.Services);
+
+        var answers = _slack.LogEntries.Where(e => e.RequestMessage.Path == "/api/chat.postMessage" && e.ResponseMessage.BodyData?.BodyAsString?.Contains("\"ok\":true", StringComparison.Ordinal) == true).ToList();
+        var answer = Assert.Single(answers);
+        Assert.Equal("D-UNDECIDED", (string?)JsonNode.Parse(answer.RequestMessage.Body!)!["channel"]);
+        Assert.Contains("CC6.1", answer.RequestMessage.Body, StringComparison.Ordinal);
+    }
+
     private ComplianceApp Start(bool dispatching)
     {
         var settings = _teams.Settings();

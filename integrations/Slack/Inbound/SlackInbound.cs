@@ -5,16 +5,12 @@ using System.Text.RegularExpressions;
 
 namespace ChatCompliance.Integrations.Slack;
 
-/// <summary>What a signed Slack request says about where it comes from: its workspace and its app.</summary>
-/// <param name="TeamId">The workspace (<c>team_id</c>, <c>team.id</c>); null when the payload has none.</param>
-/// <param name="AppId">The app (<c>api_app_id</c>); null when the payload has none.</param>
-public sealed record SlackOrigin(string? TeamId, string? AppId);
-
 /// <summary>
 /// Reads the bodies of Slack's three request URLs after their signature has been checked, and refuses, with a reason,
 /// anything that is not what Slack sends: text that is not UTF-8, bad form encoding, a field given twice, JSON that does
-/// not parse, a field of the wrong JSON type, a missing field, an id that is not an id. What passes can be read with
-/// <see cref="Text(JsonNode?, string[])"/> without throwing.
+/// not parse, a field of the wrong JSON type, a missing field, an id that is not an id. What passes comes back as a typed
+/// record (<see cref="SlackEventEnvelope"/>, <see cref="SlackCommand"/>, <see cref="SlackInteraction"/>): nothing past
+/// this class reads Slack's JSON.
 /// </summary>
 public static partial class SlackInbound
 {
@@ -50,6 +46,7 @@ public static partial class SlackInbound
         new("channel_type", Kind.String),
         new("text", Kind.String),
         new("ts", Kind.String),
+        new("thread_ts", Kind.String),
         new("subtype", Kind.String),
         new("bot_id", Kind.Id),
         new("tab", Kind.String),
@@ -64,6 +61,7 @@ public static partial class SlackInbound
         new("user", Kind.Object, Required: true),
         new("user.id", Kind.Id, Required: true),
         new("user.name", Kind.String),
+        new("user.team_id", Kind.Id),
         new("response_url", Kind.String),
     ];
 
@@ -114,7 +112,7 @@ public static partial class SlackInbound
     ];
 
     /// <summary>Reads an Events API body: a JSON object whose <c>event_callback</c> carries an event id and an event.</summary>
-    public static bool TryReadEnvelope(byte[] body, out JsonObject envelope, out string problem)
+    public static bool TryReadEnvelope(byte[] body, out SlackEventEnvelope envelope, out string problem)
     {
         envelope = null!;
         if (!TryParseObject(body, "The body", out var parsed, out problem) || !TryCheck(parsed, EnvelopeFields, "", out problem))
@@ -122,26 +120,31 @@ public static partial class SlackInbound
             return false;
         }
 
+        SlackEvent? slackEvent = null;
         if (Text(parsed, "type") == "event_callback")
         {
-            if (Text(parsed, "event_id") is null || parsed["event"] is not JsonObject slackEvent)
+            if (Text(parsed, "event_id") is null || parsed["event"] is not JsonObject eventJson)
             {
                 problem = "An event_callback needs event_id and an event object.";
                 return false;
             }
 
-            if (!TryCheck(slackEvent, EventFields, "event.", out problem))
+            if (!TryCheck(eventJson, EventFields, "event.", out problem))
             {
                 return false;
             }
+
+            slackEvent = new SlackEvent(Text(eventJson, "type")!, Text(eventJson, "user"), Text(eventJson, "channel"), Text(eventJson, "channel_type"),
+                Text(eventJson, "text"), Text(eventJson, "ts"), Text(eventJson, "thread_ts"), Text(eventJson, "subtype"), Text(eventJson, "bot_id"));
         }
 
-        envelope = parsed;
+        envelope = new SlackEventEnvelope(Text(parsed, "type")!, new SlackOrigin(Text(parsed, "team_id"), Text(parsed, "api_app_id")),
+            Text(parsed, "event_id"), Text(parsed, "challenge"), slackEvent);
         return true;
     }
 
     /// <summary>Reads a form body (slash commands): UTF-8, proper percent-encoding, each field once.</summary>
-    public static bool TryReadForm(byte[] body, out Dictionary<string, string> form, out string problem)
+    private static bool TryReadForm(byte[] body, out Dictionary<string, string> form, out string problem)
     {
         form = new Dictionary<string, string>(StringComparer.Ordinal);
         problem = "";
@@ -173,9 +176,10 @@ public static partial class SlackInbound
     }
 
     /// <summary>Reads a slash command's form: <c>user_id</c> and <c>channel_id</c> are required ids; workspace and app ids, when present, are ids too.</summary>
-    public static bool TryReadCommand(byte[] body, out Dictionary<string, string> form, out string problem)
+    public static bool TryReadCommand(byte[] body, out SlackCommand command, out string problem)
     {
-        if (!TryReadForm(body, out form, out problem))
+        command = null!;
+        if (!TryReadForm(body, out var form, out problem))
         {
             return false;
         }
@@ -198,6 +202,8 @@ public static partial class SlackInbound
             }
         }
 
+        command = new SlackCommand(new SlackOrigin(form.GetValueOrDefault("team_id"), form.GetValueOrDefault("api_app_id")),
+            form["channel_id"], form["user_id"], form.GetValueOrDefault("text") ?? "");
         return true;
     }
 
@@ -206,9 +212,9 @@ public static partial class SlackInbound
     /// needs a user, a channel and at least one action with an <c>action_id</c>; a <c>view_submission</c> a user and a view
     /// with a <c>callback_id</c>. Other types pass with only their common fields checked.
     /// </summary>
-    public static bool TryReadInteraction(byte[] body, out JsonObject payload, out string problem)
+    public static bool TryReadInteraction(byte[] body, out SlackInteraction interaction, out string problem)
     {
-        payload = null!;
+        interaction = null!;
         if (!TryReadForm(body, out var form, out problem))
         {
             return false;
@@ -226,7 +232,10 @@ public static partial class SlackInbound
             return false;
         }
 
-        switch (Text(parsed, "type"))
+        var origin = new SlackOrigin(Text(parsed, "team", "id") ?? Text(parsed, "user", "team_id"), Text(parsed, "api_app_id"));
+        var user = new SlackActor(Text(parsed, "user", "id")!, Text(parsed, "user", "name"));
+        var type = Text(parsed, "type")!;
+        switch (type)
         {
             case "block_actions":
                 if (!TryCheck(parsed, BlockActionFields, "", out problem) || !TryCheckStateValues(parsed["state"]?["values"], "state.values", out problem))
@@ -250,13 +259,16 @@ public static partial class SlackInbound
                     }
                 }
 
-                if (Text(parsed, "channel", "id") is null && Text(parsed, "container", "channel_id") is null)
+                if ((Text(parsed, "channel", "id") ?? Text(parsed, "container", "channel_id")) is not { } channel)
                 {
                     problem = "The payload needs channel.id or container.channel_id.";
                     return false;
                 }
 
-                break;
+                interaction = new SlackBlockActions(origin, user, channel, Text(parsed, "message", "ts") ?? Text(parsed, "container", "message_ts"),
+                    IsTrue(parsed, "container", "is_ephemeral"), Text(parsed, "response_url"),
+                    new SlackAction(Text(actions[0], "action_id")!, Text(actions[0], "value")), Inputs(parsed["state"]));
+                return true;
             case "view_submission":
                 if (!TryCheck(parsed, ViewSubmissionFields, "", out problem)
                     || !TryCheckStateValues(parsed["view"]?["state"]?["values"], "view.state.values", out problem))
@@ -274,26 +286,37 @@ public static partial class SlackInbound
                     }
                 }
 
-                break;
+                var view = parsed["view"]!;
+                var required = blocks.Where(b => Text(b, "type") == "input" && !IsTrue(b, "optional") && Text(b, "block_id") is not null)
+                    .Select(b => Text(b, "block_id")!).ToList();
+                interaction = new SlackViewSubmission(origin, user, Text(view, "callback_id")!, Text(view, "private_metadata"), required, Inputs(view["state"]));
+                return true;
         }
 
-        payload = parsed;
+        interaction = new SlackInteraction(type, origin, user);
         return true;
     }
 
-    /// <summary>The workspace and app an Events API envelope names.</summary>
-    public static SlackOrigin OriginOfEnvelope(JsonObject envelope) => new(Text(envelope, "team_id"), Text(envelope, "api_app_id"));
+    /// <summary>Input values from a payload's <c>state.values</c> (block id → action id → value), keyed by block id (our input id).</summary>
+    private static Dictionary<string, string> Inputs(JsonNode? state)
+    {
+        var inputs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (blockId, actions) in state?["values"] as JsonObject ?? [])
+        {
+            foreach (var (_, element) in actions as JsonObject ?? [])
+            {
+                if ((Text(element, "value") ?? Text(element, "selected_date") ?? Text(element, "selected_option", "value")) is { } value)
+                {
+                    inputs[blockId] = value;
+                }
+            }
+        }
 
-    /// <summary>The workspace and app a slash command names.</summary>
-    public static SlackOrigin OriginOfCommand(IReadOnlyDictionary<string, string> form) =>
-        new(form.TryGetValue("team_id", out var team) ? team : null, form.TryGetValue("api_app_id", out var app) ? app : null);
-
-    /// <summary>The workspace and app an interaction payload names (<c>team.id</c>, else <c>user.team_id</c>).</summary>
-    public static SlackOrigin OriginOfInteraction(JsonObject payload) =>
-        new(Text(payload, "team", "id") ?? Text(payload, "user", "team_id"), Text(payload, "api_app_id"));
+        return inputs;
+    }
 
     /// <summary>A string at <paramref name="path"/>, or null when anything on the way is missing or not of the expected type; never throws.</summary>
-    public static string? Text(JsonNode? node, params string[] path)
+    internal static string? Text(JsonNode? node, params string[] path)
     {
         foreach (var name in path)
         {
@@ -304,7 +327,7 @@ public static partial class SlackInbound
     }
 
     /// <summary>True at <paramref name="path"/> only for a JSON <c>true</c>; never throws.</summary>
-    public static bool IsTrue(JsonNode? node, params string[] path)
+    private static bool IsTrue(JsonNode? node, params string[] path)
     {
         foreach (var name in path)
         {
