@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot.Conversation;
 
-/// <summary>How many questions and hand-offs one person may make (per instance); 0 turns a limit off.</summary>
+/// <summary>How many questions (per instance) and hand-offs (across instances) one person may make; 0 turns a limit off.</summary>
 public sealed class RateLimitOptions
 {
     public const string SectionName = "RateLimits";
@@ -13,31 +13,27 @@ public sealed class RateLimitOptions
     [Range(0, 100_000)]
     public int QuestionsPerMinute { get; set; } = 30;
 
-    /// <summary>Questions one person may pass to the compliance team per hour.</summary>
+    /// <summary>Questions one person may pass to the compliance team per hour, counted in the store (see <see cref="Core.Questions.QuestionHandOffs"/>).</summary>
     [Range(0, 10_000)]
     public int HandOffsPerHour { get; set; } = 5;
 }
 
 /// <summary>
-/// Per-person sliding windows on questions and hand-offs, keyed by the resolved person (or, for someone not in the
-/// register, their platform user id). Kept in memory per instance: N instances allow up to N times the limit.
+/// Per-person sliding windows on questions, keyed by the resolved person (or, for someone not in the register, their
+/// platform user id). Kept in memory per instance, because a question is answered faster than the store could count it:
+/// N instances allow up to N times the limit. Hand-offs, which are rare and change the store anyway, are counted there.
 /// </summary>
 internal sealed class AskingLimits : IDisposable
 {
     private readonly PartitionedRateLimiter<string>? _questions;
-    private readonly PartitionedRateLimiter<string>? _handOffs;
 
     public AskingLimits(IOptions<RateLimitOptions> options)
     {
         _questions = Create(options.Value.QuestionsPerMinute, TimeSpan.FromMinutes(1));
-        _handOffs = Create(options.Value.HandOffsPerHour, TimeSpan.FromHours(1));
     }
 
     /// <summary>True when the person may ask another question now (and counts it).</summary>
     public bool TryAsk(string person) => TryAcquire(_questions, person);
-
-    /// <summary>True when the person may hand another question to the compliance team now (and counts it).</summary>
-    public bool TryHandOff(string person) => TryAcquire(_handOffs, person);
 
     /// <summary>The key of a chat user: their person id when known, otherwise platform and user id.</summary>
     public static string KeyOf(ChatUser user, Guid? person) => person is { } id ? id.ToString("N") : $"{user.Platform}:{user.UserId}";
@@ -45,7 +41,6 @@ internal sealed class AskingLimits : IDisposable
     public void Dispose()
     {
         _questions?.Dispose();
-        _handOffs?.Dispose();
     }
 
     private static bool TryAcquire(PartitionedRateLimiter<string>? limiter, string key)

@@ -15,7 +15,7 @@ namespace ChatCompliance.Bot.Conversation;
 /// The audit calendar in chat: <c>audits</c> lists what is coming; a lead's <c>audit add …</c> books one; a lead's
 /// <c>audit anchor</c> anchors the audit trail's head now.
 /// </summary>
-internal sealed partial class AuditConversation(ComplianceDbContext db, ChangeRecorder changes, TimeProvider time, IServiceProvider services)
+internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProvider time, IServiceProvider services)
 {
     private const string Usage = "To book an audit, type: **audit add** *kind* *yyyy-mm-dd* *name* [**period** *yyyy-mm-dd* **to** *yyyy-mm-dd*] [**expires** *yyyy-mm-dd*], " +
         "for example: audit add soc2-type2 2027-02-01 SOC 2 Type 2 2026 period 2026-01-01 to 2026-12-31. Kinds: soc2-type1, soc2-type2, iso27001-stage1, " +
@@ -52,17 +52,13 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, ChangeRe
             return new TextReply("Please give dates as yyyy-mm-dd. " + Usage);
         }
 
-        var audit = new Core.Domain.Audit { Name = "", CreatedAt = time.GetUtcNow() };
-        var errors = AuditCalendar.Apply(new AuditSpec(match.Groups["kind"].Value, null, match.Groups["name"].Value, Date("date"),
-            PeriodStart: Date("start"), PeriodEnd: Date("end"), CertificateExpiresOn: Date("expires")), audit);
-        if (errors.Count > 0)
+        var outcome = await services.GetRequiredService<AuditBookings>().AddAsync(new AuditSpec(match.Groups["kind"].Value, null, match.Groups["name"].Value, Date("date"),
+            PeriodStart: Date("start"), PeriodEnd: Date("end"), CertificateExpiresOn: Date("expires")), new Core.Tasks.TaskActor(actor, platform), cancellationToken);
+        if (outcome.Audit is not { } audit)
         {
-            return new TextReply(CardText.Escape(string.Join("; ", errors.Select(e => e.Reason).Distinct()) + "."));
+            return new TextReply(CardText.Escape(string.Join("; ", outcome.Problems.Select(e => e.Reason).Distinct()) + "."));
         }
 
-        db.Audits.Add(audit);
-        await changes.SaveAsync(new Core.Tasks.TaskActor(actor, platform),
-            [new Change("calendar.audit_added", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), null, ChangeSnapshots.Of(audit))], cancellationToken);
         return new TextReply($"Booked **{CardText.Escape(audit.Name)}** on {audit.StartsOn:yyyy-MM-dd}; subscribed channels get the countdown at 90, 60, 30, 14, 7 and 1 days.");
     }
 

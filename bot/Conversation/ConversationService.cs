@@ -10,6 +10,7 @@ using ChatCompliance.Core.Questions;
 using ChatCompliance.Core.Storage;
 using ChatCompliance.Jobs.Outbox;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace ChatCompliance.Bot.Conversation;
 
@@ -22,8 +23,8 @@ internal sealed partial class ConversationService(
     CuratedKnowledge knowledge,
     QuestionWriter questions,
     KnownConversations known,
-    OutboxSignal outbox,
     AskingLimits limits,
+    IOptions<RateLimitOptions> rateLimits,
     IServiceProvider services,
     TimeProvider time)
 {
@@ -42,9 +43,10 @@ internal sealed partial class ConversationService(
     private OutboxConversation Outbox => field ??= services.GetRequiredService<OutboxConversation>();
 
     private TopicMemory Topics => field ??= services.GetRequiredService<TopicMemory>();
+
     private DraftConversation Drafts => field ??= services.GetRequiredService<DraftConversation>();
 
-    private const int MaximumAnswerLength = 4000;
+    private QuestionHandOffs HandOffs => field ??= services.GetRequiredService<QuestionHandOffs>();
 
     /// <summary>The polite refusal of text no store can keep.</summary>
     public static readonly TextReply Unstorable = new("Sorry, I can't use that: it contains a character I can't store (a NUL or a broken character). Please retype it and try again.");
@@ -249,80 +251,28 @@ internal sealed partial class ConversationService(
     private async Task<ChatReply> HandOffAsync(ChatEvent chat, Guid questionId, CancellationToken cancellationToken)
     {
         await questions.FlushAsync(); // the question was asked moments ago: it may still be on its way to the database
-        var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
-        var asker = question?.ConversationReferenceId is { } id ? await db.ConversationReferences.FindAsync([id], cancellationToken) : null;
-        if (question is null || asker is null || asker.UserId is not null && asker.UserId != chat.User.UserId && asker.Scope == ConversationScope.Personal)
+        return await HandOffs.HandOffAsync(questionId, chat.User.UserId, chat.User.Name, rateLimits.Value.HandOffsPerHour, cancellationToken) switch
         {
-            return new TextReply("I can't find that question any more.");
-        }
-
-        if (question.Status is QuestionStatus.HandedOff or QuestionStatus.AnsweredByLead)
-        {
-            return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
-        }
-
-        if (!limits.TryHandOff(AskingLimits.KeyOf(chat.User, await PersonIdAsync(chat.User, cancellationToken))))
-        {
-            return new TextReply("You've passed several questions to the compliance team in the last hour. Please wait a while before passing another, or contact them directly if it's urgent.");
-        }
-
-        question.Status = QuestionStatus.HandedOff;
-        question.HandedOffAt = time.GetUtcNow();
-        // The leads' cards are queued in the same SaveChanges as the hand-off.
-        var card = QuestionCards.LeadQuestion(question.Id, chat.User.Name ?? "a colleague", question.Text);
-        foreach (var lead in await LeadConversationsAsync(cancellationToken))
-        {
-            await db.EnqueueAsync($"question:{question.Id:N}:hand-off:{lead.Id:N}", "question.hand-off", card, lead, question.HandedOffAt.Value, cancellationToken: cancellationToken);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        outbox.Nudge();
-
-        return new CardReply(QuestionCards.HandedOff(), ReplacesCard: true);
+            HandOffResult.NotFound => new TextReply("I can't find that question any more."),
+            HandOffResult.TooMany => new TextReply("You've passed several questions to the compliance team in the last hour. Please wait a while before passing another, or contact them directly if it's urgent."),
+            _ => new CardReply(QuestionCards.HandedOff(), ReplacesCard: true),
+        };
     }
 
     /// <summary>A compliance lead answers a handed-off question; the answer goes back to the asker's conversation.</summary>
     private async Task<ChatReply> AnswerHandedOffAsync(ChatEvent chat, Guid questionId, string? text, CancellationToken cancellationToken)
     {
         var lead = await FindPersonAsync(chat.User, cancellationToken);
-        if (lead is null || !lead.Has(PersonRoles.ComplianceLead))
-        {
-            return new TextReply("Only a compliance lead can answer questions passed to the compliance team.");
-        }
-
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return new TextReply("Please type an answer before sending it.");
-        }
-
         await questions.FlushAsync();
-        var question = await db.Questions.SingleOrDefaultAsync(q => q.Id == questionId, cancellationToken);
-        if (question is null)
+        return await HandOffs.AnswerAsync(questionId, lead, text, cancellationToken) switch
         {
-            return new TextReply("I can't find that question any more.");
-        }
-
-        if (question.Status == QuestionStatus.AnsweredByLead)
-        {
-            return new TextReply("That question has already been answered.");
-        }
-
-        question.Status = QuestionStatus.AnsweredByLead;
-        question.Answer = text.Length > MaximumAnswerLength ? text[..MaximumAnswerLength] : text;
-        question.AnsweredById = lead.Id;
-        question.AnsweredAt = time.GetUtcNow();
-        // The answer to the asker is queued in the same SaveChanges as the question's new state.
-        if (question.ConversationReferenceId is { } askerConversation && await db.ConversationReferences.FindAsync([askerConversation], cancellationToken) is { } reference)
-        {
-            await db.EnqueueAsync($"question:{question.Id:N}:answer", "question.answer", QuestionCards.LeadAnswer(lead.DisplayName, question.Answer), reference,
-                question.AnsweredAt.Value, cancellationToken: cancellationToken);
-        }
-
-        await db.SaveChangesAsync(cancellationToken);
-        outbox.Nudge();
-
-        // The lead's question card becomes the confirmation, from which the answer turns into a knowledge-base draft in one click.
-        return new CardReply(DraftCards.AnswerSent(question.Id), ReplacesCard: true);
+            LeadAnswerResult.NotLead => new TextReply("Only a compliance lead can answer questions passed to the compliance team."),
+            LeadAnswerResult.Empty => new TextReply("Please type an answer before sending it."),
+            LeadAnswerResult.NotFound => new TextReply("I can't find that question any more."),
+            LeadAnswerResult.AlreadyAnswered => new TextReply("That question has already been answered."),
+            // The lead's question card becomes the confirmation, from which the answer turns into a knowledge-base draft in one click.
+            _ => new CardReply(DraftCards.AnswerSent(questionId), ReplacesCard: true),
+        };
     }
 
     private async Task<Guid?> PersonIdAsync(ChatUser user, CancellationToken cancellationToken)
@@ -346,15 +296,6 @@ internal sealed partial class ConversationService(
         _ when user.VerifiedPersonId is { } id => await db.People.FirstOrDefaultAsync(p => p.Id == id, cancellationToken),
         _ => null,
     };
-
-    private async Task<List<ConversationReference>> LeadConversationsAsync(CancellationToken cancellationToken)
-    {
-        var leads = await db.People.Where(p => p.IsActive).ToListAsync(cancellationToken);
-        var leadIds = leads.Where(p => p.Has(PersonRoles.ComplianceLead)).Select(p => p.Id).ToList();
-        return ConversationDirectory.OnePerChat(await db.ConversationReferences
-            .Where(c => c.PersonId != null && leadIds.Contains(c.PersonId.Value) && c.Scope == ConversationScope.Personal)
-            .ToListAsync(cancellationToken));
-    }
 
     [GeneratedRegex(@"^(?:my )?tasks (?:page )?([0-9]{1,6})$")]
     private static partial Regex TasksPage();

@@ -1,3 +1,5 @@
+using ChatCompliance.Core.Announcements;
+using ChatCompliance.Core.Questions;
 using ChatCompliance.Core.Programme;
 using ChatCompliance.Bot.Conversation;
 using ChatCompliance.Bot.Slack;
@@ -30,6 +32,12 @@ internal static class ComplianceServices
 
         // The curated knowledge base and the engine that answers from it.
         builder.AddKnowledgeBase();
+
+        // Questions the bot could not answer, passed to the leads, and their answers back to the asker.
+        builder.AddQuestionHandOffs();
+
+        // The audit calendar and where announcements go.
+        builder.AddAuditCalendar();
 
         // The curation loop: team answers saved as drafts, reviewed by leads, answered from once approved.
         builder.AddCuration();

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using ChatCompliance.Bot.Api.Auth;
-using ChatCompliance.Core.Audit;
 using ChatCompliance.Core.Domain;
 using ChatCompliance.Core.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -55,72 +54,42 @@ internal static class AuditsApi
     }
 
     private static async Task<Results<Created<AuditResponse>, ValidationProblem>> CreateAsync(
-        AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, TimeProvider time, CancellationToken cancellationToken)
+        AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, AuditBookings calendar, CancellationToken cancellationToken)
     {
-        var audit = new Audit { Name = "", CreatedAt = time.GetUtcNow() };
-        if (Apply(request, audit) is { } invalid)
-        {
-            return invalid;
-        }
-
-        db.Audits.Add(audit);
-        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
-            [new Change("calendar.audit_added", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), null, ChangeSnapshots.Of(audit))], cancellationToken);
-        return TypedResults.Created($"{AdminApi.Prefix}/audits/{audit.Id}", AuditResponse.From(audit));
+        var outcome = await calendar.AddAsync(Spec(request), await ActorAsync(user, db, cancellationToken), cancellationToken);
+        return outcome.Audit is { } audit
+            ? TypedResults.Created($"{AdminApi.Prefix}/audits/{audit.Id}", AuditResponse.From(audit))
+            : Invalid(outcome.Problems);
     }
 
     private static async Task<Results<Ok<AuditResponse>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
-        Guid id, AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
+        Guid id, AuditRequest request, ClaimsPrincipal user, ComplianceDbContext db, AuditBookings calendar, CancellationToken cancellationToken)
     {
-        var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (audit is null)
-        {
-            return ApiProblems.NotFound("audit", id);
-        }
-
-        var before = ChangeSnapshots.Of(audit);
-        if (Apply(request, audit) is { } invalid)
-        {
-            return invalid;
-        }
-
-        if (ChangeSnapshots.Of(audit) is var after && after != before)
-        {
-            await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
-                [new Change("calendar.audit_changed", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), before, after)], cancellationToken);
-        }
-
-        return TypedResults.Ok(AuditResponse.From(audit));
+        var outcome = await calendar.ChangeAsync(id, Spec(request), await ActorAsync(user, db, cancellationToken), cancellationToken);
+        return outcome.NotFound ? ApiProblems.NotFound("audit", id)
+            : outcome.Audit is { } audit ? TypedResults.Ok(AuditResponse.From(audit))
+            : Invalid(outcome.Problems);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(
-        Guid id, ClaimsPrincipal user, ComplianceDbContext db, ChangeRecorder changes, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, ComplianceDbContext db, AuditBookings calendar, CancellationToken cancellationToken)
     {
-        var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
-        if (audit is null)
-        {
-            return ApiProblems.NotFound("audit", id);
-        }
-
-        var before = ChangeSnapshots.Of(audit);
-        db.Audits.Remove(audit);
-        await changes.SaveAsync(await ApiActor.ResolveAsync(user, db, cancellationToken),
-            [new Change("calendar.audit_removed", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), before, null)], cancellationToken);
-        return TypedResults.NoContent();
+        var outcome = await calendar.RemoveAsync(id, await ActorAsync(user, db, cancellationToken), cancellationToken);
+        return outcome.NotFound ? ApiProblems.NotFound("audit", id) : TypedResults.NoContent();
     }
 
-    /// <summary>Checks the request with the calendar's rules and copies it on; null when applied.</summary>
-    private static ValidationProblem? Apply(AuditRequest request, Audit audit)
-    {
-        var errors = AuditCalendar.Apply(new AuditSpec(request.Kind, request.Framework, request.Name, request.StartsOn, request.EndsOn, request.PeriodStart,
-            request.PeriodEnd, request.FieldworkStart, request.FieldworkEnd, request.CertificateExpiresOn, request.Auditor), audit);
-        if (errors.Count == 0)
-        {
-            return null;
-        }
+    /// <summary>The endpoints' authorization has already established a lead or an admin.</summary>
+    private static async Task<Core.Tasks.TaskActor> ActorAsync(ClaimsPrincipal user, ComplianceDbContext db, CancellationToken cancellationToken) =>
+        await ApiActor.ResolveAsync(user, db, cancellationToken) with { ActsAsLead = true };
 
+    private static AuditSpec Spec(AuditRequest request) =>
+        new(request.Kind, request.Framework, request.Name, request.StartsOn, request.EndsOn, request.PeriodStart,
+            request.PeriodEnd, request.FieldworkStart, request.FieldworkEnd, request.CertificateExpiresOn, request.Auditor);
+
+    private static ValidationProblem Invalid(IReadOnlyList<(string Field, string Reason)> problems)
+    {
         var validation = new ApiValidation();
-        foreach (var (field, reason) in errors)
+        foreach (var (field, reason) in problems)
         {
             validation.Add(field, reason);
         }

@@ -14,7 +14,10 @@ using WireMock.Server;
 
 namespace ChatCompliance.Tests.Slack;
 
-/// <summary>Per-person limits on questions and hand-offs answer politely and store nothing once hit.</summary>
+/// <summary>
+/// Per-person limits on questions and hand-offs answer politely and store nothing once hit. Questions are counted per
+/// instance; hand-offs in the store, so a second instance counts the first one's.
+/// </summary>
 [Collection(AppCollection.Name)]
 public sealed class AskingLimitTests : IAsyncLifetime
 {
@@ -22,6 +25,7 @@ public sealed class AskingLimitTests : IAsyncLifetime
     private readonly string _data = Directory.CreateTempSubdirectory("cc-limits-").FullName;
     private WireMockServer _slack = null!;
     private ComplianceApp _app = null!;
+    private ComplianceApp _secondInstance = null!;
     private HttpClient _client = null!;
 
     public Task InitializeAsync()
@@ -30,7 +34,7 @@ public sealed class AskingLimitTests : IAsyncLifetime
         _slack.Given(Request.Create().WithPath("/api/*").UsingAnyMethod())
             .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
                 .WithBody("""{"ok":true,"message_ts":"1700000000.000200","channel":"D123","ts":"1700000000.000100","user":{"id":"U1","team_id":"T1","is_bot":false,"deleted":false,"profile":{"email":"ada@example.com"}}}"""));
-        _app = new ComplianceApp(new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Storage:DataDirectory"] = _data,
             ["SLACK_BOT_TOKEN"] = "test-bot-token",
@@ -38,7 +42,9 @@ public sealed class AskingLimitTests : IAsyncLifetime
             ["Slack:ApiBaseUrl"] = $"{_slack.Urls[0]}/api/",
             ["RateLimits:QuestionsPerMinute"] = "3",
             ["RateLimits:HandOffsPerHour"] = "1",
-        });
+        };
+        _app = new ComplianceApp(settings);
+        _secondInstance = new ComplianceApp(settings);
         _client = _app.CreateClient();
         return Task.CompletedTask;
     }
@@ -63,7 +69,7 @@ public sealed class AskingLimitTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_second_hand_off_within_the_hour_is_refused_politely_and_the_question_stays_unhanded()
+    public async Task A_second_hand_off_within_the_hour_is_refused_politely_on_another_instance_too_and_the_question_stays_unhanded()
     {
         await CommandAsync("U1", "when is payday");
         await CommandAsync("U1", "who cleans the kitchen");
@@ -73,8 +79,9 @@ public sealed class AskingLimitTests : IAsyncLifetime
             asked = [.. (await db.WaitForQuestionsAsync(2)).Select(q => q.Id)];
         }
 
-        await HandOffAsync(asked[0]);
-        await HandOffAsync(asked[1]);
+        await HandOffAsync(_client, asked[0]);
+        using var second = _secondInstance.CreateClient();
+        await HandOffAsync(second, asked[1]);
 
         var ephemeral = await WaitForAsync("/api/chat.postEphemeral");
         Assert.Contains("passed several questions", ephemeral, StringComparison.Ordinal);
@@ -85,7 +92,7 @@ public sealed class AskingLimitTests : IAsyncLifetime
         }
     }
 
-    private async Task HandOffAsync(Guid question)
+    private static async Task HandOffAsync(HttpClient client, Guid question)
     {
         var payload = new JsonObject
         {
@@ -96,13 +103,12 @@ public sealed class AskingLimitTests : IAsyncLifetime
             ["message"] = new JsonObject { ["ts"] = "1700000000.000100" },
             ["actions"] = new JsonArray(new JsonObject { ["action_id"] = "qa.handoff", ["value"] = new JsonObject { ["question"] = question.ToString() }.ToJsonString() }),
         };
-        Assert.Equal(HttpStatusCode.OK, (await PostAsync("/slack/interactivity", "payload=" + Uri.EscapeDataString(payload.ToJsonString()))).StatusCode);
-        await Task.Delay(500); // block actions run after the acknowledgement
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(client, "/slack/interactivity", "payload=" + Uri.EscapeDataString(payload.ToJsonString()))).StatusCode);
     }
 
     private async Task<string> CommandAsync(string user, string text)
     {
-        var response = await PostAsync("/slack/commands", $"command=%2Fcompliance&text={Uri.EscapeDataString(text)}&user_id={user}&channel_id=D{user}&team_id=T1");
+        var response = await PostAsync(_client, "/slack/commands", $"command=%2Fcompliance&text={Uri.EscapeDataString(text)}&user_id={user}&channel_id=D{user}&team_id=T1");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
@@ -123,13 +129,13 @@ public sealed class AskingLimitTests : IAsyncLifetime
         }
     }
 
-    private async Task<HttpResponseMessage> PostAsync(string path, string body)
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/x-www-form-urlencoded") };
         var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         request.Headers.Add("X-Slack-Request-Timestamp", ts);
         request.Headers.Add("X-Slack-Signature", SlackSignature.Sign(Secret, ts, Encoding.UTF8.GetBytes(body)));
-        return await _client.SendAsync(request);
+        return await client.SendAsync(request);
     }
 
     private ComplianceDbContext Db() => _app.Services.CreateScope().ServiceProvider.GetRequiredService<ComplianceDbContext>();
@@ -138,6 +144,7 @@ public sealed class AskingLimitTests : IAsyncLifetime
     {
         _client.Dispose();
         await _app.DisposeAsync();
+        await _secondInstance.DisposeAsync();
         _slack.Stop();
         _slack.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
