@@ -47,15 +47,10 @@ public sealed class AuditBookings(ComplianceDbContext db, ChangeRecorder changes
 
     public async Task<AuditBookingOutcome> ChangeAsync(Guid id, AuditSpec spec, TaskActor actor, CancellationToken cancellationToken)
     {
-        if (!MayChange(actor))
-        {
-            return new AuditBookingOutcome(null, None, NotAllowed: true);
-        }
-
-        var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var (audit, refusal) = await FindAsync(id, actor, cancellationToken);
         if (audit is null)
         {
-            return new AuditBookingOutcome(null, None, NotFound: true);
+            return refusal!;
         }
 
         var before = ChangeSnapshots.Of(audit);
@@ -75,21 +70,28 @@ public sealed class AuditBookings(ComplianceDbContext db, ChangeRecorder changes
 
     public async Task<AuditBookingOutcome> RemoveAsync(Guid id, TaskActor actor, CancellationToken cancellationToken)
     {
-        if (!MayChange(actor))
-        {
-            return new AuditBookingOutcome(null, None, NotAllowed: true);
-        }
-
-        var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        var (audit, refusal) = await FindAsync(id, actor, cancellationToken);
         if (audit is null)
         {
-            return new AuditBookingOutcome(null, None, NotFound: true);
+            return refusal!;
         }
 
         var before = ChangeSnapshots.Of(audit);
         db.Audits.Remove(audit);
         await changes.SaveAsync(actor, [new Change("calendar.audit_removed", AuditSubjects.CalendarAudit, AuditSubjects.Id(audit.Id), before, null)], cancellationToken);
         return new AuditBookingOutcome(audit, None);
+    }
+
+    /// <summary>The audit to change, or why there is none to change.</summary>
+    private async Task<(Domain.Audit? Audit, AuditBookingOutcome? Refusal)> FindAsync(Guid id, TaskActor actor, CancellationToken cancellationToken)
+    {
+        if (!MayChange(actor))
+        {
+            return (null, new AuditBookingOutcome(null, None, NotAllowed: true));
+        }
+
+        var audit = await db.Audits.SingleOrDefaultAsync(a => a.Id == id, cancellationToken);
+        return audit is null ? (null, new AuditBookingOutcome(null, None, NotFound: true)) : (audit, null);
     }
 
     private static bool MayChange(TaskActor actor) =>

@@ -108,23 +108,16 @@ public abstract class AcknowledgeThenDeliverTests<TStore> : IAsyncLifetime
     {
         await using var app = Start(dispatching: true);
         using var client = app.CreateClient();
-        var envelope = new JsonObject
-        {
-            ["type"] = "event_callback",
-            ["team_id"] = "T1",
-            ["api_app_id"] = "A1",
-            ["event_id"] = "Ev-ack-1",
-            ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["channel"] = "D-ACK", ["user"] = "U1", ["text"] = "what is cc6.1", ["ts"] = "1700000000.000001" },
-        };
+        var envelope = DirectMessage("Ev-ack-1", "D-ACK", "U1");
 
-        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope.ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope)).StatusCode);
         await using (var scope = app.Services.CreateAsyncScope())
         {
             // Acknowledged means decided: the reply is already stored, so a crash from here on cannot lose it.
             Assert.True(await scope.ServiceProvider.GetRequiredService<ComplianceDbContext>().Outbox.AnyAsync(o => o.Kind == OutboxQueue.ReplyKind && o.Platform == Platform.Slack));
         }
 
-        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope.ToJsonString())).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await SlackPostAsync(client, envelope)).StatusCode);
         await OutboxWait.DrainedAsync(app.Services);
 
         var posted = Assert.Single(_slack.LogEntries, e => e.RequestMessage.Path == "/api/chat.postMessage");
@@ -148,14 +141,7 @@ public abstract class AcknowledgeThenDeliverTests<TStore> : IAsyncLifetime
 
         await using var app = Start(dispatching: true);
         using var client = app.CreateClient();
-        var envelope = new JsonObject
-        {
-            ["type"] = "event_callback",
-            ["team_id"] = "T1",
-            ["api_app_id"] = "A1",
-            ["event_id"] = "Ev-undecided-1",
-            ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["channel"] = "D-UNDECIDED", ["user"] = "U-UNDECIDED", ["text"] = "what is cc6.1", ["ts"] = "1700000000.000009" },
-        }.ToJsonString();
+        var envelope = DirectMessage("Ev-undecided-1", "D-UNDECIDED", "U-UNDECIDED");
 
         var refused = await SlackPostAsync(client, envelope);
 
@@ -219,6 +205,16 @@ public abstract class AcknowledgeThenDeliverTests<TStore> : IAsyncLifetime
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _teams.Token());
         return await client.SendAsync(request);
     }
+
+    /// <summary>A signed-ready Events API body: "what is cc6.1" in a direct message.</summary>
+    private static string DirectMessage(string eventId, string channel, string user) => new JsonObject
+    {
+        ["type"] = "event_callback",
+        ["team_id"] = "T1",
+        ["api_app_id"] = "A1",
+        ["event_id"] = eventId,
+        ["event"] = new JsonObject { ["type"] = "message", ["channel_type"] = "im", ["channel"] = channel, ["user"] = user, ["text"] = "what is cc6.1", ["ts"] = "1700000000.000001" },
+    }.ToJsonString();
 
     private static async Task<HttpResponseMessage> SlackPostAsync(HttpClient client, string body)
     {
