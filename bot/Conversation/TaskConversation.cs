@@ -230,7 +230,7 @@ internal sealed partial class TaskConversation(
         }
 
         var audience = isOwner ? CardAudience.Owner : CardAudience.Lead;
-        await RememberCopyAsync(task.Id, chat, audience, cancellationToken);
+        await CardCopies.RememberAsync(db, AuditSubjects.EvidenceTask, AuditSubjects.Id(task.Id), chat.ConversationReferenceId, chat.MessageId, audience, time.GetUtcNow(), cancellationToken);
         return new CardReply(messages.CardFor(task, audience), ReplacesCard: true);
     }
 
@@ -266,29 +266,6 @@ internal sealed partial class TaskConversation(
         CardVerbs.TaskReject => "Please give the owner a reason for returning the evidence.",
         _ => null,
     };
-
-    /// <summary>Remembers the clicked message as a copy of the task's card, so later changes update it too.</summary>
-    private async Task RememberCopyAsync(Guid taskId, ChatEvent chat, CardAudience audience, CancellationToken cancellationToken)
-    {
-        var subject = AuditSubjects.Id(taskId);
-        if (chat.MessageId is not { } messageId
-            || await db.CardMessages.AnyAsync(m => m.SubjectType == AuditSubjects.EvidenceTask && m.SubjectId == subject
-                && m.ConversationReferenceId == chat.ConversationReferenceId && m.MessageId == messageId, cancellationToken))
-        {
-            return;
-        }
-
-        db.CardMessages.Add(new CardMessage
-        {
-            SubjectType = AuditSubjects.EvidenceTask,
-            SubjectId = subject,
-            ConversationReferenceId = chat.ConversationReferenceId,
-            MessageId = messageId,
-            Audience = audience,
-            CreatedAt = time.GetUtcNow(),
-        });
-        await db.SaveChangesAsync(cancellationToken);
-    }
 
     private static Card WithNotice(Card card, string notice) => card with { Body = [new TextElement(notice, TextStyle.Emphasis), .. card.Body] };
 

@@ -57,6 +57,32 @@ public static class CardCopies
             .ExecuteDeleteAsync(cancellationToken);
         return await db.EnqueueAsync(idempotencyKey, kind, card, conversation, now, cancellationToken: cancellationToken, replacesMessageId: messageId);
     }
+
+    /// <summary>
+    /// Remembers a message someone acted on as a copy of the subject's card (once), so that later changes update it too:
+    /// a card opened from a list or a form is one the outbox did not post.
+    /// </summary>
+    public static async Task RememberAsync(ComplianceDbContext db, string subjectType, string subjectId, Guid conversationReferenceId, string? messageId,
+        CardAudience audience, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (messageId is null
+            || await db.CardMessages.AnyAsync(m => m.SubjectType == subjectType && m.SubjectId == subjectId
+                && m.ConversationReferenceId == conversationReferenceId && m.MessageId == messageId, cancellationToken))
+        {
+            return;
+        }
+
+        db.CardMessages.Add(new CardMessage
+        {
+            SubjectType = subjectType,
+            SubjectId = subjectId,
+            ConversationReferenceId = conversationReferenceId,
+            MessageId = messageId,
+            Audience = audience,
+            CreatedAt = now,
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
 }
 
 /// <summary>A message the bot posted: its conversation and the platform's id for it.</summary>
