@@ -155,7 +155,13 @@ public static class RowInserter
     /// <summary>An entity's table as the EF Core model maps it: the delimited name, its columns and their type mappings.</summary>
     private sealed record Table(string Name, string ColumnList, (IClrPropertyGetter Getter, RelationalTypeMapping Mapping, bool IsNullable)[] Columns, Func<string, string> Column)
     {
-        public static Table Of<T>(ComplianceDbContext db)
+        // The model is one per store type and lives as long as the app: its tables are worked out once.
+        private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Microsoft.EntityFrameworkCore.Metadata.IModel, System.Collections.Concurrent.ConcurrentDictionary<Type, Table>> Known = [];
+
+        public static Table Of<T>(ComplianceDbContext db) =>
+            Known.GetValue(db.Model, static _ => new()).GetOrAdd(typeof(T), static (_, db) => Build<T>(db), db);
+
+        private static Table Build<T>(ComplianceDbContext db)
         {
             var entity = db.Model.FindEntityType(typeof(T)) ?? throw new InvalidOperationException($"{typeof(T).Name} is not in the model.");
             var table = StoreObjectIdentifier.Table(entity.GetTableName()!, entity.GetSchema());

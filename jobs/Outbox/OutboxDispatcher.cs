@@ -98,6 +98,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         var tails = new Dictionary<Guid, Task>(); // each conversation's last row under way: the next one follows it
         var handled = 0;
         var claimDue = true; // look for due rows: at start, after a nudge or a poll interval, and while a claim comes back full
+        var nudgesSeen = _signal.Nudges.Count;
         using var stopHeartbeat = new CancellationTokenSource();
         await HoldLivenessAsync(cancellationToken);
         var heartbeat = HeartbeatAsync(stopHeartbeat.Token);
@@ -108,6 +109,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 while (!cancellationToken.IsCancellationRequested)
                 {
                     handled += inFlight.RemoveAll(t => t.IsCompleted);
+                    var handedSeen = _handOff.Handed.Count; // a row handed over from here on wakes the wait below
                     await TakeHandedAsync(inFlight, tails, cancellationToken);
                     await RecoverAsync(cancellationToken);
                     var room = _options.MaxInFlight - inFlight.Count;
@@ -137,9 +139,10 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
                     // Wake on a nudge, the poll interval, a row handed over, or (when full) a finished row. Only a nudge or the
                     // poll interval sends it looking for due rows: a reply handed over is already at hand.
+                    // Waiting throws nothing: the wake-ups are compared by count, and only the poll's timer is cancelled.
                     using var wake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    var nudged = _signal.WaitAsync(_options.PollInterval, wake.Token);
-                    var waits = new List<Task> { nudged, _handOff.WaitAsync(wake.Token) };
+                    var poll = Task.Delay(_options.PollInterval, TimeProvider.System, wake.Token);
+                    var waits = new List<Task> { poll, _signal.Nudges.After(nudgesSeen), _handOff.Handed.After(handedSeen) };
                     if (inFlight.Count > 0 && room < _options.BatchSize)
                     {
                         waits.Add(Task.WhenAny(inFlight));
@@ -147,8 +150,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
                     await Task.WhenAny(waits);
                     await wake.CancelAsync();
-                    await nudged.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                    claimDue |= nudged.IsCompletedSuccessfully;
+                    var nudges = _signal.Nudges.Count;
+                    claimDue |= poll.IsCompletedSuccessfully || nudges != nudgesSeen;
+                    nudgesSeen = nudges;
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using ChatCompliance.Core.Cards;
 using ChatCompliance.Core.Domain;
+using ChatCompliance.Core.Outbox;
 using ChatCompliance.Jobs.Heartbeat;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +15,9 @@ namespace ChatCompliance.Jobs.Outbox;
 /// its kind's policy applies (replies are sent again); a graceful stop releases what it had not sent yet to any instance.
 /// With the dispatcher loop off (<c>Outbox:Enabled</c> false) rows are written unclaimed, for whichever instance sends.
 /// </summary>
-public sealed class OutboxHandOff : IDisposable
+public sealed class OutboxHandOff
 {
     private readonly ConcurrentQueue<(OutboxMessage Row, Card Card)> _rows = new();
-    private readonly SemaphoreSlim _handed = new(0, 1);
     private readonly OutboxOptions _options;
     private readonly string _instance;
 
@@ -38,25 +38,13 @@ public sealed class OutboxHandOff : IDisposable
     public void Send(OutboxMessage row, Card card)
     {
         _rows.Enqueue((row, card));
-        if (_handed.CurrentCount == 0)
-        {
-            try
-            {
-                _handed.Release();
-            }
-            catch (SemaphoreFullException)
-            {
-                // Another hand-over woke the dispatcher first: one wake-up takes them all.
-            }
-        }
+        Handed.Set();
     }
 
     internal bool TryTake(out (OutboxMessage Row, Card Card) handed) => _rows.TryDequeue(out handed);
 
-    public void Dispose() => _handed.Dispose();
-
-    /// <summary>Completes when a row has been handed over (it wakes the dispatcher without making it look for due rows).</summary>
-    internal Task WaitAsync(CancellationToken cancellationToken) => _handed.WaitAsync(cancellationToken);
+    /// <summary>Rows handed over so far: a hand-over wakes the dispatcher without making it look for due rows.</summary>
+    internal WakeUp Handed { get; } = new();
 }
 
 /// <summary>A claim written with a new row: its owner and lease, and when its send counts as started.</summary>
