@@ -81,89 +81,111 @@ internal sealed partial class ConversationService(
         _ => Task.FromResult<ChatReply>(new NoReply()),
     };
 
+    /// <summary>What a typed message asks for: one of the commands, or (anything else) a question.</summary>
+    private enum MessageRoute
+    {
+        Help,
+        MyTasks,
+        TasksPage,
+        Assign,
+        MyReviews,
+        Review,
+        Audits,
+        AuditAnchor,
+        AuditAdd,
+        RunJob,
+        DueDate,
+        Subscription,
+        Drafts,
+        More,
+        Question,
+    }
+
+    private static MessageRoute RouteOf(string text)
+    {
+        var command = text.Trim().ToLowerInvariant();
+        return command switch
+        {
+            "" or "help" or "/help" or "?" or "hi" or "hello" => MessageRoute.Help,
+            "my tasks" or "tasks" => MessageRoute.MyTasks,
+            _ when TasksPage().IsMatch(command) => MessageRoute.TasksPage,
+            "assign" => MessageRoute.Assign,
+            _ when command.StartsWith("assign ", StringComparison.Ordinal) => MessageRoute.Assign,
+            "my reviews" or "reviews" => MessageRoute.MyReviews,
+            "review" => MessageRoute.Review,
+            _ when command.StartsWith("review ", StringComparison.Ordinal) => MessageRoute.Review,
+            "audits" or "audit calendar" => MessageRoute.Audits,
+            "audit anchor" => MessageRoute.AuditAnchor,
+            _ when command.StartsWith("audit add", StringComparison.Ordinal) => MessageRoute.AuditAdd,
+            _ when JobConversation.IsCommand(text) => MessageRoute.RunJob,
+            _ when TaskConversation.IsDueCommand(text) => MessageRoute.DueDate,
+            _ when command.Split(' ', 2)[0] is "subscribe" or "unsubscribe" => MessageRoute.Subscription,
+            _ when DraftConversation.IsCommand(command) => MessageRoute.Drafts,
+            QuestionCards.MoreCommand or "show all" or "show more" => MessageRoute.More,
+            _ => MessageRoute.Question,
+        };
+    }
+
+    /// <summary>
+    /// True when the text is a question (no command): answering it acts for nobody, so a platform need not confirm who
+    /// sent it first. Every command, including those that only list, is handled as the confirmed person.
+    /// </summary>
+    public static bool IsQuestion(string text) => RouteOf(text) == MessageRoute.Question;
+
     private async Task<ChatReply> OnMessageAsync(ChatEvent chat, CancellationToken cancellationToken)
     {
         var text = (chat.Text ?? "").Trim();
         var command = text.ToLowerInvariant();
-        if (command is "" or "help" or "/help" or "?" or "hi" or "hello")
+        var route = RouteOf(text);
+        if (route is MessageRoute.Help)
         {
             return new CardReply(QuestionCards.Help());
         }
 
-        if (command is "my tasks" or "tasks")
-        {
-            return await Tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
-        }
-
-        if (TasksPage().Match(command) is { Success: true } tasksPage)
-        {
-            // "my tasks 2", "my tasks page 2": pages count from 1 for people, from 0 on the card.
-            return int.TryParse(tasksPage.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page is >= 1 and < 10_000
-                ? await Tasks.MyTasksAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken, page - 1)
-                : new TextReply("Pages start at 1: type **my tasks 2** for the second page of your tasks.");
-        }
-
-        if (command.StartsWith("assign ", StringComparison.Ordinal) || command == "assign")
-        {
-            return await Tasks.AssignAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
-        }
-
-        if (command is "my reviews" or "reviews")
-        {
-            return await Reviews.MyReviewsAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
-        }
-
-        if (command.StartsWith("review ", StringComparison.Ordinal) || command == "review")
-        {
-            return await Reviews.StartAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
-        }
-
-        if (command is "audits" or "audit calendar")
+        if (route is MessageRoute.Audits)
         {
             return await Audits.ListAsync(cancellationToken);
         }
 
-        if (command is "audit anchor")
-        {
-            return await Audits.AnchorAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
-        }
-
-        if (command.StartsWith("audit add", StringComparison.Ordinal))
-        {
-            return await Audits.AddAsync(await FindPersonAsync(chat.User, cancellationToken), chat.User.Platform, text, cancellationToken);
-        }
-
-        if (JobConversation.IsCommand(text))
-        {
-            return await Jobs.RunAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
-        }
-
-        if (TaskConversation.IsDueCommand(text))
-        {
-            return await Tasks.ChangeDueDateAsync(chat, await FindPersonAsync(chat.User, cancellationToken), text, cancellationToken);
-        }
-
-        if (command.Split(' ', 2)[0] is "subscribe" or "unsubscribe")
-        {
-            return await Subscriptions.HandleAsync(chat, await FindPersonAsync(chat.User, cancellationToken), command, cancellationToken);
-        }
-
-        if (DraftConversation.IsCommand(command))
-        {
-            return await Drafts.ListAsync(await FindPersonAsync(chat.User, cancellationToken), cancellationToken);
-        }
-
-        if (command is QuestionCards.MoreCommand or "show all" or "show more")
+        if (route is MessageRoute.More)
         {
             return await MoreAsync(chat, cancellationToken);
         }
 
-        if (command.StartsWith("ask ", StringComparison.Ordinal))
+        if (route is MessageRoute.Question)
         {
-            text = text[4..];
+            return await AnswerAsync(chat, command.StartsWith("ask ", StringComparison.Ordinal) ? text[4..] : text, cancellationToken);
         }
 
-        return await AnswerAsync(chat, text, cancellationToken);
+        var person = await FindPersonAsync(chat.User, cancellationToken);
+        switch (route)
+        {
+            case MessageRoute.MyTasks:
+                return await Tasks.MyTasksAsync(person, cancellationToken);
+            case MessageRoute.TasksPage:
+                // "my tasks 2", "my tasks page 2": pages count from 1 for people, from 0 on the card.
+                return int.TryParse(TasksPage().Match(command).Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var page) && page is >= 1 and < 10_000
+                    ? await Tasks.MyTasksAsync(person, cancellationToken, page - 1)
+                    : new TextReply("Pages start at 1: type **my tasks 2** for the second page of your tasks.");
+            case MessageRoute.Assign:
+                return await Tasks.AssignAsync(chat, person, text, cancellationToken);
+            case MessageRoute.MyReviews:
+                return await Reviews.MyReviewsAsync(person, cancellationToken);
+            case MessageRoute.Review:
+                return await Reviews.StartAsync(chat, person, text, cancellationToken);
+            case MessageRoute.AuditAnchor:
+                return await Audits.AnchorAsync(person, cancellationToken);
+            case MessageRoute.AuditAdd:
+                return await Audits.AddAsync(person, chat.User.Platform, text, cancellationToken);
+            case MessageRoute.RunJob:
+                return await Jobs.RunAsync(chat, person, text, cancellationToken);
+            case MessageRoute.DueDate:
+                return await Tasks.ChangeDueDateAsync(chat, person, text, cancellationToken);
+            case MessageRoute.Subscription:
+                return await Subscriptions.HandleAsync(chat, person, command, cancellationToken);
+            default:
+                return await Drafts.ListAsync(person, cancellationToken);
+        }
     }
 
     private async Task<ChatReply> AnswerAsync(ChatEvent chat, string text, CancellationToken cancellationToken)

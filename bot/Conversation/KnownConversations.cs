@@ -39,8 +39,16 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
         return found;
     }
 
-    public void RememberPerson(ChatUser user, Guid? personId) =>
-        _cache.Set((user.Platform, "person", user.UserId, user.DirectoryId), new PersonLookup(personId), new MemoryCacheEntryOptions
+    /// <summary>True when, within the last minutes, the platform itself confirmed who the chat user is (see <see cref="RememberPerson"/>).</summary>
+    public bool IsConfirmed(ChatUser user) =>
+        _cache.TryGetValue((user.Platform, "person", user.UserId, user.DirectoryId), out PersonLookup? lookup) && lookup!.Confirmed;
+
+    /// <summary>
+    /// Remembers who a chat user is: <paramref name="confirmed"/> when the platform said so (Slack's users.info), not when
+    /// the store merely had no link for them yet, which a later command must still confirm.
+    /// </summary>
+    public void RememberPerson(ChatUser user, Guid? personId, bool confirmed = false) =>
+        _cache.Set((user.Platform, "person", user.UserId, user.DirectoryId), new PersonLookup(personId, confirmed), new MemoryCacheEntryOptions
         {
             Size = 1,
             AbsoluteExpirationRelativeToNow = personId is null ? UnlinkedLifetime : ConversationLifetime,
@@ -50,7 +58,7 @@ internal sealed class KnownConversations(TimeProvider time) : IDisposable
 
     private sealed record Known(Guid Id, string Fingerprint);
 
-    private sealed record PersonLookup(Guid? PersonId);
+    private sealed record PersonLookup(Guid? PersonId, bool Confirmed);
 
     private sealed class Clock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {

@@ -31,16 +31,18 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
             return Render(ConversationService.Unstorable)!; // refused before anything is remembered
         }
 
-        // The answer is the acknowledgement, due within 3 s: a user not seen in the last minutes is linked to their person
-        // first (users.info, bounded by Slack:IdentityTimeout), so a lead's first command is handled as the lead.
+        // The answer is the acknowledgement, due within 3 s. Before a command, a user not seen in the last minutes is linked
+        // to their person (users.info, bounded by Slack:IdentityTimeout), so a lead's first command is handled as the lead.
+        // A question acts for nobody: it is answered at once, and whoever asked is linked by their first command.
         var team = slash.Origin.TeamId;
         var sender = new ChatUser(Platform.Slack, slash.UserId, null, null, team);
-        if (await RememberAsync(team, slash.ChannelId, slash.UserId, link: !known.TryFindPerson(sender, out _), cancellationToken) is not { } reference)
+        var command = slash.Text.Trim();
+        var link = !known.IsConfirmed(sender) && !ConversationService.IsQuestion(command);
+        if (await RememberAsync(team, slash.ChannelId, slash.UserId, link, cancellationToken) is not { } reference)
         {
             return Render(IdentityUnconfirmed)!;
         }
 
-        var command = slash.Text.Trim();
         command = command.ToLowerInvariant() switch
         {
             "tasks" => "my tasks",
@@ -288,7 +290,7 @@ internal sealed partial class SlackAdapter(ComplianceDbContext db, ConversationD
 
         if (identity is not null)
         {
-            known.RememberPerson(new ChatUser(Platform.Slack, user, null, null, team), person?.Id);
+            known.RememberPerson(new ChatUser(Platform.Slack, user, null, null, team), person?.Id, confirmed: true);
         }
 
         known.Remember(Platform.Slack, channel, fingerprint, reference.Id, linked: reference.Scope != ConversationScope.Personal || reference.PersonId is not null);

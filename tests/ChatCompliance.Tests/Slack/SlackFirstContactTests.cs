@@ -150,6 +150,38 @@ public sealed class SlackFirstContactTests : IAsyncLifetime
         Assert.Empty(await db.ConversationReferences.ToListAsync());
     }
 
+    [Fact]
+    public async Task A_question_from_someone_slack_cannot_identify_is_answered_without_asking_slack_who_they_are()
+    {
+        UsersInfo(Response.Create().WithStatusCode(503).WithBody("down"));
+
+        var reply = await CommandAsync("what+is+cc6.1");
+
+        Assert.Contains("CC6.1", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("couldn't confirm", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(_slack.LogEntries, e => e.RequestMessage.Path == "/api/users.info");
+        await using var db = Db();
+        var question = Assert.Single(await db.WaitForQuestionsAsync(1));
+        Assert.Null(question.AskedById); // asked by nobody known: nothing was linked
+        Assert.Null((await db.People.SingleAsync()).SlackUserId);
+    }
+
+    [Fact]
+    public async Task After_a_question_the_same_persons_first_command_is_still_handled_as_the_lead()
+    {
+        UsersInfo(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+            .WithBody("""{"ok":true,"user":{"id":"U9","team_id":"T1","name":"lena","is_bot":false,"deleted":false,"profile":{"email":"lead@example.com"}}}"""));
+
+        Assert.Contains("CC6.1", await CommandAsync("ask+what+is+cc6.1"), StringComparison.Ordinal);
+        Assert.DoesNotContain(_slack.LogEntries, e => e.RequestMessage.Path == "/api/users.info");
+        var reply = await CommandAsync(BookAudit);
+
+        Assert.DoesNotContain("Only a compliance lead", reply, StringComparison.Ordinal);
+        await using var db = Db();
+        Assert.Equal("SOC 2 Type 2 2030", Assert.Single(await db.Audits.ToListAsync()).Name);
+        Assert.Equal("U9", (await db.People.SingleAsync()).SlackUserId);
+    }
+
     private void UsersInfo(IResponseBuilder response) =>
         _slack.Given(Request.Create().WithPath("/api/users.info").UsingGet()).AtPriority(1).RespondWith(response);
 
