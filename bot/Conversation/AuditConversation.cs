@@ -33,11 +33,6 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProv
 
     public async Task<ChatReply> AddAsync(Person? actor, Platform platform, string text, CancellationToken cancellationToken)
     {
-        if (actor is not { IsActive: true } || !actor.Has(PersonRoles.ComplianceLead))
-        {
-            return new TextReply("Only a compliance lead can change the audit calendar.");
-        }
-
         var match = AddCommand().Match(ChatText.Plain(text));
         if (!match.Success)
         {
@@ -54,6 +49,11 @@ internal sealed partial class AuditConversation(ComplianceDbContext db, TimeProv
 
         var outcome = await services.GetRequiredService<AuditBookings>().AddAsync(new AuditSpec(match.Groups["kind"].Value, null, match.Groups["name"].Value, Date("date"),
             PeriodStart: Date("start"), PeriodEnd: Date("end"), CertificateExpiresOn: Date("expires")), new Core.Tasks.TaskActor(actor, platform), cancellationToken);
+        if (outcome.NotAllowed)
+        {
+            return new TextReply("Only a compliance lead can change the audit calendar.");
+        }
+
         if (outcome.Audit is not { } audit)
         {
             return new TextReply(CardText.Escape(string.Join("; ", outcome.Problems.Select(e => e.Reason).Distinct()) + "."));

@@ -11,10 +11,7 @@ namespace ChatCompliance.Core.Announcements;
 /// <param name="Problems">The calendar's rules the request breaks, each with its field; empty when it was applied.</param>
 /// <param name="NotAllowed">The actor may not change the calendar: nothing changed.</param>
 /// <param name="NotFound">No such audit.</param>
-public sealed record AuditBookingOutcome(Domain.Audit? Audit, IReadOnlyList<(string Field, string Reason)> Problems, bool NotAllowed = false, bool NotFound = false)
-{
-    public bool Succeeded => Audit is not null && Problems.Count == 0 && !NotAllowed && !NotFound;
-}
+public sealed record AuditBookingOutcome(Domain.Audit? Audit, IReadOnlyList<(string Field, string Reason)> Problems, bool NotAllowed = false, bool NotFound = false);
 
 /// <summary>
 /// The audit calendar's commands, the same for the admin API and a lead's chat command: the rules

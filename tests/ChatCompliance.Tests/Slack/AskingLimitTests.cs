@@ -92,12 +92,35 @@ public sealed class AskingLimitTests : IAsyncLifetime
         }
     }
 
-    private static async Task HandOffAsync(HttpClient client, Guid question)
+    [Fact]
+    public async Task Someone_else_cannot_pass_on_a_question_asked_in_a_personal_chat()
+    {
+        await CommandAsync("U1", "when is payday");
+        Guid asked;
+        await using (var db = Db())
+        {
+            asked = (await db.WaitForQuestionsAsync(1)).Single().Id;
+        }
+
+        await HandOffAsync(_client, asked, user: "U2");
+
+        var ephemeral = JsonNode.Parse(await WaitForAsync("/api/chat.postEphemeral"))!;
+        Assert.Contains("can't find that question", (string?)ephemeral["text"], StringComparison.Ordinal);
+        await using (var db = Db())
+        {
+            var question = await db.Questions.SingleAsync(q => q.Id == asked);
+            Assert.NotEqual(QuestionStatus.HandedOff, question.Status);
+            Assert.Null(question.HandedOffAt);
+            Assert.False(await db.Outbox.AnyAsync(o => o.Kind == "question.hand-off"));
+        }
+    }
+
+    private static async Task HandOffAsync(HttpClient client, Guid question, string user = "U1")
     {
         var payload = new JsonObject
         {
             ["type"] = "block_actions",
-            ["user"] = new JsonObject { ["id"] = "U1", ["name"] = "ada" },
+            ["user"] = new JsonObject { ["id"] = user, ["name"] = "ada" },
             ["team"] = new JsonObject { ["id"] = "T1" },
             ["channel"] = new JsonObject { ["id"] = "D123" },
             ["message"] = new JsonObject { ["ts"] = "1700000000.000100" },
