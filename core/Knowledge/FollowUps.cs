@@ -161,6 +161,9 @@ internal static partial class FollowUps
     /// <summary>"how long does that take?" about SOC 2: "how long does SOC 2 take?".</summary>
     public static string Resolve(string question, string framework) => Pronoun().Replace(question, framework, 1);
 
+    /// <summary>What a question is about, its asking words taken off: "what's a soc2 bridge letter?" is about "soc2 bridge letter".</summary>
+    public static string SubjectOf(string question) => Asking().Replace(question.Trim().TrimEnd('?', '.', '!', ' '), "").Trim();
+
     public static string NameOf(TopicFramework framework) => framework == TopicFramework.Iso ? "ISO 27001" : "SOC 2";
 
     /// <summary>Framework words and their counterpart, longest first: a vocabulary of the two frameworks, not of our entries.</summary>
@@ -278,4 +281,7 @@ internal static partial class FollowUps
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Spaces();
+
+    [GeneratedRegex(@"^(?:(?:ok|okay|so|hi|hey|quick\s+q)[,:]?\s+)*(?:what(?:'?s|\s+is|\s+are|\s+does)|tell\s+me\s+about|explain|who\s+(?:is|are)|how\s+(?:do|does|is|are)|do|does|is|are|can|should)\s+(?:(?:a|an|the|we|you|i|it)\s+)?", RegexOptions.IgnoreCase)]
+    private static partial Regex Asking();
 }

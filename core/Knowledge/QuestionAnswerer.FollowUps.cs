@@ -48,10 +48,35 @@ public sealed partial class QuestionAnswerer
             FollowUpKind.References => ReferencesOf(previous, followUp.Target),
             FollowUpKind.Mapping => MappingOf(previous, followUp.Target),
             FollowUpKind.OtherSide => OtherSide(question, previous),
-            _ => FrameworkOf(previous) is { } framework
-                ? Resolved(FollowUps.Resolve(question, framework), FollowUpKind.SameFramework)
-                : Alone(question),
+            _ => PointingBack(question, previous),
         };
+    }
+
+    /// <summary>
+    /// "who signs it?", "how often do we have to renew it?", "can our audit firm do that for us?": "it" is the topic. Read
+    /// first with the last answer's subject in its place (its entry's title, in the knowledge base's own words), then with
+    /// the topic's framework ("how long does that take?" about SOC 2), then alone; the first reading answered wins.
+    /// </summary>
+    private TurnAnswer PointingBack(string question, ConversationTopic previous)
+    {
+        var subject = FollowUps.SubjectOf(previous.Subject);
+        var inContext = AnswerInContext(question, $"{subject}\n{ItemTitleOf(previous)}");
+        if (!inContext.Abstained)
+        {
+            return new TurnAnswer(inContext, TopicOf(FollowUps.Resolve(question, subject), inContext), FollowUpKind.SameFramework);
+        }
+
+        if (FrameworkOf(previous) is { } framework)
+        {
+            var reading = FollowUps.Resolve(question, framework);
+            var answer = Answer(reading);
+            if (!answer.Abstained)
+            {
+                return new TurnAnswer(answer, TopicOf(reading, answer), FollowUpKind.SameFramework);
+            }
+        }
+
+        return Alone(question);
     }
 
     private TurnAnswer Alone(string question) => Resolved(question, FollowUpKind.None);
@@ -132,6 +157,13 @@ public sealed partial class QuestionAnswerer
         var text = $"I don't have a {FollowUps.NameOf(target)} counterpart of that topic in our knowledge base.";
         return new TurnAnswer(Abstain(text, []), previous, FollowUpKind.OtherFramework);
     }
+
+    /// <summary>
+    /// What a last answer that came from the catalog was about, in the catalog's words: "clause 9.3" is a management review.
+    /// An entry's title adds nothing its question did not say, and broad titles ("What is ISO 27001?") only blur it.
+    /// </summary>
+    private string ItemTitleOf(ConversationTopic previous) =>
+        previous.EntryId is null ? previous.References.Select(_kb.Catalog.Find).FirstOrDefault(i => i is not null)?.Title ?? "" : "";
 
     /// <summary>
     /// "what about inclusive?" after the carve-out method, "and a minor one?" after a major nonconformity: answered alone

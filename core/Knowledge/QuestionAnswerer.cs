@@ -212,7 +212,22 @@ public sealed partial class QuestionAnswerer
         return answer;
     }
 
-    private KnowledgeAnswer Analyse(string question)
+    /// <summary>How much a remembered topic's words weigh beside the follow-up's own: they only tell apart what its words alone would find.</summary>
+    private const float ContextWeight = 0.8f;
+
+    /// <summary>
+    /// Answers a question that points back ("who signs it?") with the words of what it points at (<paramref name="context"/>)
+    /// added at a lower weight: the question's own words decide what is asked, the context which thing it is asked about.
+    /// Never remembered by text: the same words mean something else after another topic.
+    /// </summary>
+    private KnowledgeAnswer AnswerInContext(string question, string context)
+    {
+        var own = _index.Analyse(question).Select(t => t.Term).ToHashSet(StringComparer.Ordinal);
+        var added = _index.Analyse(WithCapitalAcronyms(context)).Where(t => !own.Contains(t.Term)).Select(t => t with { Weight = t.Weight * ContextWeight }).ToList();
+        return Analyse(question, added, context);
+    }
+
+    private KnowledgeAnswer Analyse(string question, IReadOnlyList<QueryTerm>? context = null, string? contextText = null)
     {
         if (!question.Any(char.IsLetterOrDigit))
         {
@@ -232,7 +247,17 @@ public sealed partial class QuestionAnswerer
         }
 
         var query = WithoutSlips(_index.Analyse(WithCapitalAcronyms(question)));
-        var hits = _index.Search(query, 8, boost: BoostFor(question));
+        if (context is null && ItemAbout(question, query) is { } item)
+        {
+            return item;
+        }
+
+        if (context is not null)
+        {
+            query = [.. query, .. context];
+        }
+
+        var hits = _index.Search(query, 8, boost: BoostFor(contextText is null ? question : question + "\n" + contextText));
         var suggestions = RelatedFrom(hits, exclude: null);
         if (detected.Unresolved.Count > 0)
         {
@@ -295,6 +320,40 @@ public sealed partial class QuestionAnswerer
 
         return AnswerCatalog([key], confidence);
     }
+
+    /// <summary>
+    /// "which annex a control is about clock sync?", "tsc criterion for malware?": a question asking for one item's number
+    /// by what it is about is answered with the catalog item whose title and description match best (of the kind asked
+    /// for), when one explains most of the rest of the question; null otherwise (the question goes on as any other).
+    /// </summary>
+    private KnowledgeAnswer? ItemAbout(string question, IReadOnlyList<QueryTerm> query)
+    {
+        if (ItemNumberAsked().Match(question) is not { Success: true } asked)
+        {
+            return null;
+        }
+
+        var word = asked.Groups["kind"].Value.ToLowerInvariant();
+        Func<CatalogItem, bool> ofKind = word switch
+        {
+            _ when word.StartsWith("criteri", StringComparison.Ordinal) || word.StartsWith("tsc", StringComparison.Ordinal) || word.StartsWith("soc", StringComparison.Ordinal)
+                => i => i.Kind == CatalogKind.Soc2Criterion,
+            _ when word.StartsWith("clause", StringComparison.Ordinal) => i => i.Kind == CatalogKind.IsoClause,
+            _ when word.StartsWith("annex", StringComparison.Ordinal) || word.StartsWith("iso", StringComparison.Ordinal) => i => i.Kind == CatalogKind.AnnexAControl,
+            _ => i => i.Kind != CatalogKind.IsoClause,
+        };
+        var rest = query.Where(t => !IdWords.Contains(t.Term) && !(t.IsPair && t.Term.Split(' ').Any(IdWords.Contains))).ToList();
+        if (!rest.Any(t => !t.IsPair && t.Known))
+        {
+            return null;
+        }
+
+        var hits = _index.Search(rest, 2, key => _kb.Catalog.Find(key) is { } item && ofKind(item));
+        return hits.Count > 0 && hits[0].Coverage >= ItemAboutCoverage ? AnswerCatalog([hits[0].Key], Math.Round(Math.Min(1, hits[0].Coverage + AnchorBonus), 3)) : null;
+    }
+
+    /// <summary>How much of the rest of a "which control is about X" question the catalog item must explain.</summary>
+    private const float ItemAboutCoverage = 0.5f;
 
     /// <summary>
     /// The question without short words the index does not know that are a slip of a word that means nothing ("wat",
@@ -544,11 +603,9 @@ public sealed partial class QuestionAnswerer
         }
 
         // Two of them ("type 1 or type 2", "iso cert") vouch for each other: everyday speech rarely has both.
+        // Unless the rest has a word nobody in the knowledge base uses: "type 1 vs type 2 diabetes".
         var ambiguous = AmbiguousAnchor().Matches(question).Select(m => Spaces().Replace(m.Value.ToLowerInvariant(), " ")).Select(w => w.StartsWith("cert", StringComparison.Ordinal) ? "cert" : w);
-        if (ambiguous.Distinct(StringComparer.Ordinal).Count() > 1)
-        {
-            return false;
-        }
+        var vouched = ambiguous.Distinct(StringComparer.Ordinal).Count() > 1;
 
         var rest = _index.Analyse(AmbiguousAnchor().Replace(question, " ")).Where(t => !t.IsPair).ToList();
         if (rest.Count == 0 || Signalled(rest))
@@ -558,9 +615,15 @@ public sealed partial class QuestionAnswerer
         }
 
         // A word nobody in the knowledge base uses (diabetes, ubuntu, marathon) is the other subject speaking.
+        var strangers = rest.Any(t => !t.Known && (!vouched || t.Word is { Length: >= MinimumStrangerLength }));
+        if (vouched && !strangers)
+        {
+            return false;
+        }
+
         var hit = _index.Search(rest, 1, key => key == best.Key);
         var covered = hit.Count == 0 ? 0 : hit[0].Coverage;
-        return covered < RestCoverage || (covered < RestCoverageWithStrangers && rest.Any(t => !t.Known));
+        return vouched ? covered < RestCoverageWithStrangers : covered < RestCoverage || (covered < RestCoverageWithStrangers && strangers);
     }
 
     /// <summary>Whether analysed terms name something of ours: a SOC 2 / ISO term, another rule book, or a security-programme word.</summary>
@@ -569,6 +632,9 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>How much of the rest of a question (its everyday-word anchors taken out) the best entry must explain.</summary>
     private const float RestCoverage = 0.3f;
+
+    /// <summary>How long a word the knowledge base never uses must be to outweigh two everyday anchors that vouch for each other (shorter ones are likelier slips).</summary>
+    private const int MinimumStrangerLength = 5;
 
     /// <summary>As <see cref="RestCoverage"/>, when the rest has words the knowledge base never uses.</summary>
     private const float RestCoverageWithStrangers = 0.7f;
@@ -758,6 +824,13 @@ public sealed partial class QuestionAnswerer
     /// <summary>"X vs Y", "X versus Y", "X or Y", "X compared to Y", "(the) difference between X and Y", "compare X and/with/to Y".</summary>
     [GeneratedRegex(@"^(?:.*?\bdiff(?:erence)?s?\s+between\s+|.*?\bcompare\s+)(?<a>.+?)\s+(?:and|&|vs\.?|versus|with|to)\s+(?<b>[^?]+)|^(?<a>.+?)\s+(?:vs\.?|versus|or|compared\s+(?:to|with))\s+(?<b>[^?]+)", RegexOptions.IgnoreCase)]
     private static partial Regex ComparisonPattern();
+
+    /// <summary>
+    /// A question for one item's number by its subject: "which annex a control is about X", "what tsc criterion covers X",
+    /// "control number for X", "which clause covers X". Singular only: "which controls cover X" asks for an answer about X.
+    /// </summary>
+    [GeneratedRegex(@"\b(?:which|what)\s+(?:(?:iso(?:\s*27001)?|soc\s*2|soc2)\s+)?(?<kind>annex\s*a\s+control|iso\s+control|control|tsc\s+criterion|tsc|soc\s*2\s+criterion|criterion|criteria|clause)(?:'s|\s+(?:number|id|ref))?\s+(?:is|covers?|deals|handles|says|requires|talks|applies|for|about|on|addresses|is\s+about|would)\b|\b(?<kind>annex\s*a\s+control|control|criterion|clause)\s+(?:number|id|ref)\s+(?:for|about|on|covering)\b|\b(?<kind>annex\s*a\s+control|(?:iso(?:\s*27001)?|soc\s*2|soc2|tsc)\s+(?:control|criterion))\s+(?:for|about|on|covering)\b", RegexOptions.IgnoreCase)]
+    private static partial Regex ItemNumberAsked();
 
     [GeneratedRegex(@"[^.!?]+(?:[.!?]+(?=\s|$)|$)")]
     private static partial Regex Sentence();

@@ -86,6 +86,7 @@ internal static class Shorthand
         Add(57, " third ", "3rd");
         Add(59, " versus ", "versus");
         Add(60, " difference ", "diff");
+        Add(60, " synchronization ", "sync");
         return words;
     }
 

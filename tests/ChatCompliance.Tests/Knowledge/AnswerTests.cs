@@ -35,6 +35,29 @@ public sealed class AnswerTests(KnowledgeFixture fixture) : IClassFixture<Knowle
     }
 
     [Theory]
+    [InlineData("which annex a control is about capacity planning", "ISO27001:A.8.6")]
+    [InlineData("what tsc criterion covers board oversight?", "SOC2:CC1.2")]
+    [InlineData("annex a control number for data masking", "ISO27001:A.8.11")]
+    [InlineData("which clause is about the management review", "ISO27001:9.3")]
+    public void Answer_ItemAskedForByWhatItIsAbout_IsTheCatalogItem(string question, string expected)
+    {
+        var answer = Answerer.Answer(question);
+
+        Assert.Equal(AnswerKind.Catalog, answer.Kind);
+        Assert.Equal(expected, answer.References[0].Ref);
+    }
+
+    [Theory]
+    [InlineData("which annex a controls cover access reviews")]
+    [InlineData("which control is about my fridge temperature")]
+    public void Answer_ItemsAskedForInGeneral_IsNotOneCatalogItem(string question)
+    {
+        var answer = Answerer.Answer(question);
+
+        Assert.NotEqual(AnswerKind.Catalog, answer.Kind);
+    }
+
+    [Theory]
     [InlineData("what ISO controls map to CC6.1?", "SOC2:CC6.1", "ISO27001:A.5.15")]
     [InlineData("does A.5.15 cover any SOC 2 criteria?", "ISO27001:A.5.15", "SOC2:CC6.1")]
     public void Answer_CrosswalkQuestion_ListsTheMappedItemsWithRationale(string question, string asked, string mapped)

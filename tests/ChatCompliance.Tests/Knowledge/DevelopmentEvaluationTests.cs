@@ -5,28 +5,41 @@ using static ChatCompliance.Tests.Knowledge.ConversationEvaluation;
 namespace ChatCompliance.Tests.Knowledge;
 
 /// <summary>
-/// Scores the engine on tests/eval/dev2: the development set the engine's second-edition retrieval, abstention and
-/// follow-up work was measured and tuned on (written before the engine was run on it). Tuned on, so its score
-/// flatters; since round 3 so does <see cref="HeldOutEvaluationTests"/>'s (a new held-out set is the honest score).
+/// Scores the engine on its development sets: tests/eval/dev2, the set the engine's second-edition retrieval, abstention
+/// and follow-up work was measured and tuned on (written before the engine was run on it), and tests/eval/heldout3, the
+/// held-out set of round 3 whose misses round 4 read and tuned on. Tuned on, so their scores flatter; since round 3 so
+/// does <see cref="HeldOutEvaluationTests"/>'s. The honest score is <see cref="FreshHeldOutEvaluationTests"/>'s.
 /// </summary>
 public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
-    // Measured, rounded down, minus about 2 points. Before the work: answerable 138/159 = 86.8%, out of scope 29/45 = 64.4%;
-    // after: answerable 147/159 = 92.5%, out of scope 43/45 = 95.6%; round 3: answerable 150/159 = 94.3%, out of scope 43/45.
-    private const double AnswerableFloor = 0.92;
-    private const double OutOfScopeFloor = 0.93;
-
-    private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "dev2");
-
-    [Fact]
-    public void The_development_set_is_big_enough_and_names_real_entries_and_references() =>
-        AssertWellFormed(Load(Folder), fixture.KnowledgeBase, minimum: 150, outOfScope: 40, followUps: 20);
-
-    [Fact]
-    public void Answerable_development_questions_get_the_right_entry_or_reference()
+    // Floors: measured, rounded down, minus about 2 points.
+    // dev2: before the work answerable 138/159 = 86.8%, out of scope 29/45 = 64.4%; after 147/159 = 92.5%, 43/45 = 95.6%;
+    //   round 3: 150/159 = 94.3%, 43/45; round 4: 150/159, 43/45.
+    // heldout3 (held out until round 4 read it): before round 4 answerable 226/274 = 82.5%, out of scope 43/47 = 91.5%;
+    //   after round 4: 241/274 = 88.0%, 44/47 = 93.6%.
+    public static TheoryData<string, double, double, int, int, int> Sets => new()
     {
-        var scored = Score(fixture.Answerer, Load(Folder).Where(q => q.Answerable));
-        output.WriteLine($"answerable: {Share(scored)}");
+        { "dev2", 0.92, 0.93, 150, 40, 20 },
+        { "heldout3", 0.86, 0.91, 300, 40, 25 },
+    };
+
+    private static string Folder(string set) => Path.Combine(KnowledgeFixture.EvalFolder, set);
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void The_development_set_is_big_enough_and_names_real_entries_and_references(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
+    {
+        _ = (answerableFloor, outOfScopeFloor);
+        AssertWellFormed(Load(Folder(set)), fixture.KnowledgeBase, minimum, outOfScope, followUps);
+    }
+
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Answerable_development_questions_get_the_right_entry_or_reference(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
+    {
+        _ = (outOfScopeFloor, minimum, outOfScope, followUps);
+        var scored = Score(fixture.Answerer, Load(Folder(set)).Where(q => q.Answerable));
+        output.WriteLine($"{set} answerable: {Share(scored)}");
         foreach (var file in scored.GroupBy(s => s.Question.File).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             output.WriteLine($"  {file.Key}: {Share([.. file])}");
@@ -34,15 +47,17 @@ public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOu
 
         var misses = Misses(scored);
         output.WriteLine(misses);
-        Assert.True(ShareRight(scored) >= AnswerableFloor, $"{Share(scored)} right, below the floor {AnswerableFloor:P0}; misses:\n{misses}");
+        Assert.True(ShareRight(scored) >= answerableFloor, $"{Share(scored)} right, below the floor {answerableFloor:P0}; misses:\n{misses}");
     }
 
-    [Fact]
-    public void Out_of_scope_development_questions_abstain()
+    [Theory]
+    [MemberData(nameof(Sets))]
+    public void Out_of_scope_development_questions_abstain(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
     {
-        var scored = Score(fixture.Answerer, Load(Folder).Where(q => !q.Answerable));
+        _ = (answerableFloor, minimum, outOfScope, followUps);
+        var scored = Score(fixture.Answerer, Load(Folder(set)).Where(q => !q.Answerable));
         var misses = Misses(scored);
-        output.WriteLine($"out of scope abstained: {Share(scored)}\n{misses}");
-        Assert.True(ShareRight(scored) >= OutOfScopeFloor, $"{Share(scored)} abstained, below the floor {OutOfScopeFloor:P0}; answered:\n{misses}");
+        output.WriteLine($"{set} out of scope abstained: {Share(scored)}\n{misses}");
+        Assert.True(ShareRight(scored) >= outOfScopeFloor, $"{Share(scored)} abstained, below the floor {outOfScopeFloor:P0}; answered:\n{misses}");
     }
 }

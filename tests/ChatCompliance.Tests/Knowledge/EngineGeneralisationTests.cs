@@ -96,6 +96,8 @@ public sealed class EngineGeneralisationTests(KnowledgeFixture fixture) : IClass
 
     [Theory]
     [InlineData("does the firm signing our soc 2 have to be a CPA", "CPA", "certified public accountant")]
+    [InlineData("a prospect sent us a CAIQ, can our soc 2 answer it", "CAIQ", "Consensus Assessments Initiative Questionnaire")]
+    [InlineData("does having a CISSP on staff help our iso 27001 certification", "CISSP", "Certified Information Systems Security Professional")]
     public void Answer_AcronymAsked_SpellsItOutNearTheStart(string question, string acronym, string expansion)
     {
         var answer = Answerer.Answer(question);

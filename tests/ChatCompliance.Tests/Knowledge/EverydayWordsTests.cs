@@ -14,6 +14,8 @@ public sealed class EverydayWordsTests(KnowledgeFixture fixture) : IClassFixture
     [InlineData("what iso does my phone camera use in low light")]
     [InlineData("where do i find the windows 11 iso download")]
     [InlineData("type 2 diabetes snacks for the office")]
+    [InlineData("stage 1 vs stage 2 hypertension, what's the difference")]
+    [InlineData("type 1 or type 2 diabetes, which is more common")]
     [InlineData("can a cpa help with my mortgage paperwork")]
     [InlineData("how long does a forklift certificate last")]
     public void Answer_EverydayUseOfOurWords_Abstains(string question)

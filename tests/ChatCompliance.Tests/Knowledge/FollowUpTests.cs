@@ -195,6 +195,19 @@ public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<Know
     }
 
     [Theory]
+    [InlineData("what is a soc 2 bridge letter", "who writes it?", "soc2-bridge-letter")]
+    [InlineData("what is tisax", "how long is it good for?", "reg-tisax")]
+    [InlineData("what is cyber essentials", "how often do we renew it?", "reg-cyber-essentials")]
+    [InlineData("what is clause 9.3", "how often should we hold it?", "iso27001-management-review")]
+    public void It_is_read_as_what_the_last_question_was_about(string first, string followUp, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(FollowUpKind.SameFramework, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Theory]
     [InlineData("how long does iso 27001 certification take", "iso27001-certification-timeline")]
     [InlineData("is soc2 a certification", "soc2-is-not-a-certification")]
     [InlineData("what is CC6.1", null)]

@@ -4,28 +4,27 @@ using static ChatCompliance.Tests.Knowledge.ConversationEvaluation;
 namespace ChatCompliance.Tests.Knowledge;
 
 /// <summary>
-/// Scores the engine on tests/eval/heldout3: 321 chat-style questions written on 2026-12-07 by someone who saw only the
-/// entries' ids, titles, references and bodies (their example phrasings removed), never the engine, its other
-/// evaluation sets or its answers. It was written after tests/eval/heldout had been spent on tuning, and nobody who
-/// changes the engine reads it: this is the score that counts. Same rule as the other sets; follow-ups are scored on
-/// their last turn.
+/// Scores the engine on tests/eval/heldout4: 320 chat-style questions written on 2026-12-07 by someone who saw only the
+/// entries' ids, titles, references and bodies (their example phrasings removed) and the catalogs, never the engine, its
+/// other evaluation sets or its answers. It was written while round 4 tuned the engine on tests/eval/heldout3 (which is
+/// now a development set, see <see cref="DevelopmentEvaluationTests"/>), and nobody who changes the engine reads it: this
+/// is the score that counts. Same rule as the other sets; follow-ups are scored on their last turn.
 /// </summary>
 public sealed class FreshHeldOutEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
-    private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "heldout3");
+    private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "heldout4");
 
-    // Measured before its first use, with the engine of 4316075: answerable 222/274 = 81.0%, out of scope 43/47 = 91.5%.
-    // After round 3 (tuned on the other sets only): answerable 226/274 = 82.5%, out of scope 43/47 = 91.5%.
-    // Floors pin what we have (measured, rounded down, minus 2 points) so the set guards against regressions without
-    // pretending we are there. Targets: 95% answerable right, 100% out of scope declined.
-    private const double AnswerableFloor = 0.80;
-    private const double OutOfScopeFloor = 0.89;
+    // Measured once, at the end of round 4: answerable 234/270 = 86.7%, out of scope 46/50 = 92.0% (the engine before
+    // round 4, 37a7f94: see the README). Floors pin what we have (measured, rounded down, minus 2
+    // points) so the set guards against regressions without pretending we are there.
+    private const double AnswerableFloor = 0.84;
+    private const double OutOfScopeFloor = 0.90;
     private const double AnswerableTarget = 0.95;
     private const double OutOfScopeTarget = 1.00;
 
     [Fact]
     public void The_fresh_held_out_set_is_big_enough_and_names_real_entries_and_references() =>
-        AssertWellFormed(Load(Folder), fixture.KnowledgeBase, minimum: 300, outOfScope: 40, followUps: 25);
+        AssertWellFormed(Load(Folder), fixture.KnowledgeBase, minimum: 300, outOfScope: 45, followUps: 25);
 
     [Fact]
     public void Answerable_fresh_held_out_questions_get_the_right_entry_or_reference()

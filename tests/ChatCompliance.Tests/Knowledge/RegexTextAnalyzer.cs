@@ -74,6 +74,7 @@ internal static partial class RegexTextAnalyzer
         (Rx(@"\bsub\s*-?\s*(service|processor)"), "sub$1"),
         (Rx(@"\b(?:vs\.?|versus)\b"), " versus "),
         (Rx(@"\bdiff\b"), " difference "),
+        (Rx(@"\bsync\b"), " synchronization "),
         (Rx(@"\bmulti\s*-\s*"), "multi "),
         // British and American spellings meet in one form.
         (Rx(@"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)\b"), "iz$1"),
