@@ -366,7 +366,7 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>Whether a word is a stop word with a letter left out or two letters swapped.</summary>
     private static bool IsSlip(string word) => Slips.GetOrAdd(word, static w =>
-        !w.Any(char.IsDigit) && Edits(w).Any(e => e.Length > 0 && !TextAnalyzer.Words(e).Any()));
+        !w.Any(char.IsDigit) && Edits(w).Any(e => e.Length > 0 && TextAnalyzer.Words(e).Count == 0));
 
     private static readonly ConcurrentDictionary<string, bool> Slips = new(StringComparer.Ordinal);
 
@@ -437,7 +437,7 @@ public sealed partial class QuestionAnswerer
     /// </summary>
     private KnowledgeAnswer? Comparison(string question, SearchHit best, double confidence)
     {
-        if (ComparisonPattern().Match(question) is not { Success: true } match)
+        if (!MayCompare(question) || ComparisonPattern().Match(question) is not { Success: true } match)
         {
             return null;
         }
@@ -820,6 +820,40 @@ public sealed partial class QuestionAnswerer
 
     [GeneratedRegex(@"\bwhat(?:'?s|\s+is|\s+are|\s+(?:even|exactly|actually|really)\s+(?:is|are))\b|\bnutshell\b|\bexplain\b|\bdefin", RegexOptions.IgnoreCase)]
     private static partial Regex DefinitionCue();
+
+    /// <summary>The words without which <see cref="ComparisonPattern"/> cannot match: most questions have none, and skip it.</summary>
+    private static readonly HashSet<string> ComparisonWords = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "or", "vs", "versus", "compare", "compared", "diff", "diffs", "difference", "differences",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ComparisonWordLookup = ComparisonWords.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>Whether a question has a word a comparison needs (a cheap test before the pattern, which scans lazily).</summary>
+    private static bool MayCompare(string question)
+    {
+        var span = question.AsSpan();
+        var start = -1;
+        for (var i = 0; i <= span.Length; i++)
+        {
+            var letter = i < span.Length && char.IsLetter(span[i]);
+            if (letter && start < 0)
+            {
+                start = i;
+            }
+            else if (!letter && start >= 0)
+            {
+                if (ComparisonWordLookup.Contains(span[start..i]))
+                {
+                    return true;
+                }
+
+                start = -1;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>"X vs Y", "X versus Y", "X or Y", "X compared to Y", "(the) difference between X and Y", "compare X and/with/to Y".</summary>
     [GeneratedRegex(@"^(?:.*?\bdiff(?:erence)?s?\s+between\s+|.*?\bcompare\s+)(?<a>.+?)\s+(?:and|&|vs\.?|versus|with|to)\s+(?<b>[^?]+)|^(?<a>.+?)\s+(?:vs\.?|versus|or|compared\s+(?:to|with))\s+(?<b>[^?]+)", RegexOptions.IgnoreCase)]

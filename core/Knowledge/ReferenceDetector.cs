@@ -19,6 +19,12 @@ public sealed partial class ReferenceDetector(Catalog catalog)
     {
         var text = question.Length > TextAnalyzer.MaximumQuestionLength ? question[..TextAnalyzer.MaximumQuestionLength] : question;
         text = text.ToLowerInvariant();
+        if (!text.Any(char.IsDigit))
+        {
+            // Every id and every other rule book's identifier has a digit (\d is any Unicode digit, as char.IsDigit).
+            return new DetectedReferences([], [], text);
+        }
+
         var found = new List<string>();
         var unresolved = new List<string>();
         var taken = new bool[text.Length];

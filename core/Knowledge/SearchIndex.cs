@@ -223,7 +223,7 @@ public sealed class SearchIndex
     {
         var terms = new Dictionary<string, QueryTerm>(StringComparer.Ordinal);
         var sequence = new List<string>();
-        var words = TextAnalyzer.Words(question).ToList();
+        var words = TextAnalyzer.Words(question);
         for (var i = 0; i < words.Count; i++)
         {
             var word = words[i];
@@ -450,8 +450,32 @@ public sealed class SearchIndex
         }
     }
 
-    /// <summary>The most frequent indexed word within reach of a misspelt one, as its term.</summary>
+    /// <summary>
+    /// Corrections already worked out, by word, as stems are (<see cref="TextAnalyzer.Stem"/>): a misspelling or a word the
+    /// index never has ("diabetes", or two words run together) costs a candidate search the first time and a look-up after.
+    /// Bounded: emptied when full.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _corrections = new(StringComparer.Ordinal);
+
+    private const int MaximumRememberedCorrections = 50_000;
+
+    /// <summary>The most frequent indexed word within reach of a misspelt one, as its term (remembered per word).</summary>
     private string? Correct(string word)
+    {
+        if (_corrections.TryGetValue(word, out var remembered))
+        {
+            return remembered;
+        }
+
+        if (_corrections.Count >= MaximumRememberedCorrections)
+        {
+            _corrections.Clear();
+        }
+
+        return _corrections[word] = Correction(word);
+    }
+
+    private string? Correction(string word)
     {
         // A number is a name (iso42001 is not a misspelt iso27001): never corrected.
         if (word.Length < MinimumCorrectable || word.Any(char.IsDigit))

@@ -59,7 +59,7 @@ public static class TextAnalyzer
     }
 
     /// <summary>The words of <paramref name="text"/> after normalisation and stop-word removal, before stemming.</summary>
-    public static IEnumerable<string> Words(string text)
+    public static List<string> Words(string text)
     {
         var words = new List<string>();
         Analyse(text, words, null);

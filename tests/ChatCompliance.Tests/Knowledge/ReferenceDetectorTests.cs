@@ -29,6 +29,16 @@ public sealed class ReferenceDetectorTests(KnowledgeFixture fixture) : IClassFix
     }
 
     [Fact]
+    public void Detect_NoDigit_FindsNothingAndKeepsTheWholeQuestion()
+    {
+        var detected = Detector.Detect("What Is Annex A, Article Or Control?");
+
+        Assert.Empty(detected.References);
+        Assert.Empty(detected.Unresolved);
+        Assert.Equal("what is annex a, article or control?", detected.Remainder);
+    }
+
+    [Fact]
     public void Detect_BareNumberThatIsBothClauseAndControl_FindsBoth()
     {
         var found = Detector.Detect("what is 5.3 in iso").References;
