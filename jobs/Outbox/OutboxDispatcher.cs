@@ -64,7 +64,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
     private readonly SemaphoreSlim _recovering = new(1, 1);
 
     /// <summary>The rows this instance is working on now: the heartbeat renews exactly these (a row whose work ended without releasing it runs out).</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _working = new();
+    internal readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, byte> _working = new();
     private readonly string _instance;
     private readonly InstanceLiveness _liveness;
     private long _nextRecovery;

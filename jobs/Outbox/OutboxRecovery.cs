@@ -49,6 +49,14 @@ internal sealed partial class OutboxDispatcher
             var cutOff = new List<OutboxMessage>();
             foreach (var row in sending)
             {
+                if (row.ClaimedBy!.StartsWith(ClaimPrefix, StringComparison.Ordinal) && _working.ContainsKey(row.Id))
+                {
+                    // Ours and still in hand (a reply written as being sent that waits its turn behind a burst, or a send
+                    // under way): this instance finishes it. Its lease is not renewed while it waits, so without this a
+                    // long enough burst would look like a stuck send to the instance that holds it.
+                    continue;
+                }
+
                 var owner = InstanceLiveness.OwnerOf(row.ClaimedBy!);
                 if (!alive.TryGetValue(owner, out var runs))
                 {

@@ -142,6 +142,61 @@ public sealed class DeliveryIncidentTests : IAsyncLifetime
         Assert.Empty(Posted(Owner));
     }
 
+    [Fact]
+    public async Task A_reply_this_instance_still_holds_is_never_taken_for_a_stuck_send_however_long_it_waits()
+    {
+        // Two replies written as being sent by this (live) instance 90 s ago, longer than a send can take (30 s) plus the
+        // grace (30 s), their leases run out. The first is still in this instance's hands (queued behind a burst, as in a
+        // 60 s load run on PostgreSQL): it stays ours. The second is not (its send ended without a record): stuck, resolved.
+        var dispatcher = _app.Services.GetRequiredService<OutboxDispatcher>();
+        var now = DateTimeOffset.UtcNow;
+        var waiting = await WriteSendingAsync("waiting", dispatcher.ClaimPrefix + "live" + OutboxDispatcher.SendingSuffix, startedAt: now.AddSeconds(-90), claimedUntil: now.AddSeconds(-84));
+        dispatcher._working[waiting] = 0;
+        await WriteSendingAsync("stuck", dispatcher.ClaimPrefix + "hung" + OutboxDispatcher.SendingSuffix, startedAt: now.AddSeconds(-90), claimedUntil: now.AddSeconds(-84));
+        try
+        {
+            var deadline = DateTimeOffset.UtcNow.AddSeconds(15);
+            while ((await RowsAsync())["stuck"].InDoubtAt is null && DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+
+            await Task.Delay(1_500); // a recovery pass or more after the stuck one was resolved
+            var rows = await RowsAsync();
+            Assert.NotNull(rows["stuck"].InDoubtAt);
+            Assert.Null(rows["waiting"].InDoubtAt);
+            Assert.Null(rows["waiting"].DeadLetteredAt);
+            Assert.Equal(dispatcher.ClaimPrefix + "live" + OutboxDispatcher.SendingSuffix, rows["waiting"].ClaimedBy);
+        }
+        finally
+        {
+            dispatcher._working.TryRemove(waiting, out _);
+        }
+    }
+
+    private async Task<Guid> WriteSendingAsync(string key, string claim, DateTimeOffset startedAt, DateTimeOffset claimedUntil)
+    {
+        await using var scope = _app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+        var conversation = await db.ConversationReferences.SingleAsync(c => c.ConversationId == Owner.Conversation);
+        var row = new OutboxMessage
+        {
+            IdempotencyKey = key,
+            Kind = "question.answer",
+            Platform = Platform.Teams,
+            ConversationReferenceId = conversation.Id,
+            Payload = CardJson.Serialize(new Card(new CardHeader("Waiting"), [new TextElement($"waiting {key}")], $"waiting {key}")),
+            CreatedAt = startedAt,
+            NextAttemptAt = startedAt,
+            ClaimedBy = claim,
+            ClaimedUntil = claimedUntil,
+            SendStartedAt = startedAt,
+        };
+        db.Outbox.Add(row);
+        await db.SaveChangesAsync();
+        return row.Id;
+    }
+
     /// <summary>Rows for the owner left "sending" 3 s ago by an instance whose lease has run out.</summary>
     private async Task CutOffAsync(params (string Key, string Kind)[] rows)
     {
