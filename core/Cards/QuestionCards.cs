@@ -99,9 +99,11 @@ public static class QuestionCards
                     new Fact("review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "Compliance leads: start an access review of an Entra ID group or enterprise application"),
                     new Fact("audits", "The audits coming up; compliance leads book one with audit add *kind* *yyyy-mm-dd* *name*"),
                     new Fact("subscribe digests|audits", "Compliance leads: send the weekly digest or audit announcements to this channel (unsubscribe … stops them)"),
+                    new Fact("kb drafts", "Compliance leads: answers saved as draft knowledge-base entries, to approve, edit or reject"),
                     new Fact(MoreCommand, "The whole list, when an answer shortened one (\"…and 2 more\")"),
                     new Fact("help", "This list"),
                 ]),
+                new TextElement("After an answer you can follow up for a few minutes: *and for ISO?*, *what about Type 1?*, *which clause is that?*, *show the mapping*, *who signs it?*"),
                 new TextElement("When I can't answer, I offer to pass your question to the compliance team.", TextStyle.Subtle),
             ],
             "Ask me about SOC 2 or ISO 27001, or type: ask followed by a question, my tasks, my reviews, help.");

@@ -82,8 +82,12 @@ public sealed class QuestionCardsTests
         var labels = Assert.Single(QuestionCards.Help().Body.OfType<FactsElement>()).Facts.Select(f => f.Label);
 
         Assert.Equal(["ask *question*", "my tasks", "my reviews", "assign *control* *what* to *email* due *yyyy-mm-dd*",
-            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "audits", "subscribe digests|audits", "more", "help"], labels);
+            "review group|app *object id* due *yyyy-mm-dd* [by owner|manager|*emails*] [fallback *email*]", "audits", "subscribe digests|audits", "kb drafts", "more", "help"], labels);
     }
+
+    [Fact]
+    public void Help_SaysFollowUpsWork() =>
+        Assert.Contains(QuestionCards.Help().Body.OfType<TextElement>(), t => t.Text.Contains("*and for ISO?*", StringComparison.Ordinal) && t.Text.Contains("*which clause is that?*", StringComparison.Ordinal));
 
     [Fact]
     public void HandedOff_ConfirmsTheHandOff() =>
