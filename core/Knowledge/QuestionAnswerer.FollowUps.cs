@@ -54,8 +54,9 @@ public sealed partial class QuestionAnswerer
 
     /// <summary>
     /// "who signs it?", "how often do we have to renew it?", "can our audit firm do that for us?": "it" is the topic. Read
-    /// first with the last answer's subject in its place (its entry's title, in the knowledge base's own words), then with
-    /// the topic's framework ("how long does that take?" about SOC 2), then alone; the first reading answered wins.
+    /// first with the last question's subject added at a lower weight (and, when the last answer came from the catalog, the
+    /// item's title), then with "it" read as the topic's framework ("how long does that take?" about SOC 2), then alone;
+    /// the first reading answered wins.
     /// </summary>
     private TurnAnswer PointingBack(string question, ConversationTopic previous)
     {
