@@ -17,27 +17,28 @@ public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOu
     //   round 3: 150/159 = 94.3%, 43/45; round 4: 150/159, 43/45.
     // heldout3 (held out until round 4 read it): before round 4 answerable 226/274 = 82.5%, out of scope 43/47 = 91.5%;
     //   after round 4: 241/274 = 88.0%, 44/47 = 93.6%.
-    public static TheoryData<string, double, double, int, int, int> Sets => new()
+    private sealed record DevelopmentSet(double AnswerableFloor, double OutOfScopeFloor, int Minimum, int OutOfScope, int FollowUps);
+
+    private static readonly Dictionary<string, DevelopmentSet> Floors = new(StringComparer.Ordinal)
     {
-        { "dev2", 0.92, 0.93, 150, 40, 20 },
-        { "heldout3", 0.86, 0.91, 300, 40, 25 },
+        ["dev2"] = new(AnswerableFloor: 0.92, OutOfScopeFloor: 0.93, Minimum: 150, OutOfScope: 40, FollowUps: 20),
+        ["heldout3"] = new(AnswerableFloor: 0.86, OutOfScopeFloor: 0.91, Minimum: 300, OutOfScope: 40, FollowUps: 25),
     };
+
+    public static TheoryData<string> Sets => [.. Floors.Keys];
 
     private static string Folder(string set) => Path.Combine(KnowledgeFixture.EvalFolder, set);
 
     [Theory]
     [MemberData(nameof(Sets))]
-    public void The_development_set_is_big_enough_and_names_real_entries_and_references(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
-    {
-        _ = (answerableFloor, outOfScopeFloor);
-        AssertWellFormed(Load(Folder(set)), fixture.KnowledgeBase, minimum, outOfScope, followUps);
-    }
+    public void The_development_set_is_big_enough_and_names_real_entries_and_references(string set) =>
+        AssertWellFormed(Load(Folder(set)), fixture.KnowledgeBase, Floors[set].Minimum, Floors[set].OutOfScope, Floors[set].FollowUps);
 
     [Theory]
     [MemberData(nameof(Sets))]
-    public void Answerable_development_questions_get_the_right_entry_or_reference(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
+    public void Answerable_development_questions_get_the_right_entry_or_reference(string set)
     {
-        _ = (outOfScopeFloor, minimum, outOfScope, followUps);
+        var answerableFloor = Floors[set].AnswerableFloor;
         var scored = Score(fixture.Answerer, Load(Folder(set)).Where(q => q.Answerable));
         output.WriteLine($"{set} answerable: {Share(scored)}");
         foreach (var file in scored.GroupBy(s => s.Question.File).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -52,9 +53,9 @@ public sealed class DevelopmentEvaluationTests(KnowledgeFixture fixture, ITestOu
 
     [Theory]
     [MemberData(nameof(Sets))]
-    public void Out_of_scope_development_questions_abstain(string set, double answerableFloor, double outOfScopeFloor, int minimum, int outOfScope, int followUps)
+    public void Out_of_scope_development_questions_abstain(string set)
     {
-        _ = (answerableFloor, minimum, outOfScope, followUps);
+        var outOfScopeFloor = Floors[set].OutOfScopeFloor;
         var scored = Score(fixture.Answerer, Load(Folder(set)).Where(q => !q.Answerable));
         var misses = Misses(scored);
         output.WriteLine($"{set} out of scope abstained: {Share(scored)}\n{misses}");
