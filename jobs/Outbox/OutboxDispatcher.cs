@@ -94,9 +94,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
     /// </summary>
     public async Task<int> RunAsync(bool untilIdle, CancellationToken cancellationToken = default)
     {
-        var inFlight = new List<Task>();
-        var tails = new Dictionary<Guid, Task>(); // each conversation's last row under way: the next one follows it
-        var handled = 0;
+        var inFlight = new RowsUnderWay();
         var claimDue = true; // look for due rows: at start, after a nudge or a poll interval, and while a claim comes back full
         var nudgesSeen = _signal.Nudges.Count;
         using var stopHeartbeat = new CancellationTokenSource();
@@ -108,9 +106,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
             {
                 while (!cancellationToken.IsCancellationRequested)
                 {
-                    handled += inFlight.RemoveAll(t => t.IsCompleted);
+                    var finishedSeen = inFlight.Finished.Count;
                     var handedSeen = _handOff.Handed.Count; // a row handed over from here on wakes the wait below
-                    await TakeHandedAsync(inFlight, tails, cancellationToken);
+                    await TakeHandedAsync(inFlight, cancellationToken);
                     await RecoverAsync(cancellationToken);
                     var room = _options.MaxInFlight - inFlight.Count;
                     var claimed = 0;
@@ -123,7 +121,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                         claimDue = claimed == wanted;
                         foreach (var row in rows)
                         {
-                            inFlight.Add(InOrder(tails, row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), null, cancellationToken));
+                            Start(inFlight, row, conversations.GetValueOrDefault(row.ConversationReferenceId ?? Guid.Empty), null, cancellationToken);
                         }
 
                         if (claimed == wanted)
@@ -145,7 +143,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
                     var waits = new List<Task> { poll, _signal.Nudges.After(nudgesSeen), _handOff.Handed.After(handedSeen) };
                     if (inFlight.Count > 0 && room < _options.BatchSize)
                     {
-                        waits.Add(Task.WhenAny(inFlight));
+                        waits.Add(inFlight.Finished.After(finishedSeen));
                     }
 
                     await Task.WhenAny(waits);
@@ -162,7 +160,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
 
             try
             {
-                await Task.WhenAll(inFlight);
+                await inFlight.AllFinished();
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -177,7 +175,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
             await heartbeat;
         }
 
-        return handled + inFlight.Count;
+        return (int)inFlight.Started;
     }
 
     /// <summary>Holds (or takes again) this instance's liveness lock: other instances leave its sends under way alone while it runs.</summary>
@@ -286,34 +284,19 @@ internal sealed partial class OutboxDispatcher : IDisposable
     /// Starts the row once the conversation's previous row under way on this instance is done (claims come oldest first):
     /// replies, cards and updates reach a conversation in the order they were queued. The row's claim is renewed meanwhile.
     /// </summary>
-    private Task InOrder(Dictionary<Guid, Task> tails, OutboxMessage row, ConversationReference? conversation, Card? card, CancellationToken cancellationToken)
+    private void Start(RowsUnderWay inFlight, OutboxMessage row, ConversationReference? conversation, Card? card, CancellationToken cancellationToken)
     {
-        if (row.ConversationReferenceId is not { } id)
-        {
-            return ProcessAsync(row, conversation, card, cancellationToken);
-        }
-
-        if (tails.Count > _options.MaxInFlight * 4)
-        {
-            foreach (var done in tails.Where(t => t.Value.IsCompleted).Select(t => t.Key).ToList())
-            {
-                tails.Remove(done);
-            }
-        }
-
         _working[row.Id] = 0;
-        var task = tails.TryGetValue(id, out var previous) && !previous.IsCompleted
-            ? AfterAsync(previous, row, conversation, card, cancellationToken)
-            : ProcessAsync(row, conversation, card, cancellationToken);
-        tails[id] = task;
-        return task;
+        inFlight.Start(row.ConversationReferenceId, previous => previous is null
+            ? ProcessAsync(row, conversation, card, cancellationToken)
+            : AfterAsync(previous, row, conversation, card, cancellationToken));
     }
 
     /// <summary>
     /// Starts the rows this instance has just written already claimed (<see cref="OutboxHandOff"/>), in the order they
     /// were handed over, with their conversations read in one query.
     /// </summary>
-    private async Task TakeHandedAsync(List<Task> inFlight, Dictionary<Guid, Task> tails, CancellationToken cancellationToken)
+    private async Task TakeHandedAsync(RowsUnderWay inFlight, CancellationToken cancellationToken)
     {
         List<(OutboxMessage Row, Card Card)>? handed = null;
         while (_handOff.TryTake(out var next))
@@ -358,7 +341,7 @@ internal sealed partial class OutboxDispatcher : IDisposable
         foreach (var (row, card) in handed)
         {
             var conversation = _recentConversations.TryGetValue(row.ConversationReferenceId ?? Guid.Empty, out var known) ? known.Conversation : null;
-            inFlight.Add(InOrder(tails, row, conversation, card, cancellationToken));
+            Start(inFlight, row, conversation, card, cancellationToken);
         }
     }
 
