@@ -19,7 +19,8 @@ public sealed class PostgresRecurringGroupReviewTests : RecurringGroupReviewTest
 
 /// <summary>
 /// A monthly review of a group through <see cref="CampaignLauncher"/> against WireMock as Graph: the first campaign
-/// reads in full and keeps the series' delta state in the store; the next month's campaign reads only the changes.
+/// reads in full and keeps the series' delta state in the store; the keeper moves it forward between periods; the next
+/// month's campaign reads only the changes.
 /// </summary>
 public abstract class RecurringGroupReviewTests<TStore> : IAsyncLifetime
     where TStore : ITestStore, new()
@@ -52,16 +53,7 @@ public abstract class RecurringGroupReviewTests<TStore> : IAsyncLifetime
     [Fact]
     public async Task The_next_month_of_a_recurring_group_review_reads_only_the_changes_since_the_last()
     {
-        Guid first;
-        await using (var db = _store.NewContext())
-        {
-            var outcome = await Launcher(db).CreateAsync(
-                new NewCampaign(CampaignLauncher.DefaultName(GroupId), ReviewResourceKind.EntraGroup, GroupId, ReviewerRule.ResourceOwner, new DateOnly(2026, 11, 30),
-                    ResourceOwnerEmail: "owen@example.com", Recurrence: Recurrence.Monthly),
-                new TaskActor(await db.People.SingleAsync(p => p.Id == _lead.Id), Platform.Slack));
-            Assert.True(outcome.Succeeded, outcome.Message.Text);
-            first = outcome.Campaign!.Id;
-        }
+        var first = await CreateMonthlyAsync();
 
         await using (var db = _store.NewContext())
         {
@@ -107,6 +99,72 @@ public abstract class RecurringGroupReviewTests<TStore> : IAsyncLifetime
         Assert.True(outcome.Succeeded, outcome.Message.Text);
         Assert.Empty(await db.PopulationDeltas.ToListAsync());
         Assert.Empty(_graph.RequestsTo("/groups/delta"));
+    }
+
+    [Fact]
+    public async Task Between_periods_the_keeper_moves_the_delta_forward_before_Graph_forgets_it_and_drops_it_once_expired()
+    {
+        await CreateMonthlyAsync();
+        _finance.Direct.Add("u5");
+        _finance.AnswerChanges("t1", "t2", Changes(GroupId, Added("u5")));
+
+        _time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(0, await KeepAsync()); // not due yet
+        _time.Advance(TimeSpan.FromDays(2));
+        Assert.Equal(1, await KeepAsync());
+        await using (var db = _store.NewContext())
+        {
+            var kept = await db.PopulationDeltas.SingleAsync();
+            Assert.EndsWith("deltatoken=t2", kept.Link, StringComparison.Ordinal);
+            Assert.Equal(Start.AddDays(4), kept.TakenAt);
+            Assert.Contains("u5", kept.Membership, StringComparison.Ordinal);
+        }
+
+        _graph.GetWhere("/groups/delta", "deltatoken=t2", GraphHarness.Error(410, "resyncRequired", "gone"));
+        _time.Advance(TimeSpan.FromDays(4));
+        Assert.Equal(0, await KeepAsync());
+        await using var check = _store.NewContext();
+        Assert.Empty(await check.PopulationDeltas.ToListAsync()); // the next launch reads in full
+    }
+
+    [Fact]
+    public async Task The_keeper_drops_the_delta_of_a_series_that_no_longer_recurs_without_asking_Graph()
+    {
+        var first = await CreateMonthlyAsync();
+        await using (var db = _store.NewContext())
+        {
+            (await db.AccessReviewCampaigns.SingleAsync(c => c.Id == first)).Status = CampaignStatus.Cancelled;
+            await db.SaveChangesAsync();
+        }
+
+        _graph.Graph.ResetLogEntries();
+        _time.Advance(TimeSpan.FromDays(4));
+        Assert.Equal(0, await KeepAsync());
+
+        await using var check = _store.NewContext();
+        Assert.Empty(await check.PopulationDeltas.ToListAsync());
+        Assert.Empty(_graph.RequestsTo("/groups/delta"));
+    }
+
+    private async Task<Guid> CreateMonthlyAsync()
+    {
+        await using var db = _store.NewContext();
+        var outcome = await Launcher(db).CreateAsync(
+            new NewCampaign(CampaignLauncher.DefaultName(GroupId), ReviewResourceKind.EntraGroup, GroupId, ReviewerRule.ResourceOwner, new DateOnly(2026, 11, 30),
+                ResourceOwnerEmail: "owen@example.com", Recurrence: Recurrence.Monthly),
+            new TaskActor(await db.People.SingleAsync(p => p.Id == _lead.Id), Platform.Slack));
+        Assert.True(outcome.Succeeded, outcome.Message.Text);
+        Assert.Single(await db.PopulationDeltas.AsNoTracking().ToListAsync());
+        return outcome.Campaign!.Id;
+    }
+
+    private async Task<int> KeepAsync()
+    {
+        await using var db = _store.NewContext();
+        var failures = new List<Core.Outbox.JobRowFailure>();
+        var moved = await new PopulationDeltaKeeper(db, _graph.Directory, _time).KeepAsync(failures);
+        Assert.Empty(failures);
+        return moved;
     }
 
     private CampaignLauncher Launcher(ComplianceDbContext db) =>
