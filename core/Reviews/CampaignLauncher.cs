@@ -352,9 +352,10 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         {
             await db.SaveChangesAsync(cancellationToken);
         }
-        catch (DbUpdateException)
+        catch (Exception e) when (e is DbUpdateException or RefusedInputException)
         {
-            // Another launch of this series wrote its state first; either is good, and the next read checks it again.
+            // Another launch of this series wrote its state first (either is good), or it isn't storable: the old row
+            // stays, a good pair too, and the next read checks it again.
         }
         finally
         {

@@ -92,7 +92,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
         {
             e.HasKey(d => d.SeriesId);
             e.Property(d => d.ResourceId).HasMaxLength(200);
-            e.Property(d => d.Link).HasMaxLength(4000);
+            // No length on the link: Graph encodes the query (up to 50 group ids) into its opaque token.
             // The keeper moves the oldest links forward first.
             e.HasIndex(d => d.TakenAt);
         });

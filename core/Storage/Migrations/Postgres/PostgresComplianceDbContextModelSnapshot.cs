@@ -898,8 +898,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<string>("Link")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Membership")
                         .IsRequired()

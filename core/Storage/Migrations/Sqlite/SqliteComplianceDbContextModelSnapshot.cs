@@ -892,7 +892,6 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.Property<string>("Link")
                         .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Membership")

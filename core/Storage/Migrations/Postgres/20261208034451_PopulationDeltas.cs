@@ -18,7 +18,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     SeriesId = table.Column<Guid>(type: "uuid", nullable: false),
                     ResourceKind = table.Column<int>(type: "integer", nullable: false),
                     ResourceId = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    Link = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    Link = table.Column<string>(type: "text", nullable: false),
                     Membership = table.Column<string>(type: "text", nullable: false),
                     TakenAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },

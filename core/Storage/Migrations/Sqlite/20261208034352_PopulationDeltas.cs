@@ -18,7 +18,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     SeriesId = table.Column<Guid>(type: "TEXT", nullable: false),
                     ResourceKind = table.Column<int>(type: "INTEGER", nullable: false),
                     ResourceId = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
-                    Link = table.Column<string>(type: "TEXT", maxLength: 4000, nullable: false),
+                    Link = table.Column<string>(type: "TEXT", nullable: false),
                     Membership = table.Column<string>(type: "TEXT", nullable: false),
                     TakenAt = table.Column<long>(type: "INTEGER", nullable: false)
                 },

@@ -13,7 +13,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace ChatCompliance.Core.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresComplianceDbContext))]
-    [Migration("20261208032224_PopulationDeltas")]
+    [Migration("20261208034451_PopulationDeltas")]
     partial class PopulationDeltas
     {
         /// <inheritdoc />
@@ -901,8 +901,7 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
 
                     b.Property<string>("Link")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)");
+                        .HasColumnType("text");
 
                     b.Property<string>("Membership")
                         .IsRequired()

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteComplianceDbContext))]
-    [Migration("20261208032153_PopulationDeltas")]
+    [Migration("20261208034352_PopulationDeltas")]
     partial class PopulationDeltas
     {
         /// <inheritdoc />
@@ -895,7 +895,6 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
 
                     b.Property<string>("Link")
                         .IsRequired()
-                        .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Membership")
