@@ -98,6 +98,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
 
         IReadOnlyList<DirectoryAccount> population;
         DirectoryResource? resource = null;
+        var fromChanges = false;
         try
         {
             if (campaign.ResourceKind == ReviewResourceKind.CsvAccounts)
@@ -111,7 +112,18 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
             else
             {
                 resource = await directory.ReadResourceAsync(campaign.ResourceKind, campaign.ResourceId, cancellationToken);
-                population = await directory.ReadPopulationAsync(campaign.ResourceKind, campaign.ResourceId, campaign.ReviewerRule == ReviewerRule.Manager, cancellationToken);
+                var includeManagers = campaign.ReviewerRule == ReviewerRule.Manager;
+                if (campaign.Recurrence == Recurrence.None)
+                {
+                    population = await directory.ReadPopulationAsync(campaign.ResourceKind, campaign.ResourceId, includeManagers, cancellationToken);
+                }
+                else
+                {
+                    var read = await directory.ReadPopulationSinceAsync(campaign.ResourceKind, campaign.ResourceId, includeManagers, await KeptDeltaAsync(campaign, cancellationToken), cancellationToken);
+                    population = read.Accounts;
+                    fromChanges = read.FromChanges;
+                    await KeepDeltaAsync(campaign, read.Next, cancellationToken);
+                }
             }
         }
         catch (DirectoryException e)
@@ -180,6 +192,7 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
                         flagged = items.Count(i => i.Recommendation == ReviewRecommendation.Revoke),
                         reviewers = byReviewer.Count,
                         populationSha256 = PopulationHash(accounts),
+                        populationRead = campaign.ResourceKind == ReviewResourceKind.CsvAccounts ? "csv" : fromChanges ? "changes since the last period" : "full",
                     }, SnapshotJson), null), ct);
 
                 // The campaign (its version checked), new reviewers and the audit entry first; then the items in bulk
@@ -301,6 +314,53 @@ public sealed class CampaignLauncher(ComplianceDbContext db, AuditTrail audit, I
         }
 
         return await LaunchAsync(next.Id, new TaskActor(null, Platform.System), cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The series' change-tracking state when it is of this campaign's resource; null for none.</summary>
+    private async Task<DeltaState?> KeptDeltaAsync(AccessReviewCampaign campaign, CancellationToken cancellationToken)
+    {
+        var seriesId = campaign.SeriesId ?? campaign.Id;
+        var kept = await db.PopulationDeltas.AsNoTracking().SingleOrDefaultAsync(d => d.SeriesId == seriesId, cancellationToken);
+        return kept is not null && kept.ResourceKind == campaign.ResourceKind && kept.ResourceId == campaign.ResourceId ? new DeltaState(kept.Link, kept.Membership) : null;
+    }
+
+    /// <summary>
+    /// Keeps the series' next change-tracking state (or drops the old one when the directory kept none). Written on its
+    /// own, before the launch: a state pairs a link with the membership at that link, so it stays good whether or not this
+    /// launch goes through, and two launches at once each write a good one.
+    /// </summary>
+    private async Task KeepDeltaAsync(AccessReviewCampaign campaign, DeltaState? next, CancellationToken cancellationToken)
+    {
+        var seriesId = campaign.SeriesId ?? campaign.Id;
+        var row = await db.PopulationDeltas.SingleOrDefaultAsync(d => d.SeriesId == seriesId, cancellationToken);
+        if (next is null)
+        {
+            if (row is null)
+            {
+                return;
+            }
+
+            db.PopulationDeltas.Remove(row);
+        }
+        else
+        {
+            row ??= db.PopulationDeltas.Add(new PopulationDelta { SeriesId = seriesId, ResourceId = campaign.ResourceId, Link = next.Link, Membership = next.Membership }).Entity;
+            (row.ResourceKind, row.ResourceId, row.Link, row.Membership, row.TakenAt) = (campaign.ResourceKind, campaign.ResourceId, next.Link, next.Membership, time.GetUtcNow());
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is DbUpdateException or RefusedInputException)
+        {
+            // Another launch of this series wrote its state first (either is good), or it isn't storable: the old row
+            // stays, a good pair too, and the next read checks it again.
+        }
+        finally
+        {
+            db.Entry(row).State = EntityState.Detached;
+        }
     }
 
     /// <summary>The name of a campaign started without one; replaced by the resource's name at launch.</summary>

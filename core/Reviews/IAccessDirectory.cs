@@ -23,6 +23,24 @@ public interface IAccessDirectory
     /// <exception cref="DirectoryException">Not found, no permission, or the directory is unavailable.</exception>
     Task<IReadOnlyList<DirectoryAccount>> ReadPopulationAsync(ReviewResourceKind kind, string resourceId, bool includeManagers, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The population of a recurring series' resource, as <see cref="ReadPopulationAsync"/> reads it: from
+    /// <paramref name="since"/>'s membership and the changes since, when the directory tracks changes for this kind and
+    /// <paramref name="since"/> is still good; otherwise (no state, expired, malformed, any doubt) read in full. Either
+    /// way the accounts are the same as a full read's, and come with the state to start from next period (null when the
+    /// directory keeps none for this kind). A directory without change tracking reads in full.
+    /// </summary>
+    /// <exception cref="DirectoryException">Not found, no permission, or the directory is unavailable.</exception>
+    async Task<TrackedPopulation> ReadPopulationSinceAsync(ReviewResourceKind kind, string resourceId, bool includeManagers, DeltaState? since, CancellationToken cancellationToken = default) =>
+        new(await ReadPopulationAsync(kind, resourceId, includeManagers, cancellationToken), null, FromChanges: false);
+
+    /// <summary>
+    /// Moves <paramref name="since"/> forward to now without reading the population, so that it doesn't expire between
+    /// periods (Graph forgets a delta link after 7 days); null when it can't (the next read is then a full one).
+    /// </summary>
+    Task<DeltaState?> AdvanceDeltaAsync(ReviewResourceKind kind, string resourceId, DeltaState since, CancellationToken cancellationToken = default) =>
+        Task.FromResult<DeltaState?>(null);
+
     /// <summary>The manager's email address of the user with this object id or email, or null when they have none.</summary>
     Task<string?> FindManagerEmailAsync(string userIdOrEmail, CancellationToken cancellationToken = default);
 
@@ -57,6 +75,17 @@ public sealed record DirectoryAccount(
     DateTimeOffset? LastSignInAt,
     bool SignInKnown,
     string? ManagerEmail);
+
+/// <summary>A directory's change-tracking state: opaque to everything but the directory that wrote it.</summary>
+/// <param name="Link">Where the changes since are asked for (Graph's <c>@odata.deltaLink</c>).</param>
+/// <param name="Membership">Who was a member at <paramref name="Link"/>, in the directory's own format.</param>
+public sealed record DeltaState(string Link, string Membership);
+
+/// <summary>A population read for a recurring series.</summary>
+/// <param name="Accounts">Everyone with access, as a full read gives them.</param>
+/// <param name="Next">The state to start from next period; null when none is kept (the next read is full).</param>
+/// <param name="FromChanges">True when the accounts came from the previous state and the changes since, not a full read.</param>
+public sealed record TrackedPopulation(IReadOnlyList<DirectoryAccount> Accounts, DeltaState? Next, bool FromChanges);
 
 /// <summary>What happened when access was removed.</summary>
 public sealed record DirectoryRemoval(bool Removed, string Detail);

@@ -10,6 +10,7 @@ public static class ReviewExtensions
     {
         builder.Services.AddOptions<ReviewOptions>().BindConfiguration(ReviewOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddScoped<CampaignLauncher>();
+        builder.Services.AddScoped<PopulationDeltaKeeper>();
         builder.Services.AddScoped<ReviewDecisions>();
         builder.Services.AddScoped<CampaignCompletion>();
         builder.Services.AddScoped<CampaignReporter>();

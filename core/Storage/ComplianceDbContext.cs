@@ -21,6 +21,7 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<ChannelSubscription> ChannelSubscriptions => Set<ChannelSubscription>();
     public DbSet<RateBudget> RateBudgets => Set<RateBudget>();
     public DbSet<KnowledgeDraft> KnowledgeDrafts => Set<KnowledgeDraft>();
+    public DbSet<PopulationDelta> PopulationDeltas => Set<PopulationDelta>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -85,6 +86,15 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             // The next campaign of a series is launched once, however often the job runs and on however many instances.
             e.HasIndex(c => new { c.SeriesId, c.PeriodStart }).IsUnique();
             e.HasMany(c => c.Items).WithOne(i => i.Campaign).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<PopulationDelta>(e =>
+        {
+            e.HasKey(d => d.SeriesId);
+            e.Property(d => d.ResourceId).HasMaxLength(200);
+            // No length on the link: Graph encodes the query (up to 50 group ids) into its opaque token.
+            // The keeper moves the oldest links forward first.
+            e.HasIndex(d => d.TakenAt);
         });
 
         modelBuilder.Entity<AccessReviewItem>(e =>

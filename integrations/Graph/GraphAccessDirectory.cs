@@ -35,6 +35,9 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
     private static readonly string[] ContactFields = ["id", "mail", "userPrincipalName"];
     private static readonly string[] NameFields = ["id", "displayName"];
     private const int PageSize = 999;
+
+    /// <summary>The groups one <c>groups/delta</c> query may filter by id.</summary>
+    private const int DeltaFilterLimit = 50;
     private const int ManagerCacheSweepAt = 10_000;
 
     private readonly IHttpClientFactory _httpClientFactory;
@@ -101,11 +104,150 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         var json = CreateJsonClient();
         var grants = kind switch
         {
-            ReviewResourceKind.EntraGroup => await ReadGroupGrantsAsync(client, json, resourceId, cancellationToken),
+            ReviewResourceKind.EntraGroup => await ReadGroupGrantsAsync(json, resourceId, (await ReadGroupAsync(client, resourceId, cancellationToken)).DisplayName ?? resourceId, cancellationToken),
             ReviewResourceKind.EnterpriseApplication => await ReadApplicationGrantsAsync(client, json, resourceId, cancellationToken),
             _ => throw NotInGraph(kind),
         };
 
+        return (await ReadAccountsAsync(json, grants, includeManagers, kind, resourceId, started, cancellationToken)).Accounts;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Groups only, through <c>groups/delta</c> filtered to the group and the groups nested in it (the delta query tracks
+    /// direct members; the transitive users follow from the nesting). Graph has no delta query for a service principal's
+    /// app role assignments (<c>servicePrincipals/delta</c> tracks the service principal's own properties, not
+    /// <c>appRoleAssignedTo</c>), so an enterprise application is read in full every period. The user facts (name,
+    /// enabled, guest, sponsor, sign-ins, manager) are read again for every member through <c>$batch</c>: users/delta is
+    /// tenant-wide, and sign-in activity, which changes daily, isn't tracked by it.
+    /// </remarks>
+    public async Task<TrackedPopulation> ReadPopulationSinceAsync(ReviewResourceKind kind, string resourceId, bool includeManagers, DeltaState? since, CancellationToken cancellationToken = default)
+    {
+        if (kind != ReviewResourceKind.EntraGroup)
+        {
+            return new TrackedPopulation(await ReadPopulationAsync(kind, resourceId, includeManagers, cancellationToken), null, FromChanges: false);
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var client = CreateClient();
+        var json = CreateJsonClient();
+        var name = (await ReadGroupAsync(client, resourceId, cancellationToken)).DisplayName ?? resourceId;
+        if (since is not null)
+        {
+            try
+            {
+                var (membership, link, added, removed) = await ApplyChangesAsync(json, resourceId, since, cancellationToken);
+                var (accounts, unread) = await ReadAccountsAsync(json, GrantsOf(membership, name), includeManagers, kind, resourceId, started, cancellationToken);
+                if (unread > 0)
+                {
+                    throw new DeltaDoubtException($"{unread} member(s) the changes kept are gone from Entra ID");
+                }
+
+                Log.PopulationFromChanges(_logger, resourceId, accounts.Count, added, removed);
+                return new TrackedPopulation(accounts, new DeltaState(link, membership.ToJson()), FromChanges: true);
+            }
+            catch (Exception e) when (e is DeltaDoubtException or DirectoryException && !cancellationToken.IsCancellationRequested)
+            {
+                Log.ChangesNotUsed(_logger, resourceId, Why(e));
+            }
+        }
+
+        var grants = await ReadGroupGrantsAsync(json, resourceId, name, cancellationToken);
+        var (full, _) = await ReadAccountsAsync(json, grants, includeManagers, kind, resourceId, started, cancellationToken);
+        return new TrackedPopulation(full, await StartTrackingAsync(json, resourceId, name, grants, cancellationToken), FromChanges: false);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeltaState?> AdvanceDeltaAsync(ReviewResourceKind kind, string resourceId, DeltaState since, CancellationToken cancellationToken = default)
+    {
+        if (kind != ReviewResourceKind.EntraGroup)
+        {
+            return null;
+        }
+
+        try
+        {
+            var (membership, link, added, removed) = await ApplyChangesAsync(CreateJsonClient(), resourceId, since, cancellationToken);
+            Log.ChangesAdvanced(_logger, resourceId, added, removed);
+            return new DeltaState(link, membership.ToJson());
+        }
+        catch (Exception e) when (e is DeltaDoubtException or DirectoryException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.ChangesNotUsed(_logger, resourceId, Why(e));
+            return null;
+        }
+    }
+
+    /// <summary>The kept membership with the changes since its link applied, the link to the next changes, and the users added and removed.</summary>
+    private async Task<(GroupMembership Membership, string Link, int Added, int Removed)> ApplyChangesAsync(GraphJsonClient json, string groupId, DeltaState since, CancellationToken cancellationToken)
+    {
+        var membership = GroupMembership.Parse(since.Membership, groupId);
+        if (!json.IsUnderRoot(since.Link))
+        {
+            throw new DeltaDoubtException("the kept delta link isn't under Graph:BaseUrl");
+        }
+
+        var before = membership.Users();
+        var operation = DeltaOperation(groupId);
+        var link = await CallAsync(operation, () => json.ReadDeltaRoundAsync(since.Link, operation, item => membership.Apply(item), cancellationToken), cancellationToken);
+        var after = membership.Users();
+        return (membership, link, after.Except(before).Count(), before.Except(after).Count());
+    }
+
+    /// <summary>
+    /// Starts tracking a group's membership after its full read: the groups nested in it, then a first delta round over
+    /// all of them (up to <see cref="DeltaFilterLimit"/>, what one delta query filters). Kept only when that round gives
+    /// exactly the full read's accounts; null otherwise, and the next period reads in full again.
+    /// </summary>
+    private async Task<DeltaState?> StartTrackingAsync(GraphJsonClient json, string groupId, string name, List<Grant> grants, CancellationToken cancellationToken)
+    {
+        var operation = DeltaOperation(groupId);
+        try
+        {
+            var nested = new List<string>();
+            await CallAsync(
+                operation,
+                async () =>
+                {
+                    await foreach (var item in json.ReadPagesAsync($"groups/{Uri.EscapeDataString(groupId)}/transitiveMembers/graph.group?$select=id&$top={PageSize}", operation, cancellationToken))
+                    {
+                        nested.Add(GraphJsonClient.Text(item, "id") ?? throw new DeltaDoubtException("a nested group without an id"));
+                    }
+                },
+                cancellationToken);
+            if (nested.Count + 1 > DeltaFilterLimit)
+            {
+                Log.ChangesNotTracked(_logger, groupId, $"{nested.Count} nested groups, more than one delta query follows");
+                return null;
+            }
+
+            var membership = GroupMembership.Empty(groupId, nested);
+            var filter = string.Join(" or ", membership.Tracked.Select(id => $"id eq '{id.Replace("'", "''", StringComparison.Ordinal)}'"));
+            var first = json.Absolute($"groups/delta?$filter={Uri.EscapeDataString(filter)}&$select=members");
+            var link = await CallAsync(operation, () => json.ReadDeltaRoundAsync(first, operation, item => membership.Apply(item), cancellationToken), cancellationToken);
+            if (!GrantsOf(membership, name).Select(g => (g.UserId, g.Access)).ToHashSet().SetEquals(grants.Select(g => (g.UserId, g.Access))))
+            {
+                // The membership changed between the two reads, or Graph disagrees with itself: try again next period.
+                Log.ChangesNotTracked(_logger, groupId, "the first delta round and the full read disagree");
+                return null;
+            }
+
+            return new DeltaState(link, membership.ToJson());
+        }
+        catch (Exception e) when (e is DeltaDoubtException or DirectoryException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.ChangesNotTracked(_logger, groupId, Why(e));
+            return null;
+        }
+    }
+
+    /// <summary>The accounts of the transitive users of a tracked membership, worded as the full read words them.</summary>
+    private static List<Grant> GrantsOf(GroupMembership membership, string name) =>
+        [.. membership.Users().Select(id => new Grant(id, null, MemberAccess(name, membership.IsDirect(id)), null, null))];
+
+    /// <summary>The per-user facts of every grant's user, and the accounts; also how many users Graph no longer had.</summary>
+    private async Task<(List<DirectoryAccount> Accounts, int Unread)> ReadAccountsAsync(GraphJsonClient json, List<Grant> grants, bool includeManagers, ReviewResourceKind kind, string resourceId, long started, CancellationToken cancellationToken)
+    {
         var facts = new Dictionary<string, UserFacts>(StringComparer.OrdinalIgnoreCase);
         foreach (var grant in grants)
         {
@@ -143,7 +285,7 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         }).ToList();
 
         Log.PopulationRead(_logger, kind.ToString(), resourceId, accounts.Count, signIns.Refused is false, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        return accounts;
+        return (accounts, facts.Values.Count(f => f.User is null));
     }
 
     /// <inheritdoc />
@@ -258,10 +400,8 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
         }
     }
 
-    private async Task<List<Grant>> ReadGroupGrantsAsync(GraphServiceClient client, GraphJsonClient json, string groupId, CancellationToken cancellationToken)
+    private async Task<List<Grant>> ReadGroupGrantsAsync(GraphJsonClient json, string groupId, string name, CancellationToken cancellationToken)
     {
-        var group = await ReadGroupAsync(client, groupId, cancellationToken);
-        var name = group.DisplayName ?? groupId;
         var members = await ReadGroupUsersAsync(json, groupId, name, cancellationToken);
         var directIds = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var operation = MembersOperation(groupId, name);
@@ -283,7 +423,7 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
             .Select(u => new Grant(
                 u.Id,
                 u.DisplayName,
-                directIds.Contains(u.Id) ? $"member of {name}" : $"member of {name} through a nested group",
+                MemberAccess(name, directIds.Contains(u.Id)),
                 null,
                 u))
             .ToList();
@@ -641,6 +781,20 @@ internal sealed class GraphAccessDirectory : IAccessDirectory
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
     private static List<string> EmailsOf(IEnumerable<User> users) => users.Select(EmailOf).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private static string MemberAccess(string groupName, bool direct) => direct ? $"member of {groupName}" : $"member of {groupName} through a nested group";
+
+    /// <summary>Why a delta wasn't used or kept, for the log: never the link.</summary>
+    private static string Why(Exception e) => e switch
+    {
+        DirectoryException { InnerException: { } inner } when GraphErrors.Status(inner) == 410 || GraphErrors.Code(inner) is "syncStateNotFound" or "syncStateInvalid" or "resyncRequired" =>
+            $"Graph no longer knows the delta link (HTTP {GraphErrors.Status(inner)} {GraphErrors.Code(inner)}): it expired",
+        DirectoryException { InnerException: { } inner } when GraphErrors.Status(inner) is { } status => $"Graph answered HTTP {status} {GraphErrors.Code(inner)}",
+        _ => e.Message,
+    };
+
+    private static GraphOperation DeltaOperation(string groupId) =>
+        new($"follow the membership changes of group {groupId}", "GroupMember.Read.All", GroupGone(groupId));
 
     private static GraphOperation ReadUserOperation(string userId) => new($"read the user {userId}", "User.Read.All", "");
 

@@ -56,6 +56,53 @@ internal sealed class GraphJsonClient(HttpClient http, GraphTokenProvider tokens
         }
     }
 
+    /// <summary>The absolute URL of <paramref name="relativeUrl"/> under <see cref="GraphOptions.BaseUrl"/>.</summary>
+    public string Absolute(string relativeUrl) => $"{_root}/{relativeUrl}";
+
+    /// <summary>Whether <paramref name="url"/> is under <see cref="GraphOptions.BaseUrl"/>, the only place the token may go.</summary>
+    public bool IsUnderRoot(string url) => url.StartsWith(_root + "/", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(url, UriKind.Absolute, out _);
+
+    /// <summary>
+    /// One round of a delta query from <paramref name="url"/> (under <see cref="GraphOptions.BaseUrl"/>): every page through
+    /// <c>@odata.nextLink</c>, each item to <paramref name="onItem"/>, and the <c>@odata.deltaLink</c> that ends the round.
+    /// A page without a value array, with both links or neither, or a link outside Graph:BaseUrl fails closed.
+    /// </summary>
+    public async Task<string> ReadDeltaRoundAsync(string url, GraphOperation operation, Action<JsonElement> onItem, CancellationToken cancellationToken)
+    {
+        if (!IsUnderRoot(url))
+        {
+            throw Unreadable(operation, "a delta link outside Graph:BaseUrl");
+        }
+
+        while (true)
+        {
+            using var page = await SendAsync(HttpMethod.Get, url, null, operation, cancellationToken);
+            var root = page.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("value", out var items) || items.ValueKind != JsonValueKind.Array)
+            {
+                throw Unreadable(operation, "a page without a value array");
+            }
+
+            foreach (var item in items.EnumerateArray())
+            {
+                onItem(item);
+            }
+
+            switch (root.TryGetProperty("@odata.nextLink", out var next), root.TryGetProperty("@odata.deltaLink", out var delta))
+            {
+                case (true, false):
+                    url = NextLink(next, operation);
+                    break;
+                case (false, true):
+                    return delta.ValueKind == JsonValueKind.String && delta.GetString() is { } link && IsUnderRoot(link)
+                        ? link
+                        : throw Unreadable(operation, "a delta link outside Graph:BaseUrl");
+                default:
+                    throw Unreadable(operation, "a delta page with both a next and a delta link, or neither");
+            }
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="requests"/> (at most <see cref="BatchLimit"/>) as one <c>$batch</c> and returns the answers in
     /// the same order. Throttled answers are retried up to <see cref="GraphOptions.MaxRetries"/> times within

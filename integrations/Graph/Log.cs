@@ -32,6 +32,18 @@ internal static partial class Log
     [LoggerMessage(EventId = 3409, Level = LogLevel.Information, Message = "Graph: Teams app opened for user {UserId} (newly installed: {Installed})")]
     public static partial void AppInstalled(ILogger logger, string userId, bool installed);
 
+    [LoggerMessage(EventId = 3411, Level = LogLevel.Information, Message = "Graph population of group {ResourceId} from the changes since the last period: {Count} accounts, {Added} users added and {Removed} removed")]
+    public static partial void PopulationFromChanges(ILogger logger, string resourceId, int count, int added, int removed);
+
+    [LoggerMessage(EventId = 3412, Level = LogLevel.Warning, Message = "Graph: the membership changes of group {ResourceId} were not used ({Reason}); reading it in full")]
+    public static partial void ChangesNotUsed(ILogger logger, string resourceId, string reason);
+
+    [LoggerMessage(EventId = 3413, Level = LogLevel.Information, Message = "Graph: the membership changes of group {ResourceId} are not tracked ({Reason}); the next period reads it in full")]
+    public static partial void ChangesNotTracked(ILogger logger, string resourceId, string reason);
+
+    [LoggerMessage(EventId = 3414, Level = LogLevel.Debug, Message = "Graph: the membership changes of group {ResourceId} moved forward: {Added} users added and {Removed} removed")]
+    public static partial void ChangesAdvanced(ILogger logger, string resourceId, int added, int removed);
+
     [LoggerMessage(EventId = 3410, Level = LogLevel.Warning, Message = "Graph answered with {Answer} ({What}); nothing stored")]
     public static partial void MalformedAnswer(ILogger logger, string what, string answer);
 }

@@ -890,6 +890,38 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.PopulationDelta", b =>
+                {
+                    b.Property<Guid>("SeriesId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Membership")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("ResourceKind")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("TakenAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("SeriesId");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("PopulationDeltas");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Question", b =>
                 {
                     b.Property<Guid>("Id")

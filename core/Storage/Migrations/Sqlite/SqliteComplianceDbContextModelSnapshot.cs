@@ -884,6 +884,38 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.ToTable("People");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.PopulationDelta", b =>
+                {
+                    b.Property<Guid>("SeriesId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Link")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Membership")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ResourceId")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("ResourceKind")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("TakenAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("SeriesId");
+
+                    b.HasIndex("TakenAt");
+
+                    b.ToTable("PopulationDeltas");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.Question", b =>
                 {
                     b.Property<Guid>("Id")
