@@ -71,6 +71,8 @@ public enum FollowUpKind
     NoTopic,
     /// <summary>"what about inclusive?", "and a minor one?": the other side of the topic, asked with the topic's words when it means nothing alone.</summary>
     OtherSide,
+    /// <summary>"which ones?", "why?", "like what?": more of the last answer, which is given again.</summary>
+    Elaborate,
 }
 
 /// <summary>An answer in a conversation: what to say, the topic to remember for the next turn (null: none), and how the question used the last one.</summary>

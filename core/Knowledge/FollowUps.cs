@@ -24,6 +24,13 @@ internal static partial class FollowUps
     /// <summary>Longer than this, a question with "it" or "that" in it is taken to stand on its own.</summary>
     private const int MaximumPronounWords = 9;
 
+    /// <summary>
+    /// Longer than this, a question made only of follow-up words is still taken to stand on its own. Longer than
+    /// <see cref="MaximumPronounWords"/>, since every word must point back or name a framework or reference ("which annex a
+    /// control is that on the iso side" is ten).
+    /// </summary>
+    private const int MaximumLooseWords = 12;
+
     /// <summary>Longer than this, a question is never a follow-up (and is not worth matching patterns against).</summary>
     private const int MaximumFollowUpLength = 200;
 
@@ -50,9 +57,24 @@ internal static partial class FollowUps
             return new(FollowUpKind.Variant, Variant: CanonicalVariant(variant.Groups["v"].Value));
         }
 
+        if (OrdinalPhrase().Match(text) is { Success: true } ordinal)
+        {
+            return new(FollowUpKind.Variant, Variant: ordinal.Groups["n"].Value);
+        }
+
+        if (ElaboratePhrase().IsMatch(text))
+        {
+            return new(FollowUpKind.Elaborate);
+        }
+
         if (ReferencesPhrase().IsMatch(text))
         {
             return new(FollowUpKind.References, ReferenceWord().Match(text) is { Success: true } word ? KindOfReference(word.Value) : null);
+        }
+
+        if (NamedMappingPhrase().Match(text) is { Success: true } named)
+        {
+            return new(FollowUpKind.Mapping, FrameworkOf(named.Groups["fw"].Value));
         }
 
         if (MappingPhrase().IsMatch(text))
@@ -88,7 +110,7 @@ internal static partial class FollowUps
     /// </summary>
     private static FollowUp? OnlyFollowUpWords(string text)
     {
-        if (CatalogId().IsMatch(text) || !PointsBack().IsMatch(text) || text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > MaximumPronounWords)
+        if (CatalogId().IsMatch(text) || !PointsBack().IsMatch(text) || text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length > MaximumLooseWords)
         {
             return null;
         }
@@ -149,6 +171,33 @@ internal static partial class FollowUps
         return swapped == subject && !AnyFramework().IsMatch(subject.ToLowerInvariant())
             ? $"{subject.TrimEnd('?', ' ', '.', '!')} for {NameOf(target)}"
             : swapped;
+    }
+
+    /// <summary>
+    /// The variant a follow-up asks for: "type 1" as said, or for "the second one" / "the other one" the topic's own variant
+    /// ("stage 1" in "what happens in the stage 1 audit") with its number changed. Null when the topic names none.
+    /// </summary>
+    public static string? VariantFor(string asked, string subject)
+    {
+        if (asked.StartsWith("type ", StringComparison.Ordinal) || asked.StartsWith("stage ", StringComparison.Ordinal))
+        {
+            return asked;
+        }
+
+        if (VariantWords().Match(subject) is not { Success: true } said)
+        {
+            return null;
+        }
+
+        var current = CanonicalVariant(said.Value.ToLowerInvariant());
+        var kind = current[..current.IndexOf(' ', StringComparison.Ordinal)];
+        var number = asked switch
+        {
+            "first" or "1st" => "1",
+            "second" or "2nd" => "2",
+            _ => current.EndsWith('1') ? "2" : "1", // the other one, the next one
+        };
+        return $"{kind} {number}";
     }
 
     /// <summary>The question with its variant (Type 1/2, Stage 1/2) replaced by <paramref name="variant"/>, or with it added.</summary>
@@ -236,14 +285,26 @@ internal static partial class FollowUps
     [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|now)[, ]+)?(?:(?:what|how)\s+about\s+|(?:and\s+)?(?:for|with|in)\s+)?(?:(?:a|an|the)\s+)?(?:soc\s*-?\s*2\s+|iso\s*(?:27001)?\s+)?(?<v>type\s*-?\s*(?:1|2|i|ii|one|two)|stage\s*-?\s*(?:1|2|one|two))(?:\s+(?:report|audit|then|too|instead|one|please))?$")]
     private static partial Regex VariantPhrase();
 
-    [GeneratedRegex(@"^(?:(?:and|so|ok)[, ]+)?(?:(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?|references?|refs?|ids?)\s+(?:is|are|was|were|does|do|covers?|says?)\s+(?:that|this|it|those|these|they)(?:\s+(?:from|in|under|about))?|(?:what'?s|what\s+is|what\s+are|show(?:\s+me)?|give\s+me)\s+the\s+(?:references?|refs?|clauses?|criteri(?:on|a)|controls?|citations?)(?:\s+for\s+(?:that|this|it))?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?)\s+(?:covers?|says?|requires?)\s+(?:that|this|it)|references?|refs?|citations?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?))$")]
+    [GeneratedRegex(@"^(?:(?:and|so|ok)[, ]+)?(?:(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?|references?|refs?|ids?)\s+(?:is|are|was|were|does|do|covers?|says?)\s+(?:that|this|it|those|these|they)(?:\s+(?:from|in|under|about))?|(?:what'?s|what\s+is|what\s+are|show(?:\s+me)?|give\s+me)\s+the\s+(?:references?|refs?|clauses?|criteri(?:on|a)|controls?|citations?)(?:\s+(?:numbers?|ids?))?(?:\s+for\s+(?:that|this|it))?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?)\s+(?:covers?|says?|requires?)\s+(?:that|this|it)|references?|refs?|citations?|(?:which|what)\s+(?:clauses?|criteri(?:on|a)|controls?|annex\s*a\s*controls?|requirements?))$")]
     private static partial Regex ReferencesPhrase();
+
+    /// <summary>"and the second one?", "what about the other one?": the topic's variant (Type, Stage) by its place.</summary>
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|now)[, ]+)?(?:(?:what|how)\s+about\s+)?the\s+(?<n>first|second|1st|2nd|other|next)(?:\s+(?:one|stage|type|audit|report))?(?:\s+(?:then|too|please))?$")]
+    private static partial Regex OrdinalPhrase();
+
+    /// <summary>"which ones?", "like what?", "why?", "tell me more": nothing but a wish for more of the last answer.</summary>
+    [GeneratedRegex(@"^(?:(?:and|but|so|ok|okay|hmm|sorry)[, ]+)?(?:which\s+ones?|which\s+are\s+they|what\s+are\s+(?:they|those)|like\s+what|such\s+as|for\s+(?:example|instance)|examples?|e\.?g|why|why\s+(?:is\s+that|so)|how\s+(?:so|come)|tell\s+me\s+more|more\s+(?:details?|info)|go\s+on|details|list\s+them|name\s+them)(?:\s+(?:exactly|then|please|pls))?$")]
+    private static partial Regex ElaboratePhrase();
 
     [GeneratedRegex(@"criteri(?:on|a)|clauses?|controls?|annex")]
     private static partial Regex ReferenceWord();
 
     [GeneratedRegex(@"^(?:(?:and|so|ok|okay|now|can you)[, ]+)?(?:show(?:\s+me)?\s+|give\s+me\s+|what'?s\s+|what\s+is\s+)?(?:the\s+)?(?:mappings?|crosswalk)(?:\s+(?:for|of)\s+(?:that|this|it))?(?:\s+(?:to|for|with)\s+(?:the\s+)?(?:" + FrameworkWord + @"))?(?:\s+please)?$|^(?:(?:and|so)[, ]+)?(?:how|what|where)\s+(?:does|do|would)\s+(?:that|this|it|those|these|they)\s+(?:map|maps|line\s+up|correspond|translate)(?:\s+(?:to|onto|with|in)\s+(?:the\s+)?(?:" + FrameworkWord + @"))?(?:\s+side)?$|^(?:map|crosswalk)\s+(?:that|this|it)(?:\s+to\s+(?:" + FrameworkWord + @"))?$")]
     private static partial Regex MappingPhrase();
+
+    /// <summary>"show me the iso mapping", "the soc 2 equivalents?": the mapping onto the framework named before the word.</summary>
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|now|can you)[, ]+)?(?:show(?:\s+me)?\s+|give\s+me\s+|what'?s\s+|what\s+is\s+|what\s+are\s+)?(?:the\s+)?(?<fw>" + FrameworkWord + @")\s+(?:mappings?|crosswalk|equivalents?|counterparts?)(?:\s+please)?$")]
+    private static partial Regex NamedMappingPhrase();
 
     [GeneratedRegex(@"\b(?:to|onto|with|in|for)\s+(?:the\s+)?(?<fw>" + FrameworkWord + @")")]
     private static partial Regex MappingTarget();
@@ -261,7 +322,7 @@ internal static partial class FollowUps
     private static partial Regex LooseMapping();
 
     /// <summary>Words that only point back or glue a follow-up together.</summary>
-    [GeneratedRegex(@"\b(?:and|but|so|ok|okay|now|what|what's|whats|how|about|for|in|under|with|on|to|onto|of|by|the|a|an|is|are|it|its|it's|that|that's|this|those|these|same|question|too|also|equivalent|counterpart|instead|different|differ|then|version|side|case|please|pls|does|do|did|have|has|there|one|if|we|our|us|would|will|be|which|where|number|numbers|any|terms|world|land|apply|applies|work|works|look|looks|like|change|changes|require|requires|required|need|needs|cover|covers|covered|say|says|show|me|give|can|you|report|audit|iso's|side|thing)\b|[^a-z0-9' ]")]
+    [GeneratedRegex(@"\b(?:and|but|so|ok|okay|now|what|what's|whats|how|about|for|in|under|with|on|to|onto|of|by|the|a|an|is|are|it|its|it's|that|that's|this|those|these|same|question|q|qn|too|also|equivalent|counterpart|instead|different|differ|then|version|side|case|please|pls|does|do|did|have|has|there|one|if|we|our|us|would|will|be|which|where|number|numbers|any|terms|world|land|apply|applies|work|works|look|looks|like|change|changes|require|requires|required|need|needs|cover|covers|covered|say|says|show|me|give|can|you|report|audit|iso's|side|thing)\b|[^a-z0-9' ]")]
     private static partial Regex FollowUpFiller();
 
     [GeneratedRegex(@"\b(?:that|this|it|those|these|they|them)\b", RegexOptions.IgnoreCase)]

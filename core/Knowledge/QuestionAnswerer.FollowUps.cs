@@ -44,7 +44,10 @@ public sealed partial class QuestionAnswerer
         return followUp.Kind switch
         {
             FollowUpKind.OtherFramework => Counterpart(previous, followUp.Target!.Value),
-            FollowUpKind.Variant => Resolved(FollowUps.WithVariant(previous.Subject, followUp.Variant!), FollowUpKind.Variant),
+            FollowUpKind.Variant => FollowUps.VariantFor(followUp.Variant!, previous.Subject) is { } variant
+                ? Resolved(FollowUps.WithVariant(previous.Subject, variant), FollowUpKind.Variant)
+                : PointingBack(question, previous),
+            FollowUpKind.Elaborate => Again(question, previous),
             FollowUpKind.References => ReferencesOf(previous, followUp.Target),
             FollowUpKind.Mapping => MappingOf(previous, followUp.Target),
             FollowUpKind.OtherSide => OtherSide(question, previous),
@@ -78,6 +81,22 @@ public sealed partial class QuestionAnswerer
         }
 
         return Alone(question);
+    }
+
+    /// <summary>
+    /// "which ones?" after "how many controls are new in 2022?": the last answer's entry again (it is what we know on the
+    /// topic), or its catalog items; read as pointing back when the last answer was neither.
+    /// </summary>
+    private TurnAnswer Again(string question, ConversationTopic previous)
+    {
+        if (previous.EntryId is { } id && _kb.ById.TryGetValue(id, out var entry))
+        {
+            return new TurnAnswer(AnswerEntry(entry, [], 0.95), previous, FollowUpKind.Elaborate);
+        }
+
+        return previous.References.Count > 0
+            ? new TurnAnswer(AnswerCatalog(previous.References, 0.95), previous, FollowUpKind.Elaborate)
+            : PointingBack(question, previous);
     }
 
     private TurnAnswer Alone(string question) => Resolved(question, FollowUpKind.None);

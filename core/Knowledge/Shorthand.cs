@@ -87,6 +87,7 @@ internal static class Shorthand
         Add(59, " versus ", "versus");
         Add(60, " difference ", "diff");
         Add(60, " synchronization ", "sync");
+        Add(60, " environment ", "env", "envs");
         return words;
     }
 

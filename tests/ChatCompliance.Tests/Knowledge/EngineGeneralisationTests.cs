@@ -23,6 +23,7 @@ public sealed class EngineGeneralisationTests(KnowledgeFixture fixture) : IClass
     [InlineData("is 27701 a separate certificate", "reg-iso27701")]
     [InlineData("who signs the bridge leter", "soc2-bridge-letter")]
     [InlineData("is iso recognised more internationally than soc 2", "compare-geography-and-recognition")]
+    [InlineData("masking customer data in dev envs for iso", "iso27001-data-masking")]
     public void Answer_GluedNumberBareNumberShortTypoOrLookalikeStem_FindsTheEntry(string question, string expected)
     {
         var answer = Answerer.Answer(question);

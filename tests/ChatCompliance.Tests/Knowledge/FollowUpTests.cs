@@ -235,6 +235,62 @@ public sealed class FollowUpTests(KnowledgeFixture fixture) : IClassFixture<Know
         Assert.Null(turn.Topic);
     }
 
+    [Theory]
+    [InlineData("do we need a pen test for soc 2", "same question for iso 27001", FollowUpKind.OtherFramework, "control-penetration-testing")]
+    [InlineData("do we need a pen test for soc 2", "same q for iso", FollowUpKind.OtherFramework, "control-penetration-testing")]
+    [InlineData("what happens in the stage 2 audit", "what about the first one?", FollowUpKind.Variant, "iso27001-stage-1-audit")]
+    [InlineData("what happens in the iso stage 1 audit", "and the other one?", FollowUpKind.Variant, "iso27001-stage-2-audit")]
+    [InlineData("what controls are new in iso 27001:2022", "which ones?", FollowUpKind.Elaborate, "iso27001-new-controls-2022")]
+    [InlineData("what's isae 3402", "who signs it?", FollowUpKind.SameFramework, "isae-3402-and-soc1")]
+    public void Chat_forms_of_follow_ups_build_on_the_topic(string first, string followUp, FollowUpKind kind, string expected)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(kind, turns[1].FollowUp);
+        Assert.Equal(expected, turns[1].Answer.EntryId);
+    }
+
+    [Theory]
+    [InlineData("soc 2 access reviews, how often", "which annex a control covers that on the iso side", "ISO27001:A.5.18")]
+    [InlineData("is there an iso control for data masking", "what's the control id?", "ISO27001:A.8.11")]
+    [InlineData("is there an iso control for data masking", "what's the control number", "ISO27001:A.8.11")]
+    public void Asking_for_the_number_cites_the_last_answer(string first, string followUp, string reference)
+    {
+        var turns = Converse(first, followUp);
+
+        Assert.Equal(FollowUpKind.References, turns[1].FollowUp);
+        Assert.Equal(reference, turns[1].Answer.References[0].Ref);
+    }
+
+    [Fact]
+    public void The_iso_mapping_maps_the_last_answer_onto_iso()
+    {
+        var turns = Converse("vendor risk management for soc 2", "give me the iso mapping");
+
+        Assert.Equal(FollowUpKind.Mapping, turns[1].FollowUp);
+        Assert.Equal(AnswerKind.Crosswalk, turns[1].Answer.Kind);
+        Assert.Contains(turns[1].Answer.References, r => r.Ref == "ISO27001:A.5.19");
+    }
+
+    [Theory]
+    [InlineData("which ones?")]
+    [InlineData("why?")]
+    [InlineData("the second one")]
+    public void A_bare_follow_up_with_nothing_remembered_asks_what_we_are_talking_about(string followUp)
+    {
+        var turn = Answerer.Answer(followUp, null);
+
+        Assert.Equal(FollowUpKind.NoTopic, turn.FollowUp);
+        Assert.True(turn.Answer.Abstained);
+    }
+
+    [Theory]
+    [InlineData("which ones are in scope for a startup of 10 people")]
+    [InlineData("why do auditors ask for a bridge letter")]
+    [InlineData("the second stage audit: what happens")]
+    public void A_question_that_says_what_it_is_about_is_not_a_bare_follow_up(string question) =>
+        Assert.Equal(FollowUpKind.None, Answerer.Answer(question, Converse("what is iso 27001")[0].Topic).FollowUp);
+
     [Fact]
     public void That_with_nothing_remembered_gets_the_normal_answer()
     {

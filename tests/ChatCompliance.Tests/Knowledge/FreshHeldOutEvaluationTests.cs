@@ -4,21 +4,21 @@ using static ChatCompliance.Tests.Knowledge.ConversationEvaluation;
 namespace ChatCompliance.Tests.Knowledge;
 
 /// <summary>
-/// Scores the engine on tests/eval/heldout4: 320 chat-style questions written on 2026-12-07 by someone who saw only the
+/// Scores the engine on tests/eval/heldout5: 320 chat-style questions written on 2026-12-08 by someone who saw only the
 /// entries' ids, titles, references and bodies (their example phrasings removed) and the catalogs, never the engine, its
-/// other evaluation sets or its answers. It was written while round 4 tuned the engine on tests/eval/heldout3 (which is
-/// now a development set, see <see cref="DevelopmentEvaluationTests"/>), and nobody who changes the engine reads it: this
-/// is the score that counts. Same rule as the other sets; follow-ups are scored on their last turn.
+/// other evaluation sets or its answers. It was kept unread outside tests/eval while round 5 tuned the engine on
+/// tests/eval/heldout4 (now a development set, see <see cref="DevelopmentEvaluationTests"/>), and nobody who changes the
+/// engine reads it: this is the score that counts. Same rule as the other sets; follow-ups are scored on their last turn.
 /// </summary>
 public sealed class FreshHeldOutEvaluationTests(KnowledgeFixture fixture, ITestOutputHelper output) : IClassFixture<KnowledgeFixture>
 {
-    private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "heldout4");
+    private static string Folder => Path.Combine(KnowledgeFixture.EvalFolder, "heldout5");
 
-    // Measured once, at the end of round 4: answerable 234/270 = 86.7%, out of scope 46/50 = 92.0% (the engine before
-    // round 4, 37a7f94: see the README). Floors pin what we have (measured, rounded down, minus 2
+    // Measured once, at the end of round 5: answerable 233/270 = 86.3%, out of scope 44/50 = 88.0%; the engine before
+    // round 5 (1c1c074) scored the same on it (see the README). Floors pin what we have (measured, rounded down, minus 2
     // points) so the set guards against regressions without pretending we are there.
     private const double AnswerableFloor = 0.84;
-    private const double OutOfScopeFloor = 0.90;
+    private const double OutOfScopeFloor = 0.86;
     private const double AnswerableTarget = 0.95;
     private const double OutOfScopeTarget = 1.00;
 

@@ -75,6 +75,7 @@ internal static partial class RegexTextAnalyzer
         (Rx(@"\b(?:vs\.?|versus)\b"), " versus "),
         (Rx(@"\bdiff\b"), " difference "),
         (Rx(@"\bsync\b"), " synchronization "),
+        (Rx(@"\benvs?\b"), " environment "),
         (Rx(@"\bmulti\s*-\s*"), "multi "),
         // British and American spellings meet in one form.
         (Rx(@"(?<=[a-z]{2})is(e|es|ed|ing|ation|ations)\b"), "iz$1"),

@@ -35,7 +35,7 @@ public sealed partial class TextAnalyzerScannerTests(KnowledgeFixture fixture) :
             "pen test", "pen-testing", "pentesters", "pentester", "pen testx", "soa", "a.5", "a 6", "a5.15", "annex a 7", "annex a8",
             "a. 8", "a 5 year", "_a5", "a5.", "isms", "mfa", "2fa", "tfa", "sso", "bc/dr", "bc / dr", "bcdr", "bcp", "dr", "cuecs",
             "csoc", "tsc", "cb", "cbs", "non-conformity", "non conform", "nonconform", "ncr", "ncs", "vulns", "siem", "bg", "ppl",
-            "yrs", "mo", "mths", "w/o", "w/ox", "w/", "thru", "prod", "devs", "cve", "ir", "pwds", "mgmt", "docs", "reqs",
+            "yrs", "mo", "mths", "w/o", "w/ox", "w/", "thru", "prod", "devs", "env", "envs", "cve", "ir", "pwds", "mgmt", "docs", "reqs",
             "infosec", "sdlc", "certs", "certified", "pii", "phi", "dpa", "pci", "pci-dss", "pci dssx", "3rd", "sub-service",
             "sub processors", "vs.", "vs", "vs.x", "versus", "diff", "multi-", "multi - factor", "organise", "organisations",
             "colourise", "behaviour", "programmes", "catalogue", "licence", "centre", "raised", "what's", "who’s", "Don't",
