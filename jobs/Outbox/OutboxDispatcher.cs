@@ -213,32 +213,11 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 }
 
                 // A lease that ran out while this instance was slow is renewed too if the row is still ours: nobody took it.
-                if (db.Database.IsNpgsql())
-                {
-                    // Rows being sent too, above all replies written as being sent that wait their turn behind a burst:
-                    // another instance takes a live instance's sending row only once its lease has run out and its send
-                    // looks stuck, and a reply may wait longer than that. Rows whose send is being recorded are locked by
-                    // that record; they are skipped (SKIP LOCKED), so the renewal never waits for a lock and cannot deadlock
-                    // with the records, as a plain bulk update did.
-                    var until = now + _options.ClaimDuration;
-                    var ids = working.ToArray();
-                    await db.Database.ExecuteSqlAsync($"""
-                        UPDATE "Outbox" SET "ClaimedUntil" = {until}
-                        WHERE "Id" IN (
-                            SELECT "Id" FROM "Outbox"
-                            WHERE "Id" = ANY({ids}) AND starts_with("ClaimedBy", {prefix}) AND "SentAt" IS NULL AND "DeadLetteredAt" IS NULL
-                            ORDER BY "Id"
-                            FOR UPDATE SKIP LOCKED)
-                        """, stop);
-                }
-                else
-                {
-                    // SQLite: one instance owns the file, so nobody else resolves its sending rows; and renewing them would
-                    // rewrite each row whole (payload and all).
-                    await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && !o.ClaimedBy.EndsWith(SendingSuffix)
-                            && o.SentAt == null && o.DeadLetteredAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
-                }
+                // Rows being sent are not: while this instance runs, another resolves them only when stuck (OutboxRecovery),
+                // and renewing rewrites each row whole (payload and all) on SQLite.
+                await db.Outbox.Where(o => working.Contains(o.Id) && o.ClaimedBy != null && o.ClaimedBy.StartsWith(prefix) && !o.ClaimedBy.EndsWith(SendingSuffix)
+                        && o.SentAt == null && o.DeadLetteredAt == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(o => o.ClaimedUntil, now + _options.ClaimDuration), stop);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {

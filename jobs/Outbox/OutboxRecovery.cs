@@ -52,9 +52,8 @@ internal sealed partial class OutboxDispatcher
                 if (row.ClaimedBy!.StartsWith(ClaimPrefix, StringComparison.Ordinal) && _working.ContainsKey(row.Id))
                 {
                     // Ours and still in hand (a reply written as being sent that waits its turn behind a burst, or a send
-                    // under way): this instance finishes it. On SQLite its lease is not renewed while it waits (on PostgreSQL
-                    // the heartbeat renews it, for the other instances), so without this a long enough burst would look like a
-                    // stuck send to the instance that holds it.
+                    // under way): this instance finishes it. Its lease is not renewed while it waits, so without this a
+                    // long enough burst would look like a stuck send to the instance that holds it.
                     continue;
                 }
 

@@ -83,67 +83,6 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
             Assert.Equal(count, await db.CardMessages.CountAsync(m => m.SubjectId.StartsWith("bulk-")));
         }
     }
-
-    [Fact]
-    public async Task A_reply_waiting_its_turn_on_a_live_instance_is_not_taken_by_the_other_instance_however_long_it_waits()
-    {
-        // Instance A holds a reply written as being sent 90 s ago (longer than a send can take, 30 s, plus the grace, 30 s)
-        // that still waits its turn behind a burst, and a second one whose send ended without a record. Instance B runs its
-        // recovery every second. While A lives, its heartbeat keeps the waiting reply's lease: B must leave it to A. The
-        // row A no longer holds is stuck and is resolved. Time moves on one second a second, so an unrenewed lease runs out.
-        await using var second = NewApp();
-        _ = second.Services; // B's dispatcher loop and recovery run from here on
-        var dispatcher = App.Services.GetRequiredService<OutboxDispatcher>();
-        var conversation = Conversation("a:waiting", tenant: "tenant-w", serviceUrl: Fakes.ServiceUrl);
-        Guid waiting, stuck;
-        await using (var scope = App.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-            db.ConversationReferences.Add(conversation);
-            var now = Time.GetUtcNow();
-            OutboxMessage Sending(string key, string claim) => new()
-            {
-                IdempotencyKey = key,
-                Kind = OutboxQueue.ReplyKind,
-                Platform = Platform.Teams,
-                ConversationReferenceId = conversation.Id,
-                Payload = CardJson.Serialize(TestCard($"reply {key}")),
-                CreatedAt = now.AddSeconds(-90),
-                NextAttemptAt = now.AddSeconds(-90),
-                ClaimedBy = dispatcher.ClaimPrefix + claim + OutboxDispatcher.SendingSuffix,
-                ClaimedUntil = now.AddSeconds(3),
-                SendStartedAt = now.AddSeconds(-90),
-            };
-            var rows = new[] { Sending("waiting", "live"), Sending("stuck", "hung") };
-            db.Outbox.AddRange(rows);
-            await db.SaveChangesAsync();
-            (waiting, stuck) = (rows[0].Id, rows[1].Id);
-        }
-
-        dispatcher._working[waiting] = 0;
-        try
-        {
-            for (var tick = 0; tick < 12; tick++)
-            {
-                await Task.Delay(1_000);
-                Time.Advance(TimeSpan.FromSeconds(1));
-            }
-
-            await Task.Delay(1_500); // B's recovery runs at least once more at the last time
-            await using var scope = App.Services.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
-            var after = await db.Outbox.AsNoTracking().Where(o => o.Id == waiting || o.Id == stuck).ToDictionaryAsync(o => o.Id);
-            Assert.Equal((dispatcher.ClaimPrefix + "live" + OutboxDispatcher.SendingSuffix, (DateTimeOffset?)null, (DateTimeOffset?)null),
-                (after[waiting].ClaimedBy, after[waiting].InDoubtAt, after[waiting].DeadLetteredAt));
-            Assert.True(after[waiting].ClaimedUntil > Time.GetUtcNow(), "the waiting reply's lease is renewed by its live instance");
-            Assert.NotEqual(dispatcher.ClaimPrefix + "hung" + OutboxDispatcher.SendingSuffix, after[stuck].ClaimedBy); // resolved
-            Assert.True(after[stuck].InDoubtAt is not null || after[stuck].SentAt is not null || after[stuck].DeadLetteredAt is not null);
-        }
-        finally
-        {
-            dispatcher._working.TryRemove(waiting, out _);
-        }
-    }
 }
 
 /// <summary>
