@@ -23,6 +23,8 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
     public DbSet<KnowledgeDraft> KnowledgeDrafts => Set<KnowledgeDraft>();
     public DbSet<PopulationDelta> PopulationDeltas => Set<PopulationDelta>();
 
+    public DbSet<OutboxInstance> OutboxInstances => Set<OutboxInstance>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Person>(e =>
@@ -86,6 +88,12 @@ public abstract class ComplianceDbContext(DbContextOptions options) : DbContext(
             // The next campaign of a series is launched once, however often the job runs and on however many instances.
             e.HasIndex(c => new { c.SeriesId, c.PeriodStart }).IsUnique();
             e.HasMany(c => c.Items).WithOne(i => i.Campaign).HasForeignKey(i => i.CampaignId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<OutboxInstance>(e =>
+        {
+            e.HasKey(i => i.Name);
+            e.Property(i => i.Name).HasMaxLength(200);
         });
 
         modelBuilder.Entity<PopulationDelta>(e =>

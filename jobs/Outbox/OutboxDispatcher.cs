@@ -184,7 +184,9 @@ internal sealed partial class OutboxDispatcher : IDisposable
         try
         {
             await using var scope = _scopes.CreateAsyncScope();
-            await _liveness.HoldAsync(scope.ServiceProvider.GetRequiredService<ComplianceDbContext>(), cancellationToken);
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            await _liveness.HoldAsync(db, cancellationToken);
+            await BeatAsync(db, _time.GetUtcNow(), cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -228,6 +230,22 @@ internal sealed partial class OutboxDispatcher : IDisposable
                 // The store failed: claims may run out and pass to another instance; the fence keeps a row from going twice.
                 LogHeartbeatFailed(_logger, e);
             }
+        }
+    }
+
+    /// <summary>
+    /// Says that this instance is making progress (PostgreSQL: one row per instance, whatever its backlog). Another
+    /// instance leaves a live instance's rows alone while its beat is recent, so a reply queued behind a burst for longer
+    /// than a send can take is not mistaken for a stuck send. SQLite has one instance per file: nothing to say.
+    /// </summary>
+    private async Task BeatAsync(ComplianceDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (db.Database.IsNpgsql())
+        {
+            await db.Database.ExecuteSqlAsync($"""
+                INSERT INTO "OutboxInstances" ("Name", "HeartbeatAt") VALUES ({_instance}, {now})
+                ON CONFLICT ("Name") DO UPDATE SET "HeartbeatAt" = EXCLUDED."HeartbeatAt"
+                """, cancellationToken);
         }
     }
 

@@ -46,6 +46,7 @@ internal sealed partial class OutboxDispatcher
                 .OrderBy(o => o.Id) // any order will do; a stated one keeps EF Core from warning
                 .Take(_options.BatchSize).ToListAsync(cancellationToken);
             var alive = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var progressing = new Dictionary<string, bool>(StringComparer.Ordinal);
             var cutOff = new List<OutboxMessage>();
             foreach (var row in sending)
             {
@@ -63,7 +64,7 @@ internal sealed partial class OutboxDispatcher
                     alive[owner] = runs = await _liveness.IsAliveAsync(db, owner, cancellationToken);
                 }
 
-                if (!runs || IsStuck(row, now))
+                if (!runs || (IsStuck(row, now) && !await IsProgressingAsync(db, owner, now, progressing, cancellationToken)))
                 {
                     cutOff.Add(row);
                 }
@@ -95,8 +96,29 @@ internal sealed partial class OutboxDispatcher
     }
 
     /// <summary>
+    /// Whether <paramref name="owner"/>, another live instance, has beaten lately (<see cref="BeatAsync"/>): then its rows,
+    /// however old, are waiting their turn there, not stuck. Never true of this instance (it knows its own rows) or on SQLite.
+    /// </summary>
+    private async Task<bool> IsProgressingAsync(ComplianceDbContext db, string owner, DateTimeOffset now, Dictionary<string, bool> known, CancellationToken cancellationToken)
+    {
+        if (owner == _instance || !db.Database.IsNpgsql())
+        {
+            return false;
+        }
+
+        if (!known.TryGetValue(owner, out var beating))
+        {
+            var since = now - (_options.ClaimDuration * 2);
+            known[owner] = beating = await db.OutboxInstances.AnyAsync(i => i.Name == owner && i.HeartbeatAt > since, cancellationToken);
+        }
+
+        return beating;
+    }
+
+    /// <summary>
     /// A send whose instance still runs but which is neither renewed nor recorded long after its request must have ended
-    /// (the instance lost its store, or hangs): handled as cut off. A live instance's send that is merely slow is left alone.
+    /// (the instance lost its store, or hangs, and so has stopped beating): handled as cut off. A live instance's send that
+    /// is merely slow, or waits its turn, is left alone.
     /// </summary>
     private bool IsStuck(OutboxMessage row, DateTimeOffset now) =>
         (row.SendStartedAt ?? row.CreatedAt) + _options.SendTimeout + StuckGrace <= now;

@@ -9,6 +9,7 @@ using ChatCompliance.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
@@ -81,6 +82,115 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
             var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
             Assert.Equal(count, await db.Outbox.CountAsync(o => o.Kind == "test.bulk" && o.SentAt != null && o.Attempts == 1 && o.ClaimedBy == null));
             Assert.Equal(count, await db.CardMessages.CountAsync(m => m.SubjectId.StartsWith("bulk-")));
+        }
+    }
+
+    [Fact]
+    public async Task A_reply_waiting_its_turn_on_a_live_instance_is_not_taken_by_the_other_instance_however_long_it_waits()
+    {
+        // Instance A holds a reply written as being sent 90 s ago (longer than a send can take, 30 s, plus the grace, 30 s)
+        // that still waits its turn behind a burst, and a second one whose send ended without a record. Instance B runs its
+        // recovery every second. While A lives and beats, its rows are its own, however old: B must leave the waiting reply
+        // to A (whose own recovery knows it still holds it). The row A no longer holds is stuck, and A resolves it. Time
+        // moves on one second a second, so both leases run out and B looks at both.
+        await using var second = NewApp();
+        _ = second.Services; // B's dispatcher loop and recovery run from here on
+        var dispatcher = App.Services.GetRequiredService<OutboxDispatcher>();
+        var conversation = Conversation("a:waiting", tenant: "tenant-w", serviceUrl: Fakes.ServiceUrl);
+        Guid waiting, stuck;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            db.ConversationReferences.Add(conversation);
+            var now = Time.GetUtcNow();
+            OutboxMessage Sending(string key, string claim) => new()
+            {
+                IdempotencyKey = key,
+                Kind = OutboxQueue.ReplyKind,
+                Platform = Platform.Teams,
+                ConversationReferenceId = conversation.Id,
+                Payload = CardJson.Serialize(TestCard($"reply {key}")),
+                CreatedAt = now.AddSeconds(-90),
+                NextAttemptAt = now.AddSeconds(-90),
+                ClaimedBy = dispatcher.ClaimPrefix + claim + OutboxDispatcher.SendingSuffix,
+                ClaimedUntil = now.AddSeconds(3),
+                SendStartedAt = now.AddSeconds(-90),
+            };
+            var rows = new[] { Sending("waiting", "live"), Sending("stuck", "hung") };
+            db.Outbox.AddRange(rows);
+            await db.SaveChangesAsync();
+            (waiting, stuck) = (rows[0].Id, rows[1].Id);
+        }
+
+        dispatcher._working[waiting] = 0;
+        try
+        {
+            for (var tick = 0; tick < 12; tick++)
+            {
+                await Task.Delay(1_000);
+                Time.Advance(TimeSpan.FromSeconds(1));
+            }
+
+            await Task.Delay(1_500); // B's recovery runs at least once more at the last time
+            await using var scope = App.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            var after = await db.Outbox.AsNoTracking().Where(o => o.Id == waiting || o.Id == stuck).ToDictionaryAsync(o => o.Id);
+            Assert.Equal((dispatcher.ClaimPrefix + "live" + OutboxDispatcher.SendingSuffix, (DateTimeOffset?)null, (DateTimeOffset?)null),
+                (after[waiting].ClaimedBy, after[waiting].InDoubtAt, after[waiting].DeadLetteredAt));
+            Assert.NotEqual(dispatcher.ClaimPrefix + "hung" + OutboxDispatcher.SendingSuffix, after[stuck].ClaimedBy); // resolved
+            Assert.True(after[stuck].InDoubtAt is not null || after[stuck].SentAt is not null || after[stuck].DeadLetteredAt is not null);
+        }
+        finally
+        {
+            dispatcher._working.TryRemove(waiting, out _);
+        }
+    }
+
+    [Fact]
+    public async Task A_live_instance_that_stopped_beating_has_its_stuck_send_resolved_and_one_that_beats_keeps_its_own()
+    {
+        // Two other instances hold their liveness locks (they run) and each left a reply "sending" 90 s ago, its lease run
+        // out. "hung" has not beaten for a minute (it hangs, or lost its store): its send is stuck and this instance resolves
+        // it. "busy" beat a moment ago: its reply waits its turn there, and is left to it.
+        await using var hung = new InstanceLiveness("hung", NullLogger.Instance);
+        await using var busy = new InstanceLiveness("busy", NullLogger.Instance);
+        var conversation = Conversation("a:others", tenant: "tenant-o", serviceUrl: Fakes.ServiceUrl);
+        Guid stuck, waiting;
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            await hung.HoldAsync(db, CancellationToken.None);
+            await busy.HoldAsync(db, CancellationToken.None);
+            var now = Time.GetUtcNow();
+            db.ConversationReferences.Add(conversation);
+            db.OutboxInstances.AddRange(new OutboxInstance { Name = "hung", HeartbeatAt = now.AddSeconds(-60) }, new OutboxInstance { Name = "busy", HeartbeatAt = now });
+            OutboxMessage Sending(string key, string instance) => new()
+            {
+                IdempotencyKey = key,
+                Kind = OutboxQueue.ReplyKind,
+                Platform = Platform.Teams,
+                ConversationReferenceId = conversation.Id,
+                Payload = CardJson.Serialize(TestCard($"reply {key}")),
+                CreatedAt = now.AddSeconds(-90),
+                NextAttemptAt = now.AddSeconds(-90),
+                ClaimedBy = $"{instance}:token{OutboxDispatcher.SendingSuffix}",
+                ClaimedUntil = now.AddSeconds(-84),
+                SendStartedAt = now.AddSeconds(-90),
+            };
+            var rows = new[] { Sending("stuck", "hung"), Sending("waiting", "busy") };
+            db.Outbox.AddRange(rows);
+            await db.SaveChangesAsync();
+            (stuck, waiting) = (rows[0].Id, rows[1].Id);
+        }
+
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ComplianceDbContext>();
+            await OutboxWait.UntilAsync(async () => await db.Outbox.AsNoTracking().AnyAsync(o => o.Id == stuck && o.ClaimedBy != "hung:token" + OutboxDispatcher.SendingSuffix),
+                "the hung instance's stuck send is resolved", TimeSpan.FromSeconds(15));
+            await Task.Delay(1_500); // a recovery pass or more after that
+            var left = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == waiting);
+            Assert.Equal(("busy:token" + OutboxDispatcher.SendingSuffix, (DateTimeOffset?)null, (DateTimeOffset?)null), (left.ClaimedBy, left.InDoubtAt, left.SentAt));
         }
     }
 }

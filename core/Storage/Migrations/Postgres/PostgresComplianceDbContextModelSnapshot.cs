@@ -729,6 +729,20 @@ namespace ChatCompliance.Core.Storage.Migrations.Postgres
                     b.ToTable("KnowledgeDrafts");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.OutboxInstance", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("OutboxInstances");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")

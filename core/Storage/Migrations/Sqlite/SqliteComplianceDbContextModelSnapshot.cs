@@ -723,6 +723,20 @@ namespace ChatCompliance.Core.Storage.Migrations.Sqlite
                     b.ToTable("KnowledgeDrafts");
                 });
 
+            modelBuilder.Entity("ChatCompliance.Core.Domain.OutboxInstance", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("OutboxInstances");
+                });
+
             modelBuilder.Entity("ChatCompliance.Core.Domain.OutboxMessage", b =>
                 {
                     b.Property<Guid>("Id")
