@@ -236,18 +236,23 @@ internal sealed partial class OutboxDispatcher : IDisposable
     /// <summary>
     /// Says that this instance is making progress (PostgreSQL: one row per instance, whatever its backlog). Another
     /// instance leaves a live instance's rows alone while its beat is recent, so a reply queued behind a burst for longer
-    /// than a send can take is not mistaken for a stuck send. SQLite has one instance per file: nothing to say.
+    /// than a send can take is not mistaken for a stuck send. Every instance start has a new name, so rows of instances
+    /// silent for a day are dropped on the way. SQLite has one instance per file: nothing to say.
     /// </summary>
     private async Task BeatAsync(ComplianceDbContext db, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (db.Database.IsNpgsql())
         {
+            var forgotten = now - ForgetSilentInstancesAfter;
             await db.Database.ExecuteSqlAsync($"""
                 INSERT INTO "OutboxInstances" ("Name", "HeartbeatAt") VALUES ({_instance}, {now})
-                ON CONFLICT ("Name") DO UPDATE SET "HeartbeatAt" = EXCLUDED."HeartbeatAt"
+                ON CONFLICT ("Name") DO UPDATE SET "HeartbeatAt" = EXCLUDED."HeartbeatAt";
+                DELETE FROM "OutboxInstances" WHERE "HeartbeatAt" < {forgotten};
                 """, cancellationToken);
         }
     }
+
+    private static readonly TimeSpan ForgetSilentInstancesAfter = TimeSpan.FromDays(1);
 
     /// <summary>Claims up to <paramref name="count"/> due rows for this instance (one atomic statement per provider), with their conversations.</summary>
     internal async Task<(List<OutboxMessage> Rows, Dictionary<Guid, ConversationReference> Conversations)> ClaimAsync(int count, CancellationToken cancellationToken)

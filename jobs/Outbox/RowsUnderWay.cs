@@ -8,7 +8,7 @@ namespace ChatCompliance.Jobs.Outbox;
 /// conversation follows it). Each row removes itself when it finishes and wakes the loop through <see cref="Finished"/>:
 /// the loop never walks its rows to find the finished ones. Under load it holds hundreds of rows and wakes once per reply,
 /// and waiting on all of them with <see cref="Task.WhenAny(IEnumerable{Task})"/> added and removed a continuation on every
-/// one at each wake-up: with it, the bot spent about 40 % more CPU per Teams activity under load.
+/// one at each wake-up: taking that away cut the bot's CPU per Teams activity under load by about 40 %.
 /// </summary>
 internal sealed class RowsUnderWay
 {

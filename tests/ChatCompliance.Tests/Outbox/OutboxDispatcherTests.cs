@@ -151,7 +151,7 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
     {
         // Two other instances hold their liveness locks (they run) and each left a reply "sending" 90 s ago, its lease run
         // out. "hung" has not beaten for a minute (it hangs, or lost its store): its send is stuck and this instance resolves
-        // it. "busy" beat a moment ago: its reply waits its turn there, and is left to it.
+        // it. "busy" beat a moment ago: its reply waits its turn there, and is left to it. "gone" last beat two days ago.
         await using var hung = new InstanceLiveness("hung", NullLogger.Instance);
         await using var busy = new InstanceLiveness("busy", NullLogger.Instance);
         var conversation = Conversation("a:others", tenant: "tenant-o", serviceUrl: Fakes.ServiceUrl);
@@ -163,7 +163,8 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
             await busy.HoldAsync(db, CancellationToken.None);
             var now = Time.GetUtcNow();
             db.ConversationReferences.Add(conversation);
-            db.OutboxInstances.AddRange(new OutboxInstance { Name = "hung", HeartbeatAt = now.AddSeconds(-60) }, new OutboxInstance { Name = "busy", HeartbeatAt = now });
+            db.OutboxInstances.AddRange(new OutboxInstance { Name = "hung", HeartbeatAt = now.AddSeconds(-60) }, new OutboxInstance { Name = "busy", HeartbeatAt = now },
+                new OutboxInstance { Name = "gone", HeartbeatAt = now.AddDays(-2) });
             OutboxMessage Sending(string key, string instance) => new()
             {
                 IdempotencyKey = key,
@@ -191,6 +192,9 @@ public sealed class PostgresOutboxDispatcherTests : OutboxDispatcherTests
             await Task.Delay(1_500); // a recovery pass or more after that
             var left = await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == waiting);
             Assert.Equal(("busy:token" + OutboxDispatcher.SendingSuffix, (DateTimeOffset?)null, (DateTimeOffset?)null), (left.ClaimedBy, left.InDoubtAt, left.SentAt));
+            // An instance silent for two days (every start has a new name) is forgotten by the next beat; the others stay.
+            await OutboxWait.UntilAsync(async () => !await db.OutboxInstances.AnyAsync(i => i.Name == "gone"), "a long-silent instance is forgotten", TimeSpan.FromSeconds(10));
+            Assert.True(await db.OutboxInstances.AnyAsync(i => i.Name == "hung"));
         }
     }
 }
